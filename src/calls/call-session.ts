@@ -1,0 +1,373 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Endpointer, type EndpointReason } from '../audio/endpointer.js';
+import { dbfs, rms } from '../audio/levels.js';
+import { pcmFromBytes } from '../audio/wav.js';
+import type { Config, Route } from '../config/schema.js';
+import { CallGoneError, DoormanError } from '../errors.js';
+import type { Verdict } from '../policy/verdict.js';
+import { type AriConnection, isGone } from '../telephony/ari.js';
+import type { AriEvent, ChannelJson } from '../telephony/ari-types.js';
+import { MediaSocket } from '../telephony/media-socket.js';
+import { EventWaiters } from './event-waiters.js';
+import type { RecordingStore } from './recordings.js';
+import { LEASE_VARIABLE, type Router } from './router.js';
+
+/** Helper channels Doorman creates carry this prefix, so they are never mistaken for calls. */
+export const MEDIA_CHANNEL_PREFIX = 'doorman-media-';
+export const BRIDGE_NAME_PREFIX = 'doorman-';
+
+const MEDIA_RATE = 16_000; // slin16
+const FRAME_BYTES = 640; // 20 ms of slin16
+/** How late audio may be before the gap counts as silence. */
+const GAP_JITTER_MS = 200;
+
+export interface CallFacts {
+  channelId: string;
+  callerNumber: string;
+  callerName: string;
+  /** The number dialled (the dialplan extension that ran Stasis). */
+  did: string;
+  /** The route's key in config: the Stasis argument when a route has that name, else `default`. */
+  route: string;
+}
+
+export interface HeardAnswer {
+  endpoint: EndpointReason;
+  /** Audio received from the caller, ms. */
+  audioMs: number;
+  /** From the first to the last voiced frame, ms. */
+  speechMs: number;
+  /** Level of the voiced part, dBFS (null when nothing was said). */
+  speechDbfs: number | null;
+  frames: number;
+  /** Frames that arrived before chan_websocket's MEDIA_START line. */
+  framesBeforeStart: number;
+  recording: string | null;
+}
+
+export interface CallReport {
+  facts: CallFacts;
+  outcome: 'routed' | 'hung-up' | 'handed-back' | 'failed';
+  verdict: Verdict | null;
+  answer: HeardAnswer | null;
+  error: string | null;
+  timings: {
+    answerMs?: number;
+    promptMs?: number;
+    mediaSetupMs?: number;
+    listenMs?: number;
+    totalMs: number;
+  };
+}
+
+export interface CallDeps {
+  config: Config;
+  ari: AriConnection;
+  router: Router;
+  recordings: RecordingStore;
+  logger: Logger;
+  /** Lets the app route events for helper channels (media) to this session. */
+  claimChannel: (channelId: string, session: CallSession) => void;
+}
+
+interface MediaLeg {
+  channelId: string;
+  bridgeId: string;
+  socket?: MediaSocket;
+  channelUp: boolean;
+  bridgeUp: boolean;
+}
+
+/**
+ * One inbound call from StasisStart to the moment it leaves Doorman: answers, asks who the
+ * caller wants, listens over external media, and routes. Every path out (routed, caller hung
+ * up, error, shutdown) releases the bridge and media channel it made.
+ */
+export class CallSession {
+  readonly facts: CallFacts;
+  readonly log: Logger;
+  private readonly events = new EventWaiters();
+  private readonly abort = new AbortController();
+  private readonly route: Route;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private media: MediaLeg | undefined;
+  private readonly t0 = performance.now();
+  private left = false;
+
+  constructor(
+    channel: ChannelJson,
+    args: string[],
+    private readonly deps: CallDeps,
+  ) {
+    const routeKey = args[0] && args[0] in deps.config.routes ? args[0] : 'default';
+    this.facts = {
+      channelId: channel.id,
+      callerNumber: channel.caller?.number ?? '',
+      callerName: channel.caller?.name ?? '',
+      did: args[0] ?? channel.dialplan?.exten ?? '',
+      route: routeKey,
+    };
+    this.route = deps.config.routes[routeKey] ?? (deps.config.routes.default as Route);
+    this.log = deps.logger.child({ call: channel.id, caller: this.facts.callerNumber, did: this.facts.did });
+  }
+
+  get channelId(): string {
+    return this.facts.channelId;
+  }
+
+  /** Every ARI event about this call's channels and playbacks. */
+  onEvent(event: AriEvent): void {
+    const id = event.channel?.id;
+    if (id === this.channelId && (event.type === 'StasisEnd' || event.type === 'ChannelDestroyed')) {
+      this.left = true;
+      this.abort.abort(new CallGoneError(this.channelId));
+    }
+    if (
+      id &&
+      id === this.media?.channelId &&
+      (event.type === 'StasisEnd' || event.type === 'ChannelDestroyed')
+    ) {
+      this.media.channelUp = false;
+    }
+    this.events.dispatch(event);
+  }
+
+  /** Doorman is shutting down: hand the call back to the dialplan now rather than leave it waiting. */
+  async shutdown(): Promise<void> {
+    if (this.left) return;
+    this.abort.abort(new DoormanError('SHUTDOWN', 'Doorman is stopping'));
+  }
+
+  async run(): Promise<CallReport> {
+    const timings: CallReport['timings'] = { totalMs: 0 };
+    let verdict: Verdict | null = null;
+    let answer: HeardAnswer | null = null;
+    let outcome: CallReport['outcome'] = 'failed';
+    let error: string | null = null;
+    const signal = this.abort.signal;
+    this.log.info({ route: this.facts.route, name: this.facts.callerName }, 'call entered Doorman');
+    this.startLease();
+    try {
+      let t = performance.now();
+      await this.deps.ari.answer(this.channelId);
+      timings.answerMs = performance.now() - t;
+
+      t = performance.now();
+      await this.playPrompt(this.route.prompt, signal);
+      timings.promptMs = performance.now() - t;
+
+      t = performance.now();
+      const leg = await this.openMedia(signal);
+      timings.mediaSetupMs = performance.now() - t;
+
+      t = performance.now();
+      answer = await this.listen(leg, signal);
+      timings.listenMs = performance.now() - t;
+      await this.closeMedia();
+
+      verdict = {
+        kind: 'route',
+        destination: this.route.destination,
+        reason: answer.endpoint === 'silence' ? 'caller said nothing' : 'answer heard',
+        check: 'listen',
+      };
+      await this.deps.router.carryOut(this.channelId, verdict, this.log);
+      outcome = 'routed';
+    } catch (e) {
+      ({ outcome, error } = await this.recover(e));
+    } finally {
+      this.stopLease();
+      await this.closeMedia();
+      timings.totalMs = performance.now() - this.t0;
+    }
+    const report: CallReport = { facts: this.facts, outcome, verdict, answer, error, timings };
+    this.log.info({ outcome, verdict, answer, error, timings: roundAll(timings) }, 'call left Doorman');
+    return report;
+  }
+
+  /** Decides what becomes of a call whose screening failed: never leave the caller waiting. */
+  private async recover(e: unknown): Promise<{ outcome: CallReport['outcome']; error: string | null }> {
+    if (e instanceof CallGoneError || this.left) {
+      this.log.info('caller hung up');
+      return { outcome: 'hung-up', error: null };
+    }
+    const why = e instanceof Error ? e.message : String(e);
+    this.log.warn({ err: e }, 'screening failed; handing the call back to the dialplan');
+    await this.closeMedia();
+    try {
+      await this.deps.router.handBack(this.channelId, why, this.log);
+      return { outcome: 'handed-back', error: why };
+    } catch (e2) {
+      // Asterisk unreachable: the lease runs out and the dialplan's T extension takes the call.
+      this.log.error({ err: e2 }, 'could not hand the call back; the dialplan lease will');
+      return { outcome: 'failed', error: why };
+    }
+  }
+
+  private startLease(): void {
+    const seconds = this.deps.config.calls.leaseSeconds;
+    const renew = () => {
+      this.deps.ari.setVariable(this.channelId, LEASE_VARIABLE, String(seconds)).catch((e) => {
+        if (!this.left) this.log.warn({ err: e }, 'could not renew the call lease');
+      });
+    };
+    renew();
+    this.leaseTimer = setInterval(renew, (seconds * 1000) / 3);
+  }
+
+  private stopLease(): void {
+    clearInterval(this.leaseTimer);
+  }
+
+  private async playPrompt(sound: string, signal: AbortSignal): Promise<void> {
+    const playbackId = `doorman-play-${randomUUID()}`;
+    const finished = this.events.wait(
+      (e) => e.type === 'PlaybackFinished' && e.playback?.id === playbackId,
+      this.deps.config.calls.promptTimeoutMs,
+      `prompt ${sound}`,
+      signal,
+    );
+    await this.deps.ari.play(this.channelId, `sound:${sound}`, playbackId);
+    const done = await finished;
+    if (done.playback?.state === 'failed') {
+      this.log.warn({ sound }, 'prompt could not be played (is it installed in Asterisk?)');
+    }
+  }
+
+  /** Bridge + external-media channel + its WebSocket, in the order Asterisk needs them. */
+  private async openMedia(signal: AbortSignal): Promise<MediaLeg> {
+    const id = randomUUID();
+    const leg: MediaLeg = {
+      channelId: `${MEDIA_CHANNEL_PREFIX}${id}`,
+      bridgeId: `${BRIDGE_NAME_PREFIX}${id}`,
+      channelUp: false,
+      bridgeUp: false,
+    };
+    this.media = leg;
+    this.deps.claimChannel(leg.channelId, this);
+    const timeout = this.deps.config.calls.mediaTimeoutMs;
+    // The media channel enters Stasis only once our WebSocket is connected; listen first.
+    const inStasis = this.events.wait(
+      (e) => e.type === 'StasisStart' && e.channel?.id === leg.channelId,
+      timeout,
+      'media channel StasisStart',
+      signal,
+    );
+    const bridge = this.deps.ari
+      .createBridge(leg.bridgeId, `${BRIDGE_NAME_PREFIX}${this.channelId}`)
+      .then(() => {
+        leg.bridgeUp = true;
+      });
+    bridge.catch(() => {}); // awaited below; must not count as unhandled if externalMedia fails first
+    const channel = await this.deps.ari.externalMedia({ channelId: leg.channelId, format: 'slin16' });
+    leg.channelUp = true;
+    const connectionId = channel.channelvars?.MEDIA_WEBSOCKET_CONNECTION_ID;
+    if (!connectionId)
+      throw new DoormanError('MEDIA_NO_CONNECTION_ID', 'externalMedia gave no connection id');
+    leg.socket = await MediaSocket.connect(this.deps.ari.mediaUrl(connectionId), timeout);
+    await Promise.all([inStasis, bridge]);
+    await this.deps.ari.addToBridge(leg.bridgeId, [this.channelId, leg.channelId]);
+    return leg;
+  }
+
+  private listen(leg: MediaLeg, signal: AbortSignal): Promise<HeardAnswer> {
+    const socket = leg.socket as MediaSocket;
+    const cfg = this.deps.config.listen;
+    const endpointer = new Endpointer({ sampleRate: MEDIA_RATE, ...cfg });
+    const frames: Buffer[] = [];
+    let received = 0;
+    // Audio time drives the endpointer; wall time backs it up when frames stop coming (a bridge
+    // sends nothing while nobody in it makes a sound).
+    const deadlineMs = cfg.noSpeechTimeoutMs + cfg.maxSpeechMs;
+    return new Promise<HeardAnswer>((resolve, reject) => {
+      const finish = (reason?: EndpointReason) => {
+        cleanup();
+        const ep = reason ? { ...endpointer.finish(), reason } : endpointer.finish();
+        const pcm = pcmFromBytes(Buffer.concat(frames));
+        const startSample = ((ep.speechStartMs ?? 0) * MEDIA_RATE) / 1000;
+        const endSample = ((ep.speechEndMs ?? 0) * MEDIA_RATE) / 1000;
+        const speechMs = ep.speechStartMs === null ? 0 : (ep.speechEndMs ?? 0) - ep.speechStartMs;
+        const level = speechMs > 0 ? rms(pcm, startSample, Math.min(endSample, pcm.length)) : 0;
+        this.deps.recordings
+          .save(this.channelId, { sampleRate: MEDIA_RATE, samples: pcm })
+          .catch((e) => {
+            this.log.warn({ err: e }, 'could not save the recorded answer');
+            return null;
+          })
+          .then((recording) =>
+            resolve({
+              endpoint: ep.reason,
+              audioMs: endpointer.elapsedMs,
+              speechMs,
+              speechDbfs: level > 0 ? Math.round(dbfs(level) * 10) / 10 : null,
+              frames: received,
+              framesBeforeStart: socket.framesBeforeStart,
+              recording,
+            }),
+          );
+      };
+      const onAudio = (frame: Buffer) => {
+        frames.push(frame);
+        received++;
+        if (endpointer.push(pcmFromBytes(frame))) finish();
+      };
+      const onClose = (why: string) => {
+        cleanup();
+        reject(new DoormanError('MEDIA_CLOSED', `media WebSocket closed while listening (${why})`));
+      };
+      const onAbort = () => {
+        cleanup();
+        reject(signal.reason);
+      };
+      const timer = setTimeout(() => finish('max'), deadlineMs);
+      // Nothing arrives while the caller's side sends no frames (a Local channel in Wait(), a
+      // phone with silence suppression): time with no audio counts as silence.
+      const tStart = performance.now();
+      const gapFiller = setInterval(() => {
+        const lagMs = performance.now() - tStart - endpointer.elapsedMs - GAP_JITTER_MS;
+        if (lagMs < 20) return;
+        const silence = Buffer.alloc(Math.floor(lagMs / 20) * FRAME_BYTES);
+        frames.push(silence);
+        if (endpointer.push(pcmFromBytes(silence))) finish();
+      }, 100);
+      const cleanup = () => {
+        clearTimeout(timer);
+        clearInterval(gapFiller);
+        socket.off('audio', onAudio);
+        socket.off('close', onClose);
+        signal.removeEventListener('abort', onAbort);
+      };
+      if (signal.aborted) return onAbort();
+      socket.on('audio', onAudio);
+      socket.on('close', onClose);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Idempotent: safe on every path, including after the caller or Asterisk went away. */
+  private async closeMedia(): Promise<void> {
+    const leg = this.media;
+    if (!leg) return;
+    leg.socket?.close();
+    const ignoreGone = (what: string) => (e: unknown) => {
+      if (!isGone(e)) this.log.warn({ err: e }, `could not ${what}`);
+    };
+    const steps: Promise<void>[] = [];
+    if (leg.bridgeUp) {
+      leg.bridgeUp = false;
+      steps.push(this.deps.ari.destroyBridge(leg.bridgeId).catch(ignoreGone('destroy the bridge')));
+    }
+    if (leg.channelUp) {
+      leg.channelUp = false;
+      steps.push(this.deps.ari.hangup(leg.channelId).catch(ignoreGone('hang up the media channel')));
+    }
+    await Promise.all(steps);
+  }
+}
+
+function roundAll(t: Record<string, number | undefined>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(t)) if (v !== undefined) out[k] = Math.round(v);
+  return out;
+}

@@ -1,0 +1,126 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { type AriConnection, isGone } from '../telephony/ari.js';
+import type { AriEvent } from '../telephony/ari-types.js';
+import { BRIDGE_NAME_PREFIX, type CallReport, CallSession, MEDIA_CHANNEL_PREFIX } from './call-session.js';
+import { RecordingStore } from './recordings.js';
+import { Router } from './router.js';
+
+interface AppEvents {
+  call: [CallReport];
+}
+
+/**
+ * The Stasis application: turns each inbound channel into a CallSession, routes ARI events to
+ * the session they concern, and tidies up what a previous run of Doorman left behind.
+ */
+export class DoormanApp extends EventEmitter<AppEvents> {
+  private readonly sessions = new Map<string, CallSession>();
+  /** Channel id (the call's own and its helpers') -> session. */
+  private readonly owners = new Map<string, CallSession>();
+  private readonly router: Router;
+  private readonly recordings: RecordingStore;
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly ari: AriConnection,
+    private readonly logger: Logger,
+  ) {
+    super();
+    this.router = new Router(ari, config.destinations);
+    this.recordings = new RecordingStore(config.recordings.dir);
+    ari.on('event', (e) => this.onEvent(e));
+    ari.on('connected', () => {
+      this.track(this.sweep());
+    });
+  }
+
+  get activeCalls(): number {
+    return this.sessions.size;
+  }
+
+  private onEvent(event: AriEvent): void {
+    if (event.type === 'StasisStart' && event.channel && !event.channel.id.startsWith(MEDIA_CHANNEL_PREFIX)) {
+      if (!this.sessions.has(event.channel.id)) this.startCall(event);
+      return;
+    }
+    const target = event.playback?.target_uri?.replace(/^channel:/, '');
+    const session =
+      this.owners.get(event.channel?.id ?? '') ?? (target ? this.owners.get(target) : undefined);
+    session?.onEvent(event);
+  }
+
+  private startCall(event: AriEvent): void {
+    const channel = event.channel as NonNullable<AriEvent['channel']>;
+    const session = new CallSession(channel, event.args ?? [], {
+      config: this.config,
+      ari: this.ari,
+      router: this.router,
+      recordings: this.recordings,
+      logger: this.logger,
+      claimChannel: (id, s) => this.owners.set(id, s),
+    });
+    this.sessions.set(channel.id, session);
+    this.owners.set(channel.id, session);
+    this.track(
+      session.run().then(
+        (report) => {
+          this.release(session);
+          this.emit('call', report);
+        },
+        (e) => {
+          this.release(session);
+          session.log.error({ err: e }, 'call session crashed');
+        },
+      ),
+    );
+  }
+
+  private release(session: CallSession): void {
+    this.sessions.delete(session.channelId);
+    for (const [id, s] of this.owners) if (s === session) this.owners.delete(id);
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.running.add(p);
+    p.finally(() => this.running.delete(p));
+  }
+
+  /**
+   * After every (re)connect: bridges and media channels nobody here owns are leftovers of a
+   * crashed run or of calls that ended while Asterisk was unreachable.
+   */
+  private async sweep(): Promise<void> {
+    try {
+      const [bridges, channels] = await Promise.all([this.ari.listBridges(), this.ari.listChannels()]);
+      const ownedBridges = new Set<string>();
+      for (const b of bridges) {
+        if (!b.id.startsWith(BRIDGE_NAME_PREFIX) || b.channels.some((c) => this.owners.has(c))) {
+          ownedBridges.add(b.id);
+          continue;
+        }
+        await this.ari.destroyBridge(b.id).catch((e) => isGone(e) || Promise.reject(e));
+      }
+      let media = 0;
+      for (const c of channels) {
+        if (c.id.startsWith(MEDIA_CHANNEL_PREFIX) && !this.owners.has(c.id)) {
+          media++;
+          await this.ari.hangup(c.id).catch((e) => isGone(e) || Promise.reject(e));
+        }
+      }
+      const stale = bridges.length - ownedBridges.size;
+      if (stale || media)
+        this.logger.info({ bridges: stale, mediaChannels: media }, 'removed leftovers of an earlier run');
+    } catch (e) {
+      this.logger.warn({ err: e }, 'could not check Asterisk for leftovers');
+    }
+  }
+
+  /** Hands every call in progress back to the dialplan and waits until each has left. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.shutdown()));
+    await Promise.allSettled([...this.running]);
+  }
+}

@@ -1,0 +1,36 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { DoormanError } from '../errors.js';
+import type { Verdict } from '../policy/verdict.js';
+import type { AriConnection } from '../telephony/ari.js';
+
+/** The lease variable the dialplan sets before Stasis(); see docker/asterisk/extensions.conf. */
+export const LEASE_VARIABLE = 'TIMEOUT(absolute)';
+
+/** The only place a verdict turns into an Asterisk action. */
+export class Router {
+  constructor(
+    private readonly ari: AriConnection,
+    private readonly destinations: Config['destinations'],
+  ) {}
+
+  async carryOut(channelId: string, verdict: Verdict, log: Logger): Promise<void> {
+    const target = this.destinations[verdict.destination];
+    if (!target) {
+      throw new DoormanError('UNKNOWN_DESTINATION', `no destination named "${verdict.destination}"`, {
+        verdict,
+      });
+    }
+    // The lease would otherwise go on ticking in the destination and cut the call off there.
+    await this.ari.setVariable(channelId, LEASE_VARIABLE, '0');
+    await this.ari.continueInDialplan(channelId, target);
+    log.info({ verdict, target }, 'call routed');
+  }
+
+  /** Hands the call back to the dialplan line after Stasis() (its fallback), for when Doorman cannot decide. */
+  async handBack(channelId: string, why: string, log: Logger): Promise<void> {
+    await this.ari.setVariable(channelId, LEASE_VARIABLE, '0');
+    await this.ari.continueInDialplan(channelId);
+    log.warn({ why }, 'call handed back to the dialplan');
+  }
+}

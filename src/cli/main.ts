@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { ConfigError, DoormanError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { startDoorman } from '../main.js';
+import { SimulatedCaller } from '../telephony/simulated-caller.js';
+
+const USAGE = `Usage: doorman <command> [options]
+
+Commands:
+  start                 run the Stasis app (until SIGINT/SIGTERM)
+  call                  place a simulated inbound call into the Asterisk sandbox and print where it went
+      --from NUMBER       caller number (default +15551234567)
+      --name NAME         caller-ID name
+      --to DID            number dialled (default 15550001000)
+      --say FILE.wav      what the caller says once answered (8/16 kHz mono 16-bit WAV)
+      --delay SECONDS     wait after answer before speaking (default 3.5: the prompt's length)
+      --dtmf DIGITS       digits sent after speaking
+      --wait SECONDS      stay on the line after speaking (default 20)
+      --timeout SECONDS   stop watching after this long (default 60)
+      --json              print the result as JSON
+  config                print the effective configuration (secrets hidden)
+
+Options for every command:
+  --config FILE         YAML config file (or env DOORMAN_CONFIG); DOORMAN_* env vars override it
+  --help
+`;
+
+class UsageError extends DoormanError {
+  constructor(message: string) {
+    super('USAGE', message);
+  }
+}
+
+function fail(e: unknown): never {
+  if (e instanceof ConfigError) console.error(`doorman: config error: ${e.message}`);
+  else if (e instanceof UsageError) console.error(`doorman: ${e.message}\n\n${USAGE}`);
+  else if (e instanceof DoormanError) console.error(`doorman: ${e.message}`);
+  else console.error(`doorman: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  process.exit(e instanceof ConfigError || e instanceof UsageError ? 2 : 1);
+}
+
+async function cmdStart(config: Config): Promise<void> {
+  const logger = createLogger(config.log.level);
+  const doorman = startDoorman(config, logger);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: handing calls in progress back to the dialplan');
+    doorman.stop().then(
+      () => process.exit(0),
+      (e) => {
+        logger.error({ err: e }, 'unclean stop');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function number(v: string | undefined, dflt: number, flag: string): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} needs a non-negative number, got "${v}"`);
+  return n;
+}
+
+async function cmdCall(config: Config, v: Record<string, string | boolean | undefined>): Promise<void> {
+  const logger = createLogger('warn');
+  const caller = new SimulatedCaller(config, logger);
+  await caller.connect();
+  try {
+    const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+    const result = await caller.call({
+      from: str('from') ?? '+15551234567',
+      name: str('name'),
+      to: str('to') ?? '15550001000',
+      say: str('say'),
+      delaySeconds: number(str('delay'), 3.5, '--delay'),
+      dtmf: str('dtmf'),
+      waitSeconds: number(str('wait'), 20, '--wait'),
+      timeoutMs: number(str('timeout'), 60, '--timeout') * 1000,
+    });
+    if (v.json) {
+      console.log(JSON.stringify(result));
+    } else {
+      console.log(`call ${result.id} from ${str('from') ?? '+15551234567'} to ${str('to') ?? '15550001000'}`);
+      for (const t of result.timeline)
+        console.log(`  ${(t.atMs / 1000).toFixed(2).padStart(6)} s  ${t.what}`);
+      console.log(
+        result.destination
+          ? `outcome: routed to "${result.destination}"${result.enteredDoorman ? ' by Doorman' : ' without Doorman (dialplan fallback)'}`
+          : `outcome: no destination reached${result.hungUp ? ' (call ended)' : ' (timed out)'}`,
+      );
+    }
+    process.exitCode = result.destination ? 0 : 1;
+  } finally {
+    await caller.close();
+  }
+}
+
+function cmdConfig(config: Config): void {
+  const shown = { ...config, ari: { ...config.ari, password: '[hidden]' } };
+  console.log(JSON.stringify(shown, null, 2));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      strict: true,
+      options: {
+        config: { type: 'string' },
+        help: { type: 'boolean' },
+        from: { type: 'string' },
+        name: { type: 'string' },
+        to: { type: 'string' },
+        say: { type: 'string' },
+        delay: { type: 'string' },
+        dtmf: { type: 'string' },
+        wait: { type: 'string' },
+        timeout: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  if (v.help) {
+    console.log(USAGE);
+    return;
+  }
+  const config = loadConfig({ file: typeof v.config === 'string' ? v.config : undefined });
+  switch (command) {
+    case 'start':
+      return cmdStart(config);
+    case 'call':
+      return cmdCall(config, v);
+    case 'config':
+      return cmdConfig(config);
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).catch(fail);

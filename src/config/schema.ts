@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+const ms = (min: number, max: number, dflt: number) => z.number().int().min(min).max(max).default(dflt);
+
+/** A dialplan target a verdict can send a call to. */
+const destination = z
+  .object({
+    context: z.string().min(1),
+    extension: z.string().min(1),
+    priority: z.number().int().min(1).default(1),
+  })
+  .strict();
+
+const route = z
+  .object({
+    /** Where callers go once Doorman has heard them (the speech challenge decides later). */
+    destination: z.string().min(1),
+    /** The prompt asking who they want (a sound name as Asterisk sees it). */
+    prompt: z.string().min(1).default('doorman/who-to-speak-to'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    ari: z
+      .object({
+        url: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8088'),
+        username: z.string().min(1).default('doorman'),
+        password: z.string().min(1).default('doorman'),
+        app: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+          .default('doorman'),
+        requestTimeoutMs: ms(100, 60_000, 5_000),
+        reconnectMinMs: ms(50, 60_000, 100),
+        reconnectMaxMs: ms(100, 300_000, 1_000),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+    calls: z
+      .object({
+        /**
+         * Seconds Asterisk waits before taking a call back from Doorman (TIMEOUT(absolute)); Doorman
+         * renews it while it works, so it only expires if Doorman has died.
+         */
+        leaseSeconds: z.number().int().min(3).max(3600).default(12),
+        promptTimeoutMs: ms(1_000, 120_000, 20_000),
+        mediaTimeoutMs: ms(500, 30_000, 5_000),
+      })
+      .strict()
+      .prefault({}),
+    listen: z
+      .object({
+        /** A 20 ms frame louder than this counts as speech. */
+        speechThresholdDbfs: z.number().min(-90).max(0).default(-42),
+        /** Voiced time needed before speech is taken to have started (rejects clicks). */
+        speechStartMs: ms(20, 2_000, 100),
+        /** Silence after speech that ends the answer. */
+        endSilenceMs: ms(100, 10_000, 800),
+        /** No speech at all within this time: the caller said nothing. */
+        noSpeechTimeoutMs: ms(500, 60_000, 5_000),
+        /** An answer is cut off after this long (monologues, machines). */
+        maxSpeechMs: ms(1_000, 120_000, 20_000),
+      })
+      .strict()
+      .prefault({}),
+    recordings: z
+      .object({ dir: z.string().min(1).default('var/recordings') })
+      .strict()
+      .prefault({}),
+    destinations: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lower-case name'), destination).default({
+      desk: { context: 'doorman-destinations', extension: 'desk', priority: 1 },
+      voicemail: { context: 'doorman-destinations', extension: 'voicemail', priority: 1 },
+      fallback: { context: 'doorman-destinations', extension: 'fallback', priority: 1 },
+    }),
+    /** Keyed by the Stasis argument (the DID); `default` serves every other call. */
+    routes: z
+      .record(z.string().min(1), route)
+      .default({ default: { destination: 'desk', prompt: 'doorman/who-to-speak-to' } }),
+    /** Where `doorman call` places simulated calls (the Asterisk sandbox). */
+    simulator: z
+      .object({
+        /** Folder (on this host) Asterisk reads simulated callers' audio from. */
+        soundsDir: z.string().min(1).default('/opt/doorman-asterisk/usr/share/asterisk/sounds/doorman-sim'),
+        /** The same folder as Asterisk names it in Playback(). */
+        soundsName: z.string().min(1).default('doorman-sim'),
+        inboundContext: z.string().min(1).default('from-pstn'),
+        callerContext: z.string().min(1).default('caller-sim'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    for (const [name, r] of Object.entries(cfg.routes)) {
+      if (!(r.destination in cfg.destinations)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['routes', name, 'destination'],
+          message: `names no destination (known: ${Object.keys(cfg.destinations).join(', ')})`,
+        });
+      }
+    }
+    if (cfg.ari.reconnectMinMs > cfg.ari.reconnectMaxMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ari', 'reconnectMinMs'],
+        message: 'must not exceed ari.reconnectMaxMs',
+      });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type Destination = z.infer<typeof destination>;
+export type Route = z.infer<typeof route>;

@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { parseWav } from '../audio/wav.js';
+import type { Config } from '../config/schema.js';
+import { DoormanError } from '../errors.js';
+import { AriConnection } from './ari.js';
+import type { AriEvent } from './ari-types.js';
+
+export interface SimulatedCallOptions {
+  from: string;
+  name?: string;
+  /** The number dialled (the DID), which becomes the Stasis argument. */
+  to: string;
+  /** WAV the caller says after `delaySeconds`; 8 or 16 kHz mono 16-bit. */
+  say?: string;
+  delaySeconds: number;
+  /** DTMF digits the caller sends after speaking. */
+  dtmf?: string;
+  /** How long the caller stays on the line after speaking. */
+  waitSeconds: number;
+  /** Give up observing after this long. */
+  timeoutMs: number;
+}
+
+export interface TimelineEntry {
+  atMs: number;
+  what: string;
+}
+
+export interface SimulatedCallResult {
+  id: string;
+  /** The inbound half's channel id (the one Doorman sees). */
+  channelId: string;
+  enteredDoorman: boolean;
+  /** The destination that announced itself ([doorman-destinations] UserEvent), if any. */
+  destination: string | null;
+  hungUp: boolean;
+  timeline: TimelineEntry[];
+  ms: number;
+}
+
+interface Pending {
+  result: SimulatedCallResult;
+  t0: number;
+  settle: () => void;
+}
+
+/**
+ * Places simulated inbound calls into the Asterisk sandbox (a Local channel: one half dials
+ * [from-pstn] like a PSTN call, the other plays the caller's audio) and watches, from a
+ * separate ARI app subscribed to everything, where each call goes.
+ */
+export class SimulatedCaller {
+  private readonly ari: AriConnection;
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly config: Config,
+    logger: Logger,
+  ) {
+    this.ari = new AriConnection({
+      ...config.ari,
+      app: `${config.ari.app}-observer-${process.pid}`,
+      subscribeAll: true,
+      logger,
+    });
+    this.ari.on('event', (e) => this.onEvent(e));
+  }
+
+  async connect(timeoutMs = 10_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new DoormanError('ARI_UNREACHABLE', `no ARI at ${this.config.ari.url} within ${timeoutMs} ms`),
+          ),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.ari.start(), timedOut]);
+    } catch (e) {
+      await this.ari.stop();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.ari.stop();
+  }
+
+  /** Copies the caller's audio where Asterisk can play it; returns its sound name. */
+  private async stageAudio(file: string, id: string): Promise<string> {
+    const pcm = parseWav(await readFile(file));
+    // Asterisk's format_wav reads 8 kHz as .wav and 16 kHz as .wav16.
+    const ext = pcm.sampleRate === 8000 ? 'wav' : pcm.sampleRate === 16000 ? 'wav16' : null;
+    if (!ext)
+      throw new DoormanError(
+        'WAV_RATE',
+        `${file}: ${pcm.sampleRate} Hz; Asterisk plays 8000 or 16000 Hz WAVs`,
+      );
+    await mkdir(this.config.simulator.soundsDir, { recursive: true });
+    await writeFile(join(this.config.simulator.soundsDir, `${id}.${ext}`), await readFile(file));
+    return `${this.config.simulator.soundsName}/${id}`;
+  }
+
+  async call(opts: SimulatedCallOptions): Promise<SimulatedCallResult> {
+    const id = `sim-${randomUUID().slice(0, 8)}`;
+    const sound = opts.say ? await this.stageAudio(opts.say, id) : '';
+    const result: SimulatedCallResult = {
+      id,
+      channelId: `${id}-in`,
+      enteredDoorman: false,
+      destination: null,
+      hungUp: false,
+      timeline: [],
+      ms: 0,
+    };
+    const t0 = performance.now();
+    const done = new Promise<void>((resolve) => {
+      this.pending.set(result.channelId, { result, t0, settle: resolve });
+    });
+    const timer = setTimeout(() => this.pending.get(result.channelId)?.settle(), opts.timeoutMs);
+    try {
+      const name = (opts.name ?? '').replace(/["\\<>]/g, '');
+      await this.ari.originate({
+        endpoint: `Local/${opts.to}@${this.config.simulator.inboundContext}`,
+        channelId: `${id}-caller`,
+        otherChannelId: result.channelId,
+        context: this.config.simulator.callerContext,
+        extension: 's',
+        priority: 1,
+        callerId: `"${name}" <${opts.from}>`,
+        formats: 'ulaw',
+        timeoutSeconds: 30,
+        variables: {
+          CALLER_DELAY: String(opts.delaySeconds),
+          CALLER_AUDIO: sound,
+          CALLER_DTMF: opts.dtmf ?? '',
+          CALLER_WAIT: String(opts.waitSeconds),
+        },
+      });
+      await done;
+    } finally {
+      clearTimeout(timer);
+      this.pending.delete(result.channelId);
+      if (opts.say) {
+        const dir = this.config.simulator.soundsDir;
+        await Promise.all(['wav', 'wav16'].map((ext) => rm(join(dir, `${id}.${ext}`), { force: true })));
+      }
+    }
+    result.ms = Math.round(performance.now() - t0);
+    return result;
+  }
+
+  /** Hangs up a simulated call's inbound half (as if the caller put the phone down). */
+  async hangup(channelId: string): Promise<void> {
+    await this.ari.hangup(channelId);
+  }
+
+  get connection(): AriConnection {
+    return this.ari;
+  }
+
+  private onEvent(e: AriEvent): void {
+    const p = this.pending.get(e.channel?.id ?? '');
+    if (!p) return;
+    const at = Math.round(performance.now() - p.t0);
+    const note = (what: string) => p.result.timeline.push({ atMs: at, what });
+    switch (e.type) {
+      case 'ChannelDialplan':
+        if (e.dialplan_app === 'Stasis' && e.dialplan_app_data?.split(',')[0] === this.config.ari.app) {
+          p.result.enteredDoorman = true;
+          note(`entered Doorman (Stasis ${e.dialplan_app_data})`);
+        } else if (e.dialplan_app) {
+          note(`dialplan ${e.channel?.dialplan?.context},${e.channel?.dialplan?.exten}: ${e.dialplan_app}`);
+        }
+        break;
+      case 'ChannelStateChange':
+        note(`state ${e.channel?.state}`);
+        break;
+      case 'ChannelUserevent':
+        if (e.eventname === 'DoormanDestination') {
+          p.result.destination = e.userevent?.destination ?? null;
+          note(`reached destination ${p.result.destination}`);
+          p.settle();
+        }
+        break;
+      case 'ChannelDestroyed':
+        p.result.hungUp = true;
+        note(`hung up (${e.cause_txt ?? e.cause})`);
+        p.settle();
+        break;
+    }
+  }
+}
