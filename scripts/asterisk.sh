@@ -108,8 +108,9 @@ cmd_start() {
   if curl -s --max-time 2 -o /dev/null "$ARI_URL/"; then die "port $ARI_PORT is already in use by another program"; fi
   write_config
   t0=$SECONDS
-  # chroot execs env, env execs asterisk: $! ends up as Asterisk's own PID.
-  nohup chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+  # Its own session, so nothing that ends the caller (a test runner, a CI step) takes Asterisk
+  # with it. setsid, chroot and env each exec the next: $! ends up as Asterisk's own PID.
+  setsid nohup chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
     /usr/sbin/asterisk -f -n >>"$LOGDIR/console.log" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$PIDFILE"

@@ -93,7 +93,7 @@ async function cmdCall(config: Config, v: Record<string, string | boolean | unde
         console.log(`  ${(t.atMs / 1000).toFixed(2).padStart(6)} s  ${t.what}`);
       console.log(
         result.destination
-          ? `outcome: routed to "${result.destination}"${result.enteredDoorman ? ' by Doorman' : ' without Doorman (dialplan fallback)'}`
+          ? `outcome: routed to "${result.destination}"${result.destination === 'fallback' ? ' (the dialplan fallback: Doorman was not running or gave the call back)' : ''}`
           : `outcome: no destination reached${result.hungUp ? ' (call ended)' : ' (timed out)'}`,
       );
     }

@@ -9,6 +9,8 @@ import { AriConnection } from './ari.js';
 import type { AriEvent } from './ari-types.js';
 
 export interface SimulatedCallOptions {
+  /** Names the call's channels (`<id>-in` is Doorman's); generated when not given. */
+  id?: string;
   from: string;
   name?: string;
   /** The number dialled (the DID), which becomes the Stasis argument. */
@@ -33,7 +35,8 @@ export interface SimulatedCallResult {
   id: string;
   /** The inbound half's channel id (the one Doorman sees). */
   channelId: string;
-  enteredDoorman: boolean;
+  /** The dialplan ran Stasis() for Doorman's app (whether or not Doorman was there to take it). */
+  ranStasis: boolean;
   /** The destination that announced itself ([doorman-destinations] UserEvent), if any. */
   destination: string | null;
   hungUp: boolean;
@@ -110,12 +113,12 @@ export class SimulatedCaller {
   }
 
   async call(opts: SimulatedCallOptions): Promise<SimulatedCallResult> {
-    const id = `sim-${randomUUID().slice(0, 8)}`;
+    const id = opts.id ?? `sim-${randomUUID().slice(0, 8)}`;
     const sound = opts.say ? await this.stageAudio(opts.say, id) : '';
     const result: SimulatedCallResult = {
       id,
       channelId: `${id}-in`,
-      enteredDoorman: false,
+      ranStasis: false,
       destination: null,
       hungUp: false,
       timeline: [],
@@ -175,8 +178,8 @@ export class SimulatedCaller {
     switch (e.type) {
       case 'ChannelDialplan':
         if (e.dialplan_app === 'Stasis' && e.dialplan_app_data?.split(',')[0] === this.config.ari.app) {
-          p.result.enteredDoorman = true;
-          note(`entered Doorman (Stasis ${e.dialplan_app_data})`);
+          p.result.ranStasis = true;
+          note(`Stasis(${e.dialplan_app_data})`);
         } else if (e.dialplan_app) {
           note(`dialplan ${e.channel?.dialplan?.context},${e.channel?.dialplan?.exten}: ${e.dialplan_app}`);
         }

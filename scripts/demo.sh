@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Doorman's main job, end to end: brings up the Asterisk sandbox and Doorman (embedded
+# defaults), places a simulated call from a caller who asks for someone, and prints where the
+# call went. Asterisk stays up afterwards for more calls (`npx doorman call --say FILE.wav`).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+scripts/setup.sh
+scripts/asterisk.sh start
+
+mkdir -p var
+log=var/demo-doorman.log
+node dist/cli/main.js start >"$log" 2>&1 &
+doorman=$!
+trap 'kill "$doorman" 2>/dev/null || true; wait "$doorman" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  grep -q '"ARI connected"' "$log" && break
+  kill -0 "$doorman" 2>/dev/null || { cat "$log" >&2; exit 1; }
+  sleep 0.1
+done
+grep -q '"ARI connected"' "$log" || { echo "Doorman did not connect to Asterisk; see $log" >&2; exit 1; }
+echo "Doorman is running (log: $log); placing a demo call..."
+
+flite -voice rms -t "Hello, I'd like to speak to Margaret Thompson, please." -o var/demo-raw.wav
+sox var/demo-raw.wav -r 8000 -c 1 -b 16 -e signed-integer var/demo-caller.wav
+node dist/cli/main.js call --from +15551234567 --name "Demo Caller" --to 15550001000 --say var/demo-caller.wav --wait 5
+echo
+echo "What Doorman logged about the call:"
+grep '"call left Doorman"' "$log" | tail -1 | node -e '
+  const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  console.log(JSON.stringify({ outcome: r.outcome, verdict: r.verdict, answer: r.answer, timings: r.timings }, null, 2));'
+echo
+echo "Asterisk is still running: scripts/asterisk.sh status | stop. Doorman: npx doorman start"

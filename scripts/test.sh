@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test: type check and lint, then unit and integration tests against a real
+# Asterisk 22 sandbox (started here if it is not running, and stopped again afterwards).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+scripts/setup.sh
+npm run -s typecheck
+npm run -s lint
+
+started=""
+if ! scripts/asterisk.sh status >/dev/null 2>&1; then
+  scripts/asterisk.sh start
+  started=yes
+fi
+cleanup() { [ -z "$started" ] || scripts/asterisk.sh stop; }
+trap cleanup EXIT
+
+# One runner for all files, one file at a time: the integration tests share one Asterisk and
+# the Stasis app name, and this machine has two cores.
+node --import tsx --test --test-reporter=spec --test-concurrency=1 --test-timeout=180000 \
+  test/unit/*.test.ts test/integration/*.test.ts

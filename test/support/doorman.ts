@@ -1,0 +1,70 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { CallReport } from '../../src/calls/call-session.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { startDoorman } from '../../src/main.js';
+import { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
+
+export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+
+/** A logger writing to test-artifacts/<name>.log, so a failing run leaves its story behind. */
+export function testLogger(name: string) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return pino({ level: 'debug' }, pino.destination({ dest: join(ARTIFACTS, `${name}.log`), sync: true }));
+}
+
+export function testConfig(overrides: Record<string, unknown> = {}): Config {
+  const recordings = mkdtempSync(join(tmpdir(), 'doorman-rec-'));
+  return loadConfig({ env: {}, overrides: { 'recordings.dir': recordings, ...overrides } as never });
+}
+
+/** Doorman running in this process against the sandbox, with every finished call collected. */
+export async function startTestDoorman(name: string, config = testConfig()) {
+  const logger = testLogger(name);
+  const doorman = startDoorman(config, logger);
+  const reports: CallReport[] = [];
+  const waiters: Array<{ id: string; resolve: (r: CallReport) => void }> = [];
+  doorman.app.on('call', (r) => {
+    reports.push(r);
+    for (const w of waiters.filter((x) => x.id === r.facts.channelId)) w.resolve(r);
+  });
+  await doorman.connected;
+  return {
+    ...doorman,
+    config,
+    reports,
+    /** The report of the call whose inbound channel is `channelId`, once it has left Doorman. */
+    report(channelId: string, timeoutMs = 30_000): Promise<CallReport> {
+      const done = reports.find((r) => r.facts.channelId === channelId);
+      if (done) return Promise.resolve(done);
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(
+          () => reject(new Error(`no report for ${channelId} in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiters.push({ id: channelId, resolve: (r) => (clearTimeout(t), resolve(r)) });
+      });
+    },
+  };
+}
+
+export async function startCaller(name: string, config = testConfig()) {
+  const caller = new SimulatedCaller(config, testLogger(`${name}-caller`));
+  await caller.connect();
+  return caller;
+}
+
+export async function waitUntil(
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const t0 = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Endpointer } from '../../src/audio/endpointer.js';
+import { parseWav } from '../../src/audio/wav.js';
+import type { Config } from '../../src/config/schema.js';
+
+const DIR = join(tmpdir(), 'doorman-test-speech');
+
+/** Says `text` with Debian's flite into an 8 kHz mono WAV (cached by name). */
+export function speechWav(name: string, text: string, voice = 'rms'): string {
+  mkdirSync(DIR, { recursive: true });
+  const out = join(DIR, `${name}.wav`);
+  if (!existsSync(out)) {
+    const raw = join(DIR, `${name}.raw.wav`);
+    execFileSync('flite', ['-voice', voice, '-t', text, '-o', raw]);
+    execFileSync('sox', [raw, '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', out]);
+  }
+  return out;
+}
+
+/** Speech span of a WAV file, measured the way Doorman measures a live answer. */
+export function speechSpanMs(file: string, listen: Config['listen']): number {
+  const pcm = parseWav(readFileSync(file));
+  const ep = new Endpointer({ sampleRate: pcm.sampleRate, ...listen });
+  ep.push(pcm.samples);
+  const end = ep.finish();
+  if (end.speechStartMs === null || end.speechEndMs === null) throw new Error(`${file}: no speech found`);
+  return end.speechEndMs - end.speechStartMs;
+}

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { configEnvVars, loadConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'doorman-config-'));
+function file(name: string, text: string): string {
+  const f = join(dir, name);
+  writeFileSync(f, text);
+  return f;
+}
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('has a working default for everything', () => {
+    const c = loadConfig({ env: {} });
+    assert.equal(c.ari.url, 'http://127.0.0.1:8088');
+    assert.equal(c.ari.app, 'doorman');
+    assert.equal(c.routes.default?.destination, 'desk');
+    assert.ok(c.destinations.desk);
+  });
+
+  it('layers file, then env, then overrides', () => {
+    const f = file(
+      'layers.yaml',
+      'ari:\n  url: http://10.0.0.5:8088\n  username: pbx\nlisten:\n  endSilenceMs: 600\n',
+    );
+    const c = loadConfig({
+      file: f,
+      env: { DOORMAN_ARI_USERNAME: 'fromenv', DOORMAN_LISTEN_END_SILENCE_MS: '900' },
+      overrides: { 'ari.app': 'screen' },
+    });
+    assert.equal(c.ari.url, 'http://10.0.0.5:8088');
+    assert.equal(c.ari.username, 'fromenv');
+    assert.equal(c.listen.endSilenceMs, 900);
+    assert.equal(c.ari.app, 'screen');
+  });
+
+  it('reads the file named by DOORMAN_CONFIG', () => {
+    const f = file('named.yaml', 'calls:\n  leaseSeconds: 30\n');
+    assert.equal(loadConfig({ env: { DOORMAN_CONFIG: f } }).calls.leaseSeconds, 30);
+  });
+
+  it('names the bad key and where its value came from', () => {
+    const cases: Array<[string, () => unknown, string, string]> = [
+      [
+        'bad env number',
+        () => loadConfig({ env: { DOORMAN_CALLS_LEASE_SECONDS: 'soon' } }),
+        'calls.leaseSeconds',
+        'env DOORMAN_CALLS_LEASE_SECONDS',
+      ],
+      [
+        'env out of range',
+        () => loadConfig({ env: { DOORMAN_CALLS_LEASE_SECONDS: '1' } }),
+        'calls.leaseSeconds',
+        'env DOORMAN_CALLS_LEASE_SECONDS',
+      ],
+      [
+        'bad url',
+        () => loadConfig({ env: { DOORMAN_ARI_URL: 'ftp://pbx' } }),
+        'ari.url',
+        'env DOORMAN_ARI_URL',
+      ],
+      [
+        'typo in file',
+        () => loadConfig({ env: {}, file: file('typo.yaml', 'ari:\n  passwrd: x\n') }),
+        'ari',
+        'typo.yaml',
+      ],
+      [
+        'unknown section',
+        () => loadConfig({ env: {}, file: file('section.yaml', 'aris: {}\n') }),
+        '(top level)',
+        'section.yaml',
+      ],
+      [
+        'wrong type in file',
+        () => loadConfig({ env: {}, file: file('type.yaml', 'listen:\n  maxSpeechMs: long\n') }),
+        'listen.maxSpeechMs',
+        'type.yaml',
+      ],
+      [
+        'route to an unknown destination',
+        () =>
+          loadConfig({
+            env: {},
+            file: file('route.yaml', 'routes:\n  default:\n    destination: nowhere\n'),
+          }),
+        'routes.default.destination',
+        'route.yaml',
+      ],
+      [
+        'missing file',
+        () => loadConfig({ env: {}, file: join(dir, 'absent.yaml') }),
+        '(file)',
+        'absent.yaml',
+      ],
+      [
+        'broken YAML',
+        () => loadConfig({ env: {}, file: file('broken.yaml', 'ari: [\n') }),
+        '(file)',
+        'broken.yaml',
+      ],
+      [
+        'not a mapping',
+        () => loadConfig({ env: {}, file: file('list.yaml', '- a\n- b\n') }),
+        '(file)',
+        'list.yaml',
+      ],
+    ];
+    for (const [name, fn, key, source] of cases) {
+      const e = configError(fn);
+      assert.equal(e.key, key, name);
+      assert.ok(e.source.endsWith(source), `${name}: source ${e.source}`);
+      assert.ok(e.message.startsWith(`${key}: `), `${name}: ${e.message}`);
+    }
+    assert.match(
+      configError(() => loadConfig({ env: {}, file: join(dir, 'typo.yaml') })).message,
+      /unknown key passwrd/,
+    );
+  });
+
+  it('derives an env var for every setting outside the named sections', () => {
+    const vars = configEnvVars();
+    for (const v of [
+      'DOORMAN_ARI_URL',
+      'DOORMAN_ARI_PASSWORD',
+      'DOORMAN_LISTEN_MAX_SPEECH_MS',
+      'DOORMAN_RECORDINGS_DIR',
+    ]) {
+      assert.ok(vars.includes(v), v);
+    }
+    assert.ok(!vars.some((v) => v.startsWith('DOORMAN_ROUTES') || v.startsWith('DOORMAN_DESTINATIONS')));
+  });
+
+  it('the CLI prints one line naming the key and exits non-zero', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], {
+      env: { ...process.env, DOORMAN_ARI_URL: 'not a url' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(r.status, 2);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0] as string, /^doorman: config error: ari\.url: .* \(from env DOORMAN_ARI_URL\)$/);
+    assert.equal(r.stdout, '');
+  });
+});
