@@ -45,7 +45,13 @@ export async function startTestDoorman(name: string, config = testConfig()) {
           () => reject(new Error(`no report for ${channelId} in ${timeoutMs} ms`)),
           timeoutMs,
         );
-        waiters.push({ id: channelId, resolve: (r) => (clearTimeout(t), resolve(r)) });
+        waiters.push({
+          id: channelId,
+          resolve: (r) => {
+            clearTimeout(t);
+            resolve(r);
+          },
+        });
       });
     },
   };

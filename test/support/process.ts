@@ -56,7 +56,13 @@ export function spawnDoorman(name: string, env: Record<string, string>): Doorman
           () => reject(new Error(`${name}: no log line matching ${pattern} in ${timeoutMs} ms`)),
           timeoutMs,
         );
-        watchers.push({ pattern, resolve: (l) => (clearTimeout(t), resolve(l)) });
+        watchers.push({
+          pattern,
+          resolve: (l) => {
+            clearTimeout(t);
+            resolve(l);
+          },
+        });
       });
     },
   };
