@@ -6,6 +6,7 @@
 #   scripts/asterisk.sh install   build the root folder (~1 min the first time; then a no-op)
 #   scripts/asterisk.sh start     copy config and prompts in, start, wait until ARI answers
 #   scripts/asterisk.sh stop | restart | status | reset | logs [N] | cli 'COMMAND'
+#   eval "$(scripts/asterisk.sh env)"   points `doorman call` at this sandbox's folders
 #
 # Settings (environment): ASTERISK_ROOT [/opt/doorman-asterisk], ASTERISK_MIRROR
 # [http://deb.debian.org/debian], ASTERISK_START_TIMEOUT [30] seconds.
@@ -164,5 +165,6 @@ case "${1:-}" in
   reset) cmd_reset ;;
   cli) shift; our_pid >/dev/null || die "not running"; ast_cli "$*" ;;
   logs) tail -n "${2:-50}" "$LOGDIR/messages.log" ;;
+  env) echo "export DOORMAN_SIMULATOR_SOUNDS_DIR='$SOUNDS/doorman-sim'" ;;
   *) sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0"; exit 2 ;;
 esac

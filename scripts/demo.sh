@@ -7,6 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/setup.sh
 scripts/asterisk.sh start
+eval "$(scripts/asterisk.sh env)"
 
 mkdir -p var
 log=var/demo-doorman.log

@@ -15,6 +15,7 @@ if ! scripts/asterisk.sh status >/dev/null 2>&1; then
 fi
 cleanup() { [ -z "$started" ] || scripts/asterisk.sh stop; }
 trap cleanup EXIT
+eval "$(scripts/asterisk.sh env)"
 
 # One runner for all files, one file at a time: the integration tests share one Asterisk and
 # the Stasis app name, and this machine has two cores.

@@ -18,7 +18,12 @@ export function testLogger(name: string) {
 
 export function testConfig(overrides: Record<string, unknown> = {}): Config {
   const recordings = mkdtempSync(join(tmpdir(), 'doorman-rec-'));
-  return loadConfig({ env: {}, overrides: { 'recordings.dir': recordings, ...overrides } as never });
+  // Only where the sandbox lives comes from the environment (scripts/asterisk.sh env); the rest
+  // of a developer's DOORMAN_* settings must not change what the tests test.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k.startsWith('DOORMAN_SIMULATOR_')),
+  );
+  return loadConfig({ env, overrides: { 'recordings.dir': recordings, ...overrides } as never });
 }
 
 /** Doorman running in this process against the sandbox, with every finished call collected. */
