@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { DoormanApp } from './calls/doorman-app.js';
+import { createChallenge, directoryFile, loadDirectoryFile } from './challenge/setup.js';
 import type { Config } from './config/schema.js';
 import { AriConnection } from './telephony/ari.js';
 
@@ -11,10 +12,12 @@ export interface RunningDoorman {
   stop(): Promise<void>;
 }
 
-/** Composition root: config -> ARI connection -> the Stasis app. */
-export function startDoorman(config: Config, logger: Logger): RunningDoorman {
+/** Composition root: config -> directory and speech challenge -> ARI connection -> the Stasis app. */
+export async function startDoorman(config: Config, logger: Logger): Promise<RunningDoorman> {
+  const entries = loadDirectoryFile(directoryFile(config));
+  const challenge = await createChallenge(config, entries, logger);
   const ari = new AriConnection({ ...config.ari, logger });
-  const app = new DoormanApp(config, ari, logger);
+  const app = new DoormanApp(config, ari, challenge, logger);
   const connected = ari.start();
   logger.info({ app: config.ari.app, ari: config.ari.url }, 'Doorman starting');
   return {
@@ -24,6 +27,7 @@ export function startDoorman(config: Config, logger: Logger): RunningDoorman {
     async stop() {
       await app.stop();
       await ari.stop();
+      await challenge.engine.close();
       logger.info('Doorman stopped');
     },
   };

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { Endpointer, type EndpointReason } from '../audio/endpointer.js';
+import type { EndpointReason } from '../audio/endpointer.js';
 import { dbfs, rms } from '../audio/levels.js';
 import { pcmFromBytes } from '../audio/wav.js';
+import { AnswerListener } from '../challenge/answer.js';
+import type { Challenge } from '../challenge/setup.js';
 import type { Config, Route } from '../config/schema.js';
 import { CallGoneError, DoormanError } from '../errors.js';
+import type { Outcome } from '../match/decide.js';
 import type { Verdict } from '../policy/verdict.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
 import type { AriEvent, ChannelJson } from '../telephony/ari-types.js';
@@ -19,6 +22,7 @@ export const BRIDGE_NAME_PREFIX = 'doorman-';
 
 const MEDIA_RATE = 16_000; // slin16
 const FRAME_BYTES = 640; // 20 ms of slin16
+const BYTES_PER_MS = FRAME_BYTES / 20;
 /** How late audio may be before the gap counts as silence. */
 const GAP_JITTER_MS = 200;
 
@@ -33,13 +37,22 @@ export interface CallFacts {
 }
 
 export interface HeardAnswer {
+  outcome: Outcome;
+  /** The directory entry asked for (outcome `match`). */
+  entry: string | null;
+  /** Entries the answer could not tell apart (outcome `ambiguous`). */
+  contenders: string[];
+  transcript: string;
+  candidates: Array<{ id: string; score: number }>;
   endpoint: EndpointReason;
-  /** Audio received from the caller, ms. */
+  /** Audio received from the caller (silence filled in), ms. */
   audioMs: number;
   /** From the first to the last voiced frame, ms. */
   speechMs: number;
   /** Level of the voiced part, dBFS (null when nothing was said). */
   speechDbfs: number | null;
+  /** From the end of the answer to the decision, ms. */
+  decisionMs: number;
   frames: number;
   /** Frames that arrived before chan_websocket's MEDIA_START line. */
   framesBeforeStart: number;
@@ -66,6 +79,7 @@ export interface CallDeps {
   ari: AriConnection;
   router: Router;
   recordings: RecordingStore;
+  challenge: Challenge;
   logger: Logger;
   /** Lets the app route events for helper channels (media) to this session. */
   claimChannel: (channelId: string, session: CallSession) => void;
@@ -153,25 +167,27 @@ export class CallSession {
       await this.deps.ari.answer(this.channelId);
       timings.answerMs = performance.now() - t;
 
-      t = performance.now();
-      await this.playPrompt(this.route.prompt, signal);
-      timings.promptMs = performance.now() - t;
-
-      t = performance.now();
-      const leg = await this.openMedia(signal);
-      timings.mediaSetupMs = performance.now() - t;
-
-      t = performance.now();
-      answer = await this.listen(leg, signal);
-      timings.listenMs = performance.now() - t;
+      const retries = this.route.retries;
+      let leg: MediaLeg | undefined;
+      for (let attempt = 0; attempt <= retries; attempt++) {
+        t = performance.now();
+        await this.playPrompt(attempt === 0 ? this.route.prompt : this.route.retryPrompt, signal);
+        timings.promptMs ??= performance.now() - t;
+        if (!leg) {
+          t = performance.now();
+          leg = await this.openMedia(signal);
+          timings.mediaSetupMs = performance.now() - t;
+        }
+        t = performance.now();
+        answer = await this.listen(leg, signal);
+        timings.listenMs = performance.now() - t;
+        const again = answer.outcome === 'silence' || answer.outcome === 'ambiguous';
+        if (!again || attempt === retries) break;
+        this.log.info({ outcome: answer.outcome, attempt }, 'asking again');
+      }
       await this.closeMedia();
 
-      verdict = {
-        kind: 'route',
-        destination: this.route.destination,
-        reason: answer.endpoint === 'silence' ? 'caller said nothing' : 'answer heard',
-        check: 'listen',
-      };
+      verdict = this.verdictFor(answer as HeardAnswer);
       await this.deps.router.carryOut(this.channelId, verdict, this.log);
       outcome = 'routed';
     } catch (e) {
@@ -184,6 +200,36 @@ export class CallSession {
     const report: CallReport = { facts: this.facts, outcome, verdict, answer, error, timings };
     this.log.info({ outcome, verdict, answer, error, timings: roundAll(timings) }, 'call left Doorman');
     return report;
+  }
+
+  /** The challenge's outcome as a verdict: the named entry's destination, or the route's. */
+  private verdictFor(a: HeardAnswer): Verdict {
+    const check = 'challenge';
+    if (a.outcome === 'match' && a.entry) {
+      const entry = this.deps.challenge.entries.find((e) => e.id === a.entry);
+      const destination = entry?.destination ?? '';
+      if (destination in this.deps.config.destinations) {
+        return { kind: 'route', destination, reason: `asked for ${entry?.name} ("${a.transcript}")`, check };
+      }
+      this.log.warn({ entry: a.entry, destination }, 'directory entry names no configured destination');
+    }
+    if (a.outcome === 'machine') {
+      return {
+        kind: 'route',
+        destination: this.route.machine ?? this.route.unknown,
+        reason: 'recorded message',
+        check,
+      };
+    }
+    const reason =
+      a.outcome === 'silence'
+        ? 'caller said nothing'
+        : a.outcome === 'ambiguous'
+          ? `could not tell ${a.contenders.join(' from ')} apart`
+          : a.outcome === 'match'
+            ? `asked for ${a.entry}, who has no destination here`
+            : `named nobody in the directory ("${a.transcript}")`;
+    return { kind: 'route', destination: this.route.unknown, reason, check };
   }
 
   /** Decides what becomes of a call whose screening failed: never leave the caller waiting. */
@@ -271,46 +317,29 @@ export class CallSession {
     return leg;
   }
 
+  /** Streams the caller's answer into the challenge until it is over, then decides. */
   private listen(leg: MediaLeg, signal: AbortSignal): Promise<HeardAnswer> {
     const socket = leg.socket as MediaSocket;
     const cfg = this.deps.config.listen;
-    const endpointer = new Endpointer({ sampleRate: MEDIA_RATE, ...cfg });
+    const listener = new AnswerListener(this.deps.challenge.deps, MEDIA_RATE, signal);
     const frames: Buffer[] = [];
     let received = 0;
-    // Audio time drives the endpointer; wall time backs it up when frames stop coming (a bridge
-    // sends nothing while nobody in it makes a sound).
+    let heardBytes = 0;
+    // Audio time drives the endpointer; wall time backs it up when frames stop coming.
     const deadlineMs = cfg.noSpeechTimeoutMs + cfg.maxSpeechMs;
     return new Promise<HeardAnswer>((resolve, reject) => {
-      const finish = (reason?: EndpointReason) => {
+      let finished = false;
+      const finish = () => {
+        if (finished) return;
+        finished = true;
         cleanup();
-        const ep = reason ? { ...endpointer.finish(), reason } : endpointer.finish();
-        const pcm = pcmFromBytes(Buffer.concat(frames));
-        const startSample = ((ep.speechStartMs ?? 0) * MEDIA_RATE) / 1000;
-        const endSample = ((ep.speechEndMs ?? 0) * MEDIA_RATE) / 1000;
-        const speechMs = ep.speechStartMs === null ? 0 : (ep.speechEndMs ?? 0) - ep.speechStartMs;
-        const level = speechMs > 0 ? rms(pcm, startSample, Math.min(endSample, pcm.length)) : 0;
-        this.deps.recordings
-          .save(this.channelId, { sampleRate: MEDIA_RATE, samples: pcm })
-          .catch((e) => {
-            this.log.warn({ err: e }, 'could not save the recorded answer');
-            return null;
-          })
-          .then((recording) =>
-            resolve({
-              endpoint: ep.reason,
-              audioMs: endpointer.elapsedMs,
-              speechMs,
-              speechDbfs: level > 0 ? Math.round(dbfs(level) * 10) / 10 : null,
-              frames: received,
-              framesBeforeStart: socket.framesBeforeStart,
-              recording,
-            }),
-          );
+        this.conclude(listener, frames, received, socket.framesBeforeStart).then(resolve, reject);
       };
       const onAudio = (frame: Buffer) => {
         frames.push(frame);
         received++;
-        if (endpointer.push(pcmFromBytes(frame))) finish();
+        heardBytes += frame.length;
+        if (listener.push(frame)) finish();
       };
       const onClose = (why: string) => {
         cleanup();
@@ -320,16 +349,17 @@ export class CallSession {
         cleanup();
         reject(signal.reason);
       };
-      const timer = setTimeout(() => finish('max'), deadlineMs);
+      const timer = setTimeout(finish, deadlineMs);
       // Nothing arrives while the caller's side sends no frames (a Local channel in Wait(), a
       // phone with silence suppression): time with no audio counts as silence.
       const tStart = performance.now();
       const gapFiller = setInterval(() => {
-        const lagMs = performance.now() - tStart - endpointer.elapsedMs - GAP_JITTER_MS;
+        const lagMs = performance.now() - tStart - heardBytes / BYTES_PER_MS - GAP_JITTER_MS;
         if (lagMs < 20) return;
         const silence = Buffer.alloc(Math.floor(lagMs / 20) * FRAME_BYTES);
+        heardBytes += silence.length;
         frames.push(silence);
-        if (endpointer.push(pcmFromBytes(silence))) finish();
+        if (listener.push(silence)) finish();
       }, 100);
       const cleanup = () => {
         clearTimeout(timer);
@@ -343,6 +373,42 @@ export class CallSession {
       socket.on('close', onClose);
       signal.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  private async conclude(
+    listener: AnswerListener,
+    frames: Buffer[],
+    received: number,
+    framesBeforeStart: number,
+  ): Promise<HeardAnswer> {
+    const result = await listener.finish();
+    const pcm = pcmFromBytes(Buffer.concat(frames));
+    const start = (result.speechStartMs * MEDIA_RATE) / 1000;
+    const end = Math.min(pcm.length, start + (result.speechMs * MEDIA_RATE) / 1000);
+    const level = result.speechMs > 0 ? rms(pcm, start, end) : 0;
+    const recording = await this.deps.recordings
+      .save(this.channelId, { sampleRate: MEDIA_RATE, samples: pcm })
+      .catch((e) => {
+        this.log.warn({ err: e }, 'could not save the recorded answer');
+        return null;
+      });
+    const answer: HeardAnswer = {
+      outcome: result.outcome,
+      entry: result.entry,
+      contenders: result.contenders,
+      transcript: result.transcript,
+      candidates: result.candidates.map((c) => ({ id: c.id, score: c.score })),
+      endpoint: result.endpoint,
+      audioMs: result.audioMs,
+      speechMs: result.speechMs,
+      speechDbfs: level > 0 ? Math.round(dbfs(level) * 10) / 10 : null,
+      decisionMs: Math.round(result.decisionMs),
+      frames: received,
+      framesBeforeStart,
+      recording,
+    };
+    this.log.info({ answer }, 'answer heard');
+    return answer;
   }
 
   /** Idempotent: safe on every path, including after the caller or Asterisk went away. */

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
+import type { Challenge } from '../challenge/setup.js';
 import type { Config } from '../config/schema.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
 import type { AriEvent } from '../telephony/ari-types.js';
@@ -26,6 +27,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
   constructor(
     private readonly config: Config,
     private readonly ari: AriConnection,
+    private readonly challenge: Challenge,
     private readonly logger: Logger,
   ) {
     super();
@@ -59,6 +61,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       ari: this.ari,
       router: this.router,
       recordings: this.recordings,
+      challenge: this.challenge,
       logger: this.logger,
       claimChannel: (id, s) => this.owners.set(id, s),
     });

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { screenFile } from '../challenge/screen-file.js';
+import { createChallenge, directoryFile, loadDirectoryFile } from '../challenge/setup.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError, DoormanError } from '../errors.js';
@@ -21,6 +24,9 @@ Commands:
       --wait SECONDS      stay on the line after speaking (default 20)
       --timeout SECONDS   stop watching after this long (default 60)
       --json              print the result as JSON
+  screen-file --directory FILE.yaml AUDIO.wav...
+                        run the speech challenge on recorded answers (8/16 kHz mono WAV), offline,
+                        with the live code path; one JSON object per file on stdout
   config                print the effective configuration (secrets hidden)
 
 Options for every command:
@@ -44,7 +50,7 @@ function fail(e: unknown): never {
 
 async function cmdStart(config: Config): Promise<void> {
   const logger = createLogger(config.log.level);
-  const doorman = startDoorman(config, logger);
+  const doorman = await startDoorman(config, logger);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -103,6 +109,28 @@ async function cmdCall(config: Config, v: Record<string, string | boolean | unde
   }
 }
 
+async function cmdScreenFile(config: Config, directory: string | undefined, files: string[]): Promise<void> {
+  if (!files.length) throw new UsageError('screen-file needs at least one WAV file');
+  const logger = createLogger('warn', pino.destination(2));
+  const challenge = await createChallenge(
+    config,
+    loadDirectoryFile(directory ?? directoryFile(config)),
+    logger,
+  );
+  let failed = 0;
+  for (const file of files) {
+    try {
+      const { detail: _detail, ...result } = await screenFile(challenge, file);
+      console.log(JSON.stringify(result));
+    } catch (e) {
+      failed++;
+      console.log(JSON.stringify({ file, error: e instanceof Error ? e.message : String(e) }));
+    }
+  }
+  await challenge.engine.close();
+  process.exitCode = failed ? 1 : 0;
+}
+
 function cmdConfig(config: Config): void {
   const shown = { ...config, ari: { ...config.ari, password: '[hidden]' } };
   console.log(JSON.stringify(shown, null, 2));
@@ -131,7 +159,9 @@ async function main(argv: string[]): Promise<void> {
         wait: { type: 'string' },
         timeout: { type: 'string' },
         json: { type: 'boolean' },
+        directory: { type: 'string' },
       },
+      allowPositionals: true,
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -149,6 +179,12 @@ async function main(argv: string[]): Promise<void> {
       return cmdCall(config, v);
     case 'config':
       return cmdConfig(config);
+    case 'screen-file':
+      return cmdScreenFile(
+        config,
+        typeof v.directory === 'string' ? v.directory : undefined,
+        parsed.positionals,
+      );
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

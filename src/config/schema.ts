@@ -13,10 +13,16 @@ const destination = z
 
 const route = z
   .object({
-    /** Where callers go once Doorman has heard them (the speech challenge decides later). */
-    destination: z.string().min(1),
+    /** Where callers go who name nobody in the directory, say nothing, or cannot be screened. */
+    unknown: z.string().min(1),
+    /** Where recorded messages (machines) go; the unknown destination when not set. */
+    machine: z.string().min(1).optional(),
     /** The prompt asking who they want (a sound name as Asterisk sees it). */
     prompt: z.string().min(1).default('doorman/who-to-speak-to'),
+    /** Asked again after silence or an ambiguous answer. */
+    retryPrompt: z.string().min(1).default('doorman/sorry-again'),
+    /** How many times the question is asked again. */
+    retries: z.number().int().min(0).max(5).default(1),
   })
   .strict();
 
@@ -70,6 +76,38 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    speech: z
+      .object({
+        engine: z.enum(['soundswallower']).default('soundswallower'),
+        /** Recognisers kept warm for reuse (each holds ~25 MB of model). */
+        poolSize: z.number().int().min(1).max(64).default(4),
+        /** Longest wait for the final transcript once the caller stopped talking. */
+        finalTimeoutMs: ms(100, 10_000, 2_000),
+        /** Words around names (carriers, greetings); empty: the packaged grammars/phrases.yaml. */
+        phrasesFile: z.string().default(''),
+      })
+      .strict()
+      .prefault({}),
+    directory: z
+      .object({
+        /** Who callers may ask for, in the YAML exchange format; empty: the sample grammars/directory.yaml. */
+        file: z.string().default(''),
+      })
+      .strict()
+      .prefault({}),
+    challenge: z
+      .object({
+        /** A directory entry must score at least this (0..1) to be routed to. */
+        acceptScore: z.number().min(0).max(1).default(0.84),
+        /** ...and lead the runner-up by this much, or the answer is ambiguous. */
+        margin: z.number().min(0).max(1).default(0.05),
+        /** Speech longer than this is taken for a recorded message (a machine). */
+        machineSpeechMs: ms(1_000, 120_000, 7_000),
+        /** So is an answer of more words than this. */
+        machineWords: z.number().int().min(1).max(500).default(20),
+      })
+      .strict()
+      .prefault({}),
     recordings: z
       .object({ dir: z.string().min(1).default('var/recordings') })
       .strict()
@@ -77,12 +115,18 @@ export const configSchema = z
     destinations: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lower-case name'), destination).default({
       desk: { context: 'doorman-destinations', extension: 'desk', priority: 1 },
       voicemail: { context: 'doorman-destinations', extension: 'voicemail', priority: 1 },
+      machines: { context: 'doorman-destinations', extension: 'machines', priority: 1 },
       fallback: { context: 'doorman-destinations', extension: 'fallback', priority: 1 },
     }),
     /** Keyed by the Stasis argument (the DID); `default` serves every other call. */
-    routes: z
-      .record(z.string().min(1), route)
-      .default({ default: { destination: 'desk', prompt: 'doorman/who-to-speak-to' } }),
+    routes: z.record(z.string().min(1), route).default({
+      default: {
+        unknown: 'desk',
+        prompt: 'doorman/who-to-speak-to',
+        retryPrompt: 'doorman/sorry-again',
+        retries: 1,
+      },
+    }),
     /** Where `doorman call` places simulated calls (the Asterisk sandbox). */
     simulator: z
       .object({
@@ -99,12 +143,15 @@ export const configSchema = z
   .strict()
   .superRefine((cfg, ctx) => {
     for (const [name, r] of Object.entries(cfg.routes)) {
-      if (!(r.destination in cfg.destinations)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['routes', name, 'destination'],
-          message: `names no destination (known: ${Object.keys(cfg.destinations).join(', ')})`,
-        });
+      for (const key of ['unknown', 'machine'] as const) {
+        const dest = r[key];
+        if (dest !== undefined && !(dest in cfg.destinations)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['routes', name, key],
+            message: `names no destination (known: ${Object.keys(cfg.destinations).join(', ')})`,
+          });
+        }
       }
     }
     if (cfg.ari.reconnectMinMs > cfg.ari.reconnectMaxMs) {

@@ -9,14 +9,21 @@ import { speechSpanMs, speechWav } from '../support/speech.js';
 
 describe('a live call through Doorman on the Asterisk sandbox', () => {
   const config = testConfig({
+    'directory.file': 'test/fixtures/directory.yaml',
     routes: {
-      default: { destination: 'desk' },
-      '15550002000': { destination: 'voicemail' },
+      default: { unknown: 'fallback', machine: 'machines' },
+      '15550002000': { unknown: 'voicemail' },
     },
   });
   let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
   let caller: SimulatedCaller;
-  const say = speechWav('margaret', 'Hello, I would like to speak to Margaret Thompson, please.');
+  const alice = speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please.");
+  const accounts = speechWav('accounts', 'Accounts, please.');
+  const greeting = speechWav('greeting', 'Hello? Is anybody there?');
+  const robocall = speechWav(
+    'robocall',
+    'This is an important message about your car warranty. Our records show that your vehicle warranty is about to expire. Press one now to speak to a specialist and renew your coverage before it is too late.',
+  );
 
   before(async () => {
     doorman = await startTestDoorman('call', config);
@@ -41,16 +48,19 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     });
   }
 
-  it('hears the caller and continues the call to the route destination', async () => {
-    const result = await caller.call({
+  const call = (say: string | undefined, extra: Partial<Parameters<SimulatedCaller['call']>[0]> = {}) =>
+    caller.call({
       from: '+15551234567',
-      name: 'ACME Corp',
       to: '15550001000',
       say,
       delaySeconds: 3,
-      waitSeconds: 5,
-      timeoutMs: 30_000,
+      waitSeconds: 10,
+      timeoutMs: 40_000,
+      ...extra,
     });
+
+  it('hears the caller and routes them to the person they ask for', async () => {
+    const result = await call(alice, { name: 'ACME Corp' });
     assert.equal(result.ranStasis, true);
     assert.equal(result.destination, 'desk', `timeline: ${JSON.stringify(result.timeline)}`);
 
@@ -60,8 +70,10 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     assert.equal(report.facts.callerName, 'ACME Corp');
     const answer = report.answer;
     assert.ok(answer, 'an answer was heard');
-    assert.equal(answer.endpoint, 'speech');
-    const spoken = speechSpanMs(say, config.listen);
+    assert.equal(answer.outcome, 'match', `heard "${answer.transcript}"`);
+    assert.equal(answer.entry, 'alice-johnson');
+    assert.equal(report.verdict?.check, 'challenge');
+    const spoken = speechSpanMs(alice, config.listen);
     const ratio = answer.speechMs / spoken;
     assert.ok(
       Math.abs(1 - ratio) <= 0.15,
@@ -83,32 +95,39 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     await assertNothingLeftBehind();
   });
 
-  it('routes by the number dialled', async () => {
-    const result = await caller.call({
-      from: '+15557654321',
-      to: '15550002000',
-      say,
-      delaySeconds: 3,
-      waitSeconds: 5,
-      timeoutMs: 30_000,
-    });
+  it("routes a department to the entry's own destination", async () => {
+    const result = await call(accounts);
     assert.equal(result.destination, 'voicemail');
     const report = await doorman.report(result.channelId);
-    assert.equal(report.facts.route, '15550002000');
+    assert.equal(report.answer?.entry, 'accounts');
   });
 
-  it('routes a caller who says nothing once the no-speech timeout passes', async () => {
-    const result = await caller.call({
-      from: '+15550000001',
-      to: '15550001000',
-      delaySeconds: 0,
-      waitSeconds: 15,
-      timeoutMs: 30_000,
-    });
-    assert.equal(result.destination, 'desk');
+  it("sends a caller who names nobody to the route's unknown destination, chosen by the number dialled", async () => {
+    const other = await call(greeting);
+    assert.equal(other.destination, 'fallback');
+    const dialled = await call(greeting, { to: '15550002000' });
+    assert.equal(dialled.destination, 'voicemail');
+    const report = await doorman.report(dialled.channelId);
+    assert.equal(report.facts.route, '15550002000');
+    assert.equal(report.answer?.outcome, 'nomatch', `heard "${report.answer?.transcript}"`);
+  });
+
+  it('asks a silent caller again, then routes them to the unknown destination', async () => {
+    const result = await call(undefined, { delaySeconds: 0, waitSeconds: 30 });
+    assert.equal(result.destination, 'fallback');
     const report = await doorman.report(result.channelId);
-    assert.equal(report.answer?.endpoint, 'silence');
+    assert.equal(report.answer?.outcome, 'silence');
     assert.equal(report.answer?.speechMs, 0);
+    // Two prompts and two no-speech timeouts: the question was asked twice.
+    const twice = (report.timings.promptMs ?? 0) + 2 * config.listen.noSpeechTimeoutMs;
+    assert.ok(report.timings.totalMs > twice, `call took ${Math.round(report.timings.totalMs)} ms`);
+  });
+
+  it("sends a recorded monologue to the route's machine destination", async () => {
+    const result = await call(robocall, { waitSeconds: 30 });
+    assert.equal(result.destination, 'machines');
+    const report = await doorman.report(result.channelId);
+    assert.equal(report.answer?.outcome, 'machine');
   });
 
   for (const [phase, hangupAfterMs] of [
@@ -117,19 +136,11 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
   ] as const) {
     it(`leaves no bridge or media channel behind when the caller hangs up ${phase}`, async () => {
       const id = `sim-hup-${phase}-${Date.now()}`;
-      const call = caller.call({
-        id,
-        from: '+15550000002',
-        to: '15550001000',
-        say,
-        delaySeconds: 3,
-        waitSeconds: 10,
-        timeoutMs: 30_000,
-      });
+      const pending = call(alice, { id });
       await waitUntil('Doorman has the call', () => doorman.app.activeCalls === 1);
       await new Promise((r) => setTimeout(r, hangupAfterMs));
       await caller.hangup(`${id}-in`);
-      const result = await call;
+      const result = await pending;
       assert.equal(result.destination, null);
       const report = await doorman.report(`${id}-in`);
       assert.equal(report.outcome, 'hung-up');

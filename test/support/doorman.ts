@@ -13,7 +13,10 @@ export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 /** A logger writing to test-artifacts/<name>.log, so a failing run leaves its story behind. */
 export function testLogger(name: string) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  return pino({ level: 'debug' }, pino.destination({ dest: join(ARTIFACTS, `${name}.log`), sync: true }));
+  return pino(
+    { level: 'debug' },
+    pino.destination({ dest: join(ARTIFACTS, `${name}.log`), sync: true, append: false }),
+  );
 }
 
 export function testConfig(overrides: Record<string, unknown> = {}): Config {
@@ -29,7 +32,7 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
 /** Doorman running in this process against the sandbox, with every finished call collected. */
 export async function startTestDoorman(name: string, config = testConfig()) {
   const logger = testLogger(name);
-  const doorman = startDoorman(config, logger);
+  const doorman = await startDoorman(config, logger);
   const reports: CallReport[] = [];
   const waiters: Array<{ id: string; resolve: (r: CallReport) => void }> = [];
   doorman.app.on('call', (r) => {

@@ -29,7 +29,7 @@ describe('config', () => {
     const c = loadConfig({ env: {} });
     assert.equal(c.ari.url, 'http://127.0.0.1:8088');
     assert.equal(c.ari.app, 'doorman');
-    assert.equal(c.routes.default?.destination, 'desk');
+    assert.equal(c.routes.default?.unknown, 'desk');
     assert.ok(c.destinations.desk);
   });
 
@@ -97,9 +97,9 @@ describe('config', () => {
         () =>
           loadConfig({
             env: {},
-            file: file('route.yaml', 'routes:\n  default:\n    destination: nowhere\n'),
+            file: file('route.yaml', 'routes:\n  default:\n    unknown: nowhere\n'),
           }),
-        'routes.default.destination',
+        'routes.default.unknown',
         'route.yaml',
       ],
       [

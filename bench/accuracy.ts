@@ -1,0 +1,148 @@
+// Accuracy of the speech challenge on a corpus of recorded answers (manifest.jsonl + directory.yaml
+// + audio/), through the same code as `doorman screen-file`, beside a naive baseline that routes on
+// Soundex equality of transcript words. Prints a table and writes bench/results/accuracy.md.
+//
+//   npx tsx bench/accuracy.ts [--corpus DIR] [--limit N]      (default corpus: ../shared/corpus)
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { screenFile } from '../src/challenge/screen-file.js';
+import { createChallenge, loadDirectoryFile, loadPhrases } from '../src/challenge/setup.js';
+import { loadConfig } from '../src/config/load.js';
+import { decide } from '../src/match/decide.js';
+import type { DirectoryEntry } from '../src/match/directory.js';
+import { words } from '../src/match/normalize.js';
+import { codes } from '../src/match/phonetics.js';
+import { spokenVariants } from '../src/match/variants.js';
+
+interface ManifestLine {
+  file: string;
+  expect: string;
+  accept: string[];
+  voice: string;
+  condition: string;
+  duration_s: number;
+}
+
+const { values } = parseArgs({ options: { corpus: { type: 'string' }, limit: { type: 'string' } } });
+const corpus = values.corpus ?? join(process.cwd(), '..', 'shared', 'corpus');
+const manifest: ManifestLine[] = readFileSync(join(corpus, 'manifest.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l))
+  .slice(0, values.limit ? Number(values.limit) : undefined);
+const entries = loadDirectoryFile(join(corpus, 'directory.yaml'));
+const config = loadConfig({ env: {} });
+const challenge = await createChallenge(config, entries, pino({ level: 'warn' }, pino.destination(2)));
+const phrases = loadPhrases(config);
+
+/** The baseline: an entry wins if a transcript word has the same Soundex as one of its name words. */
+function baseline(transcript: string, speechMs: number, dir: DirectoryEntry[]): string {
+  const heard = words(transcript);
+  const phraseWords = new Set(
+    [...phrases.carriers, ...phrases.closers, ...phrases.openers, ...phrases.fillers].flatMap((p) =>
+      words(p),
+    ),
+  );
+  const sx = new Set(heard.filter((w) => !phraseWords.has(w)).map((w) => codes(w).soundex));
+  let best: { id: string; hits: number } | null = null;
+  for (const e of dir) {
+    const nameWords = new Set(spokenVariants(e, phrases).flatMap((v) => words(v.text)));
+    const hits = [...nameWords].filter((w) => sx.has(codes(w).soundex)).length;
+    if (hits && (!best || hits > best.hits)) best = { id: e.id, hits };
+  }
+  const d = decide({
+    speechMs,
+    transcriptWords: heard.length,
+    candidates: best ? [{ id: best.id, score: 1, heard: '' }] : [],
+  });
+  return d.outcome === 'match' ? (d.entry as string) : d.outcome;
+}
+
+interface Row {
+  line: ManifestLine;
+  got: string;
+  base: string;
+  ms: number;
+  decisionMs: number;
+}
+const rows: Row[] = [];
+const t0 = performance.now();
+for (const line of manifest) {
+  const r = await screenFile(challenge, join(corpus, line.file));
+  const got = r.outcome === 'match' ? (r.entry as string) : r.outcome;
+  rows.push({
+    line,
+    got,
+    base: baseline(r.transcript, r.detail.speechMs, entries),
+    ms: r.ms,
+    decisionMs: r.detail.decisionMs,
+  });
+  if (process.env.BENCH_VERBOSE && !line.accept.includes(got)) {
+    console.error(`${line.file} ${line.expect}: got ${got} from "${r.transcript}"`);
+  }
+}
+const wallS = (performance.now() - t0) / 1000;
+await challenge.engine.close();
+
+const isEntry = (x: string) => !['machine', 'silence', 'nomatch'].includes(x);
+const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}% (${n}/${d})` : 'n/a');
+function summary(subset: Row[], pick: (r: Row) => string) {
+  const names = subset.filter((r) => isEntry(r.line.expect));
+  const humans = subset.filter((r) => r.line.expect !== 'machine' && r.line.expect !== 'silence');
+  const of = (expect: string) => subset.filter((r) => r.line.expect === expect);
+  return {
+    names: pct(names.filter((r) => r.line.accept.includes(pick(r))).length, names.length),
+    ambiguous: pct(names.filter((r) => pick(r) === 'ambiguous').length, names.length),
+    machines: pct(of('machine').filter((r) => pick(r) === 'machine').length, of('machine').length),
+    humansAsMachine: pct(humans.filter((r) => pick(r) === 'machine').length, humans.length),
+    silence: pct(of('silence').filter((r) => pick(r) === 'silence').length, of('silence').length),
+    nomatch: pct(of('nomatch').filter((r) => pick(r) === 'nomatch').length, of('nomatch').length),
+    machineToPerson: subset.filter((r) => r.line.expect === 'machine' && isEntry(pick(r))).length,
+  };
+}
+const groups: Array<[string, Row[]]> = [
+  ['all', rows],
+  ...[...new Set(rows.map((r) => r.line.voice.split('/')[0] as string))].map(
+    (v) => [`voice ${v}`, rows.filter((r) => r.line.voice.startsWith(`${v}/`))] as [string, Row[]],
+  ),
+  ...[...new Set(rows.map((r) => r.line.condition))].map(
+    (c) => [`condition ${c}`, rows.filter((r) => r.line.condition === c)] as [string, Row[]],
+  ),
+];
+const header =
+  '| subset | matcher | names right | ambiguous | machines caught | humans called machine | silence caught | nomatch caught | machines routed to a person |';
+const table = [header, '|---|---|---|---|---|---|---|---|---|'];
+for (const [name, subset] of groups) {
+  for (const [label, pick] of [
+    ['doorman', (r: Row) => r.got],
+    ['baseline', (r: Row) => r.base],
+  ] as const) {
+    const s = summary(subset, pick);
+    table.push(
+      `| ${name} (${subset.length}) | ${label} | ${s.names} | ${s.ambiguous} | ${s.machines} | ${s.humansAsMachine} | ${s.silence} | ${s.nomatch} | ${s.machineToPerson} |`,
+    );
+  }
+}
+const audioS = rows.reduce((a, r) => a + r.line.duration_s, 0);
+const sorted = rows.map((r) => r.decisionMs).sort((a, b) => a - b);
+const q = (p: number) => (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0).toFixed(1);
+const speed = [
+  '',
+  '| files | audio | wall time | real-time factor (one core) | decision after end of audio p50 / p95 |',
+  '|---|---|---|---|---|',
+  `| ${rows.length} | ${audioS.toFixed(1)} s | ${wallS.toFixed(1)} s | ${(wallS / audioS).toFixed(3)} | ${q(0.5)} ms / ${q(0.95)} ms |`,
+];
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
+const text = [
+  `Speech challenge accuracy on \`${corpus}\` (${new Date().toISOString().slice(0, 10)}, ${machine})`,
+  '',
+  ...table,
+  ...speed,
+  '',
+].join('\n');
+console.log(text);
+mkdirSync(join('bench', 'results'), { recursive: true });
+writeFileSync(join('bench', 'results', 'accuracy.md'), text);

@@ -1,0 +1,50 @@
+import type { Candidate } from './matcher.js';
+
+export type Outcome = 'match' | 'ambiguous' | 'nomatch' | 'machine' | 'silence';
+
+export interface DecisionPolicy {
+  /** A candidate must score at least this to be routed to. */
+  acceptScore: number;
+  /** ...and lead the next entry by this much; closer than that is `ambiguous`. */
+  margin: number;
+  /** Speech longer than this is a recorded message, not a person answering. */
+  machineSpeechMs: number;
+  /** So is an answer of more words than this. */
+  machineWords: number;
+}
+
+export const DEFAULT_POLICY: DecisionPolicy = {
+  acceptScore: 0.84,
+  margin: 0.05,
+  machineSpeechMs: 7_000,
+  machineWords: 20,
+};
+
+export interface Evidence {
+  /** Voiced time in the answer, ms (0 when nothing was said). */
+  speechMs: number;
+  transcriptWords: number;
+  candidates: Candidate[];
+}
+
+export interface Decision {
+  outcome: Outcome;
+  entry: string | null;
+  /** Entries within the margin of the best, for asking the caller to choose. */
+  contenders: string[];
+}
+
+/** Turns recognition evidence into the challenge's outcome. Pure. */
+export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decision {
+  if (e.speechMs === 0 && e.transcriptWords === 0) return { outcome: 'silence', entry: null, contenders: [] };
+  // A long monologue is a machine even when it happens to mention "customer service".
+  if (e.speechMs >= p.machineSpeechMs || e.transcriptWords > p.machineWords) {
+    return { outcome: 'machine', entry: null, contenders: [] };
+  }
+  const [top, ...rest] = e.candidates;
+  if (!top || top.score < p.acceptScore) return { outcome: 'nomatch', entry: null, contenders: [] };
+  const close = rest.filter((c) => top.score - c.score < p.margin);
+  if (close.length)
+    return { outcome: 'ambiguous', entry: null, contenders: [top.id, ...close.map((c) => c.id)] };
+  return { outcome: 'match', entry: top.id, contenders: [top.id] };
+}

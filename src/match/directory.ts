@@ -1,0 +1,54 @@
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { DoormanError } from '../errors.js';
+
+export const directoryEntrySchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case slug (letters, digits, -)'),
+    type: z.enum(['person', 'department']),
+    name: z.string().trim().min(1).max(200),
+    aliases: z.array(z.string().trim().min(1).max(200)).default([]),
+    /** Respellings of how callers say the name, for names the recogniser's dictionary lacks. */
+    sounds_like: z.array(z.string().trim().min(1).max(200)).default([]),
+    destination: z.string().min(1),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+export type DirectoryEntry = z.infer<typeof directoryEntrySchema>;
+
+const directorySchema = z
+  .object({ version: z.literal(1).default(1), entries: z.array(directoryEntrySchema) })
+  .strict();
+
+export class DirectoryError extends DoormanError {
+  constructor(problem: string, source: string) {
+    super('DIRECTORY_INVALID', `${source}: ${problem}`, { source });
+  }
+}
+
+/** Reads a directory in its YAML exchange format; errors name the entry and field. */
+export function parseDirectory(text: string, source = 'directory'): DirectoryEntry[] {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new DirectoryError(`not valid YAML: ${(e as Error).message.split('\n')[0]}`, source);
+  }
+  const r = directorySchema.safeParse(doc);
+  if (!r.success) {
+    const issue = r.error.issues[0] as z.core.$ZodIssue;
+    const [, index, field] = issue.path;
+    const where =
+      typeof index === 'number'
+        ? `entry ${index + 1}${(doc as { entries?: Array<{ id?: unknown }> })?.entries?.[index]?.id ? ` (${String((doc as { entries: Array<{ id?: unknown }> }).entries[index]?.id)})` : ''}${field ? ` ${String(field)}` : ''}`
+        : issue.path.join('.') || 'top level';
+    throw new DirectoryError(`${where}: ${issue.message}`, source);
+  }
+  const seen = new Set<string>();
+  for (const e of r.data.entries) {
+    if (seen.has(e.id)) throw new DirectoryError(`entry id ${e.id} appears twice`, source);
+    seen.add(e.id);
+  }
+  return r.data.entries;
+}

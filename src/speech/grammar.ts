@@ -1,0 +1,90 @@
+import type { DirectoryEntry } from '../match/directory.js';
+import type { Phrases } from '../match/phrases.js';
+import { spokenVariants } from '../match/variants.js';
+
+const TITLES: Record<string, string> = {
+  dr: 'doctor',
+  mr: 'mister',
+  mrs: 'missus',
+  ms: 'miz',
+  prof: 'professor',
+};
+
+/** Words as a recogniser's dictionary spells them: lower case, apostrophes kept ("i'd", "o'brien"). */
+export function grammarWords(text: string): string[] {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/’/g, "'")
+    .split(/[^a-z0-9']+/)
+    .map((w) => w.replace(/^'+|'+$/g, ''))
+    .filter(Boolean)
+    .map((w) => TITLES[w] ?? w);
+}
+
+export interface GrammarSpec {
+  jsgf: string;
+  /** Every word the grammar uses; each must be in the recogniser's dictionary or be added. */
+  words: Set<string>;
+}
+
+const alternatives = (phrases: string[][]) => phrases.map((p) => p.join(' ')).join(' | ');
+
+/**
+ * A JSGF grammar for answers to "who would you like to speak to?": an optional greeting, an
+ * optional carrier phrase, one way of naming a directory entry, an optional closing word; or a
+ * greeting/role that names nobody. Phrases with a word `usable` rejects are left out. Pure.
+ */
+export function buildGrammar(
+  entries: readonly DirectoryEntry[],
+  phrases: Phrases,
+  usable: (word: string) => boolean = () => true,
+): GrammarSpec {
+  const words = new Set<string>();
+  const rule = (texts: string[]) => {
+    const seen = new Set<string>();
+    const out: string[][] = [];
+    for (const t of texts) {
+      const w = grammarWords(t);
+      const key = w.join(' ');
+      if (!w.length || seen.has(key) || !w.every(usable)) continue;
+      seen.add(key);
+      for (const x of w) words.add(x);
+      out.push(w);
+    }
+    return out;
+  };
+  const targets = rule(
+    entries.filter((e) => e.enabled).flatMap((e) => spokenVariants(e, phrases).map((v) => v.text)),
+  );
+  const openers = rule(phrases.openers);
+  const carriers = rule(phrases.carriers);
+  const closers = rule(phrases.closers);
+  const nobody = rule(phrases.nobody);
+  const lines = ['#JSGF V1.0;', 'grammar doorman;'];
+  const answer: string[] = [];
+  if (targets.length) {
+    lines.push(`<target> = ${alternatives(targets)};`);
+    const parts = [
+      openers.length ? '[<opener>]' : '',
+      carriers.length ? '[<carrier>]' : '',
+      '<target>',
+      closers.length ? '[<closer>]' : '',
+    ];
+    answer.push(parts.filter(Boolean).join(' '));
+  }
+  if (nobody.length) {
+    lines.push(`<nobody> = ${alternatives(nobody)};`);
+    answer.push(`${openers.length ? '[<opener>] ' : ''}<nobody>${closers.length ? ' [<closer>]' : ''}`);
+  }
+  if (openers.length) lines.push(`<opener> = ${alternatives(openers)};`);
+  if (carriers.length) lines.push(`<carrier> = ${alternatives(carriers)};`);
+  if (closers.length) lines.push(`<closer> = ${alternatives(closers)};`);
+  if (!answer.length) {
+    answer.push(openers.length ? '<opener>' : 'hello');
+    words.add('hello');
+  }
+  lines.splice(2, 0, `public <answer> = ${answer.join(' | ')};`);
+  return { jsgf: `${lines.join('\n')}\n`, words };
+}
