@@ -30,6 +30,8 @@ export interface MatchResult {
 
 /** Each word nobody can explain lowers confidence a little (up to three words). */
 const UNEXPLAINED_PENALTY = 0.06;
+const MAX_WORDS = 40;
+const MAX_WORD_LENGTH = 40;
 
 /**
  * Scores a transcript against every enabled directory entry: every way of saying the entry
@@ -72,7 +74,9 @@ export class DirectoryMatcher {
   }
 
   match(transcript: string): MatchResult {
-    const heard = words(transcript);
+    const all = words(transcript);
+    // An answer is a few words; anything longer is a machine and only its start is worth scoring.
+    const heard = all.slice(0, MAX_WORDS).map((w) => w.slice(0, MAX_WORD_LENGTH));
     const heardCodes = heard.map((w) => codes(w, this.lexicon));
     // A word callers say around names ("hi", "in", "the") is a name word only if it sounds the same.
     const isPhrase = heard.map((w) => this.phraseWords.has(w));
@@ -103,6 +107,6 @@ export class DirectoryMatcher {
       }
     }
     candidates.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-    return { words: heard, unexplained: topUnexplained, candidates };
+    return { words: all, unexplained: topUnexplained, candidates };
   }
 }

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { DEFAULT_POLICY, decide } from '../../src/match/decide.js';
+import { type DirectoryEntry, parseDirectory } from '../../src/match/directory.js';
+import { DirectoryMatcher } from '../../src/match/matcher.js';
+import { words } from '../../src/match/normalize.js';
+import { parsePhrases } from '../../src/match/phrases.js';
+import { phoneSimilarity } from '../../src/match/pronunciation.js';
+import { modelLexicon } from '../support/lexicon.js';
+
+const phrases = parsePhrases(readFileSync('grammars/phrases.yaml', 'utf8'));
+const person = (id: string, name: string, aliases: string[] = []): DirectoryEntry => ({
+  id,
+  type: 'person',
+  name,
+  aliases,
+  sounds_like: [],
+  destination: 'desk',
+  enabled: true,
+});
+const entries: DirectoryEntry[] = [
+  person('ann-lee', 'Ann Lee'),
+  person('anne-leigh', 'Anne Leigh'),
+  person('catherine-walsh', 'Catherine Walsh', ['Cathy']),
+  person('kathryn-welsh', 'Kathryn Welsh'),
+  person('margaret-thompson', 'Margaret Thompson', ['Maggie']),
+  person('priya-raghunathan', 'Priya Raghunathan', ['Dr. Raghunathan']),
+  { ...person('sales', 'Sales', ['new business']), type: 'department' },
+  { ...person('gone', 'Gordon Gone'), enabled: false },
+];
+const matcher = new DirectoryMatcher(entries, phrases, modelLexicon());
+const outcome = (transcript: string, speechMs = 2_000) => {
+  const m = matcher.match(transcript);
+  return decide({ speechMs, transcriptWords: m.words.length, candidates: m.candidates });
+};
+
+describe('directory matcher', () => {
+  it('routes a full name wrapped in carrier phrases', () => {
+    assert.deepEqual(outcome("hi um i'd like to speak to margaret thompson please"), {
+      outcome: 'match',
+      entry: 'margaret-thompson',
+      contenders: ['margaret-thompson'],
+    });
+  });
+
+  it('knows aliases, titles with surnames, and departments', () => {
+    assert.equal(outcome('is maggie there').entry, 'margaret-thompson');
+    assert.equal(outcome('doctor raghunathan please').entry, 'priya-raghunathan');
+    assert.equal(outcome('can i speak to miz thompson').entry, 'margaret-thompson');
+    assert.equal(outcome('put me through to new business').entry, 'sales');
+  });
+
+  it('ends homophones as ambiguous rather than guessing', () => {
+    const d = outcome('can i talk to anne leigh');
+    assert.equal(d.outcome, 'ambiguous');
+    assert.deepEqual([...d.contenders].sort(), ['ann-lee', 'anne-leigh']);
+    assert.equal(outcome('is ann there').outcome, 'ambiguous');
+  });
+
+  it('keeps names that differ by a sound apart', () => {
+    assert.equal(outcome('catherine walsh').entry, 'catherine-walsh');
+    assert.equal(outcome('kathryn welsh please').entry, 'kathryn-welsh');
+  });
+
+  it('tolerates a recogniser spelling a name differently', () => {
+    assert.equal(outcome('margret tomson').entry, 'margaret-thompson');
+  });
+
+  it('names nobody on greetings, roles and strangers', () => {
+    for (const t of [
+      'hello is anybody there',
+      'good morning',
+      'can i speak to the manager please',
+      'is gordon gone there',
+    ]) {
+      assert.equal(outcome(t).outcome, 'nomatch', t);
+    }
+  });
+
+  it('tells machines and silence from people', () => {
+    assert.equal(outcome('', 0).outcome, 'silence');
+    assert.equal(outcome('margaret thompson', 9_000).outcome, 'machine');
+    const monologue = 'this is a message about your account '.repeat(5);
+    assert.equal(outcome(monologue, 3_000).outcome, 'machine');
+    assert.ok(DEFAULT_POLICY.machineSpeechMs > 4_800, 'people answering take at most a few seconds');
+  });
+
+  it('survives hostile transcripts', () => {
+    const hostile = [
+      "'; DROP TABLE callers; --",
+      '<script>alert(1)</script>',
+      'Zoë Ørsted 李小龍 🤖',
+      '\u0000\u0007\u001b[31m',
+      'a'.repeat(10_000),
+      'margaret '.repeat(2_000),
+    ];
+    for (const t of hostile) {
+      const m = matcher.match(t);
+      assert.ok(Array.isArray(m.candidates));
+      for (const c of m.candidates) assert.ok(c.score >= 0 && c.score <= 1, `${c.id} ${c.score}`);
+    }
+  });
+
+  it('normalises words the way directories and recognisers spell them', () => {
+    assert.deepEqual(words("Daniel O'Brien"), ['daniel', 'obrien']);
+    assert.deepEqual(words('Dr. Al-Sayed'), ['doctor', 'al', 'sayed']);
+    assert.deepEqual(words('José Hernández'), ['jose', 'hernandez']);
+  });
+
+  it('scores phones: same 1, near sounds high, unrelated low', () => {
+    assert.equal(phoneSimilarity(['W', 'AO', 'L', 'SH'], ['W', 'AO', 'L', 'SH']), 1);
+    const near = phoneSimilarity(['W', 'AO', 'L', 'SH'], ['W', 'EH', 'L', 'SH']);
+    const far = phoneSimilarity(['HH', 'AY'], ['G', 'UH', 'D', 'B', 'AY']);
+    assert.ok(near > 0.85 && near < 1, String(near));
+    assert.ok(far < 0.5, String(far));
+  });
+});
+
+describe('directory files', () => {
+  it('reads the sample directory', () => {
+    const dir = parseDirectory(readFileSync('grammars/directory.yaml', 'utf8'));
+    assert.ok(dir.length >= 5);
+    assert.ok(dir.every((e) => e.enabled));
+  });
+
+  it('names the entry and field that is wrong', () => {
+    const bad =
+      'version: 1\nentries:\n  - id: ok\n    type: person\n    name: A B\n    destination: desk\n  - id: Bad Id\n    type: person\n    name: C\n    destination: desk\n';
+    assert.throws(() => parseDirectory(bad, 'dir.yaml'), /dir\.yaml: entry 2 \(Bad Id\) id: /);
+    assert.throws(() => parseDirectory('entries: [', 'x.yaml'), /x\.yaml: not valid YAML/);
+    const twice =
+      'entries:\n  - {id: a, type: person, name: A, destination: d}\n  - {id: a, type: person, name: B, destination: d}\n';
+    assert.throws(() => parseDirectory(twice), /entry id a appears twice/);
+  });
+});
