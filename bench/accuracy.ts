@@ -96,6 +96,10 @@ function summary(subset: Row[], pick: (r: Row) => string) {
   return {
     names: pct(names.filter((r) => r.line.accept.includes(pick(r))).length, names.length),
     ambiguous: pct(names.filter((r) => pick(r) === 'ambiguous').length, names.length),
+    wrongEntry: pct(
+      subset.filter((r) => isEntry(pick(r)) && !r.line.accept.includes(pick(r))).length,
+      subset.length,
+    ),
     machines: pct(of('machine').filter((r) => pick(r) === 'machine').length, of('machine').length),
     humansAsMachine: pct(humans.filter((r) => pick(r) === 'machine').length, humans.length),
     silence: pct(of('silence').filter((r) => pick(r) === 'silence').length, of('silence').length),
@@ -113,16 +117,16 @@ const groups: Array<[string, Row[]]> = [
   ),
 ];
 const header =
-  '| subset | matcher | names right | ambiguous | machines caught | humans called machine | silence caught | nomatch caught | machines routed to a person |';
-const table = [header, '|---|---|---|---|---|---|---|---|---|'];
-for (const [name, subset] of groups) {
+  '| subset | matcher | names right | ambiguous (asked again) | routed to a wrong entry | machines caught | humans called machine | silence caught | nomatch caught | machines routed to a person |';
+const table = [header, '|---|---|---|---|---|---|---|---|---|---|'];
+for (const [name, subset] of groups.filter(([, g]) => g.length)) {
   for (const [label, pick] of [
     ['doorman', (r: Row) => r.got],
     ['baseline', (r: Row) => r.base],
   ] as const) {
     const s = summary(subset, pick);
     table.push(
-      `| ${name} (${subset.length}) | ${label} | ${s.names} | ${s.ambiguous} | ${s.machines} | ${s.humansAsMachine} | ${s.silence} | ${s.nomatch} | ${s.machineToPerson} |`,
+      `| ${name} (${subset.length}) | ${label} | ${s.names} | ${s.ambiguous} | ${s.wrongEntry} | ${s.machines} | ${s.humansAsMachine} | ${s.silence} | ${s.nomatch} | ${s.machineToPerson} |`,
     );
   }
 }

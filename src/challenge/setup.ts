@@ -48,7 +48,11 @@ export async function createChallenge(
   logger: Logger,
 ): Promise<Challenge> {
   const phrases = loadPhrases(config);
-  const engine = await SoundSwallowerEngine.create({ logger, poolSize: config.speech.poolSize });
+  const engine = await SoundSwallowerEngine.create({
+    logger,
+    poolSize: config.speech.poolSize,
+    beam: config.speech.beam,
+  });
   await engine.setDirectory(entries, phrases);
   const matcher = new DirectoryMatcher(entries, phrases, engine.lexicon);
   const hints = entries.filter((e) => e.enabled).flatMap((e) => [e.name, ...e.aliases]);

@@ -81,6 +81,8 @@ export const configSchema = z
         engine: z.enum(['soundswallower']).default('soundswallower'),
         /** Recognisers kept warm for reuse (each holds ~25 MB of model). */
         poolSize: z.number().int().min(1).max(64).default(4),
+        /** Recogniser search beam: smaller is wider (more accurate, more CPU). */
+        beam: z.number().positive().max(1).default(1e-80),
         /** Longest wait for the final transcript once the caller stopped talking. */
         finalTimeoutMs: ms(100, 10_000, 2_000),
         /** Words around names (carriers, greetings); empty: the packaged grammars/phrases.yaml. */

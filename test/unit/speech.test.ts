@@ -75,7 +75,11 @@ describe('16 kHz to 8 kHz', () => {
 describe('soundswallower engine (the embedded default)', () => {
   let engine: SoundSwallowerEngine;
   before(async () => {
-    engine = await SoundSwallowerEngine.create({ logger: pino({ level: 'silent' }), poolSize: 2 });
+    engine = await SoundSwallowerEngine.create({
+      logger: pino({ level: 'silent' }),
+      poolSize: 2,
+      beam: 1e-80,
+    });
     await engine.setDirectory(directory, phrases);
   });
   after(() => engine.close());
