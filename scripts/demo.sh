@@ -22,13 +22,14 @@ done
 grep -q '"ARI connected"' "$log" || { echo "Doorman did not connect to Asterisk; see $log" >&2; exit 1; }
 echo "Doorman is running (log: $log); placing a demo call..."
 
-flite -voice rms -t "Hello, I'd like to speak to Margaret Thompson, please." -o var/demo-raw.wav
+flite -voice rms -t "Hello, I'd like to speak to Alice Johnson, please." -o var/demo-raw.wav
 sox var/demo-raw.wav -r 8000 -c 1 -b 16 -e signed-integer var/demo-caller.wav
 node dist/cli/main.js call --from +15551234567 --name "Demo Caller" --to 15550001000 --say var/demo-caller.wav --wait 5
 echo
 echo "What Doorman logged about the call:"
 grep '"call left Doorman"' "$log" | tail -1 | node -e '
   const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
-  console.log(JSON.stringify({ outcome: r.outcome, verdict: r.verdict, answer: r.answer, timings: r.timings }, null, 2));'
+  const { outcome, verdict, answer, timings } = r;
+  console.log(JSON.stringify({ outcome, verdict, answer, timings }, null, 2));'
 echo
 echo "Asterisk is still running: scripts/asterisk.sh status | stop. Doorman: npx doorman start"
