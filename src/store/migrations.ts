@@ -1,0 +1,85 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { DoormanError } from '../errors.js';
+
+// Column types every supported database understands; lengths keep MySQL's indexes legal.
+const migrations: Record<string, Migration> = {
+  '0001-callers-calls-settings': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('callers')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('number', 'varchar(64)', (c) => c.notNull())
+        .addColumn('raw_number', 'varchar(255)', (c) => c.notNull())
+        .addColumn('name', 'varchar(255)')
+        .addColumn('list', 'varchar(8)', (c) => c.notNull())
+        .addColumn('destination', 'varchar(64)')
+        .addColumn('source', 'varchar(16)', (c) => c.notNull())
+        .addColumn('added_by', 'varchar(255)')
+        .addColumn('scope', 'varchar(64)', (c) => c.notNull().defaultTo(''))
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('last_seen_at', 'varchar(32)')
+        .addColumn('hits', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('expires_at', 'varchar(32)')
+        .addColumn('note', 'varchar(1000)')
+        .execute();
+      await db.schema
+        .createIndex('callers_number_list_scope')
+        .on('callers')
+        .columns(['number', 'list', 'scope'])
+        .unique()
+        .execute();
+      await db.schema
+        .createTable('calls')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('channel_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('started_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('caller_number', 'varchar(64)', (c) => c.notNull())
+        .addColumn('caller_raw', 'varchar(255)', (c) => c.notNull())
+        .addColumn('caller_name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('did', 'varchar(64)', (c) => c.notNull())
+        .addColumn('route', 'varchar(64)', (c) => c.notNull())
+        .addColumn('outcome', 'varchar(16)', (c) => c.notNull())
+        .addColumn('destination', 'varchar(64)')
+        .addColumn('reason', 'varchar(1000)')
+        .addColumn('check_name', 'varchar(32)')
+        .addColumn('checks', 'text', (c) => c.notNull())
+        .addColumn('transcript', 'text')
+        .addColumn('candidates', 'text')
+        .addColumn('recording', 'varchar(1000)')
+        .addColumn('timings', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('calls_started_at').on('calls').column('started_at').execute();
+      await db.schema.createIndex('calls_caller_number').on('calls').column('caller_number').execute();
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const t of ['settings', 'calls', 'callers']) await db.schema.dropTable(t).ifExists().execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Brings the schema up to date; safe to run from several PBXs sharing one database. */
+export async function migrate(db: Kysely<unknown>): Promise<void> {
+  const { error, results } = await new Migrator({
+    db,
+    provider,
+    migrationTableName: 'doorman_migrations',
+  }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new DoormanError(
+      'MIGRATION_FAILED',
+      `database migration ${failed ?? ''} failed: ${String(error)}`,
+      {},
+      { cause: error },
+    );
+  }
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import { createPool } from 'mysql2';
+import pg from 'pg';
+import { DoormanError } from '../errors.js';
+import { withTimeout } from '../util/timeout.js';
+import { migrate } from './migrations.js';
+import type { CallerSource, CallersTable, CallsTable, Database, ListName } from './schema.js';
+
+export type CallerRow = Omit<CallersTable, 'hits'> & { hits: number };
+export type CallRow = CallsTable;
+
+export interface CallerInput {
+  number: string;
+  rawNumber: string;
+  list: ListName;
+  source: CallerSource;
+  name?: string | null;
+  destination?: string | null;
+  addedBy?: string | null;
+  scope?: string;
+  expiresAt?: string | null;
+  note?: string | null;
+}
+
+export interface StoreOptions {
+  /** `sqlite:PATH`, `postgres://...` or `mysql://...` */
+  url: string;
+  /** Deadline of every query. */
+  timeoutMs: number;
+}
+
+export class StoreError extends DoormanError {}
+
+const cap = (s: string | null | undefined, n: number) => (s == null ? null : s.slice(0, n));
+const now = () => new Date().toISOString();
+
+/** Which database a URL names, and the Kysely dialect for it. */
+function dialectFor(url: string) {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length) || ':memory:';
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const database = new BetterSqlite3(file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('busy_timeout = 2000');
+    return { kind: 'sqlite' as const, dialect: new SqliteDialect({ database }) };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 3_000 });
+    pool.on('error', () => {}); // an idle client lost: the next query reconnects
+    return { kind: 'postgres' as const, dialect: new PostgresDialect({ pool }) };
+  }
+  if (/^mysql:\/\//.test(url)) {
+    const pool = createPool({ uri: url, connectionLimit: 10, connectTimeout: 3_000 });
+    return { kind: 'mysql' as const, dialect: new MysqlDialect({ pool }) };
+  }
+  throw new StoreError(
+    'STORE_URL',
+    `store.url must start with sqlite:, postgres:// or mysql:// (got "${url.split(':')[0]}:")`,
+  );
+}
+
+/**
+ * Caller lists, the call log and settings, in SQLite (embedded default), PostgreSQL or
+ * MySQL/MariaDB (several PBXs sharing one list). Every query has a deadline and is
+ * parameterised; text from callers is capped to its column's size.
+ */
+export class Store {
+  private constructor(
+    readonly db: Kysely<Database>,
+    readonly kind: 'sqlite' | 'postgres' | 'mysql',
+    private readonly timeoutMs: number,
+  ) {}
+
+  static async open(opts: StoreOptions): Promise<Store> {
+    const { kind, dialect } = dialectFor(opts.url);
+    const db = new Kysely<Database>({ dialect });
+    const store = new Store(db, kind, opts.timeoutMs);
+    try {
+      await withTimeout(
+        migrate(db as Kysely<unknown>),
+        Math.max(opts.timeoutMs, 10_000),
+        'database migration',
+      );
+    } catch (e) {
+      await db.destroy().catch(() => {});
+      throw e;
+    }
+    return store;
+  }
+
+  private q<T>(what: string, p: Promise<T>): Promise<T> {
+    return withTimeout(p, this.timeoutMs, `database ${what}`);
+  }
+
+  /** The allow and block entries for a number (global, or for this scope), unexpired. */
+  async lookup(number: string, scope = ''): Promise<{ allow?: CallerRow; block?: CallerRow }> {
+    const rows = await this.q(
+      'lookup',
+      this.db
+        .selectFrom('callers')
+        .selectAll()
+        .where('number', '=', number)
+        .where('scope', 'in', scope ? ['', scope] : [''])
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now())]))
+        .execute(),
+    );
+    const out: { allow?: CallerRow; block?: CallerRow } = {};
+    // A scoped entry is more specific than a global one.
+    for (const r of rows.sort((a, b) => a.scope.length - b.scope.length)) out[r.list] = r as CallerRow;
+    return out;
+  }
+
+  /** Adds a caller to a list, or updates the entry that is there (same number, list and scope). */
+  async upsertCaller(c: CallerInput): Promise<CallerRow> {
+    const scope = cap(c.scope ?? '', 64) as string;
+    const number = cap(c.number, 64) as string;
+    const t = now();
+    const fields = {
+      raw_number: cap(c.rawNumber, 255) as string,
+      name: cap(c.name, 255),
+      destination: cap(c.destination, 64),
+      source: c.source,
+      added_by: cap(c.addedBy, 255),
+      expires_at: c.expiresAt ?? null,
+      note: cap(c.note, 1000),
+      updated_at: t,
+    };
+    await this.q(
+      'write',
+      this.db.transaction().execute(async (tx) => {
+        const existing = await tx
+          .selectFrom('callers')
+          .select('id')
+          .where('number', '=', number)
+          .where('list', '=', c.list)
+          .where('scope', '=', scope)
+          .executeTakeFirst();
+        if (existing) await tx.updateTable('callers').set(fields).where('id', '=', existing.id).execute();
+        else {
+          await tx
+            .insertInto('callers')
+            .values({
+              id: randomUUID(),
+              number,
+              list: c.list,
+              scope,
+              created_at: t,
+              last_seen_at: null,
+              hits: 0,
+              ...fields,
+            })
+            .execute();
+        }
+      }),
+    );
+    const row = await this.q(
+      'read',
+      this.db
+        .selectFrom('callers')
+        .selectAll()
+        .where('number', '=', number)
+        .where('list', '=', c.list)
+        .where('scope', '=', scope)
+        .executeTakeFirstOrThrow(),
+    );
+    return row as CallerRow;
+  }
+
+  async removeCaller(number: string, list: ListName, scope = ''): Promise<boolean> {
+    const r = await this.q(
+      'write',
+      this.db
+        .deleteFrom('callers')
+        .where('number', '=', number)
+        .where('list', '=', list)
+        .where('scope', '=', scope)
+        .executeTakeFirst(),
+    );
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  /** Counts a call from a listed caller. */
+  async recordHit(id: string): Promise<void> {
+    await this.q(
+      'write',
+      this.db
+        .updateTable('callers')
+        .set((eb) => ({ hits: eb('hits', '+', 1), last_seen_at: now() }))
+        .where('id', '=', id)
+        .execute(),
+    );
+  }
+
+  async listCallers(opts: { list?: ListName; limit?: number; offset?: number } = {}): Promise<CallerRow[]> {
+    let query = this.db.selectFrom('callers').selectAll().orderBy('created_at', 'desc').orderBy('id');
+    if (opts.list) query = query.where('list', '=', opts.list);
+    return (await this.q(
+      'list',
+      query
+        .limit(opts.limit ?? 100)
+        .offset(opts.offset ?? 0)
+        .execute(),
+    )) as CallerRow[];
+  }
+
+  async recordCall(call: Omit<CallRow, 'id'>): Promise<string> {
+    const id = randomUUID();
+    await this.q(
+      'write',
+      this.db
+        .insertInto('calls')
+        .values({
+          ...call,
+          id,
+          channel_id: cap(call.channel_id, 255) as string,
+          caller_number: cap(call.caller_number, 64) as string,
+          caller_raw: cap(call.caller_raw, 255) as string,
+          caller_name: cap(call.caller_name, 255) as string,
+          did: cap(call.did, 64) as string,
+          route: cap(call.route, 64) as string,
+          reason: cap(call.reason, 1000),
+        })
+        .execute(),
+    );
+    return id;
+  }
+
+  async recentCalls(limit = 50): Promise<CallRow[]> {
+    return this.q(
+      'list',
+      this.db.selectFrom('calls').selectAll().orderBy('started_at', 'desc').limit(limit).execute(),
+    );
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const r = await this.q(
+      'read',
+      this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst(),
+    );
+    return r?.value;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.q(
+      'write',
+      this.db.transaction().execute(async (tx) => {
+        const r = await tx.updateTable('settings').set({ value }).where('key', '=', key).executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 0) await tx.insertInto('settings').values({ key, value }).execute();
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
