@@ -16,6 +16,7 @@ fi
 cleanup() { [ -z "$started" ] || scripts/asterisk.sh stop; }
 trap cleanup EXIT
 eval "$(scripts/asterisk.sh env)"
+eval "$(scripts/databases.sh ensure)"
 
 # One runner for all files, one file at a time: the integration tests share one Asterisk and
 # the Stasis app name, and this machine has two cores.
