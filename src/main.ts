@@ -2,10 +2,12 @@ import type { Logger } from 'pino';
 import { DoormanApp } from './calls/doorman-app.js';
 import { createChallenge, directoryFile, loadDirectoryFile } from './challenge/setup.js';
 import type { Config } from './config/schema.js';
+import { Store } from './store/store.js';
 import { AriConnection } from './telephony/ari.js';
 
 export interface RunningDoorman {
   app: DoormanApp;
+  store: Store;
   ari: AriConnection;
   /** Resolves once connected to Asterisk for the first time. */
   connected: Promise<void>;
@@ -16,18 +18,21 @@ export interface RunningDoorman {
 export async function startDoorman(config: Config, logger: Logger): Promise<RunningDoorman> {
   const entries = loadDirectoryFile(directoryFile(config));
   const challenge = await createChallenge(config, entries, logger);
+  const store = await Store.open(config.store);
   const ari = new AriConnection({ ...config.ari, logger });
-  const app = new DoormanApp(config, ari, challenge, logger);
+  const app = new DoormanApp(config, ari, challenge, store, logger);
   const connected = ari.start();
   logger.info({ app: config.ari.app, ari: config.ari.url }, 'Doorman starting');
   return {
     app,
+    store,
     ari,
     connected,
     async stop() {
       await app.stop();
       await ari.stop();
       await challenge.engine.close();
+      await store.close();
       logger.info('Doorman stopped');
     },
   };

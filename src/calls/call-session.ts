@@ -7,14 +7,23 @@ import { AnswerListener } from '../challenge/answer.js';
 import type { Challenge } from '../challenge/setup.js';
 import type { Config, Route } from '../config/schema.js';
 import { CallGoneError, DoormanError } from '../errors.js';
+import { type CallerNumber, normalizeNumber } from '../match/caller-id.js';
 import type { Outcome } from '../match/decide.js';
+import type { CheckContext } from '../policy/check.js';
+import { allowlistCheck } from '../policy/checks/allowlist.js';
+import { blocklistCheck } from '../policy/checks/blocklist.js';
+import { bypassCheck } from '../policy/checks/bypass.js';
+import { type CheckTrace, runChecks } from '../policy/pipeline.js';
 import type { Verdict } from '../policy/verdict.js';
+import type { Store } from '../store/store.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
 import type { AriEvent, ChannelJson } from '../telephony/ari-types.js';
 import { MediaSocket } from '../telephony/media-socket.js';
 import { EventWaiters } from './event-waiters.js';
 import type { RecordingStore } from './recordings.js';
 import { LEASE_VARIABLE, type Router } from './router.js';
+
+const PRE_CHECKS = [bypassCheck, blocklistCheck, allowlistCheck];
 
 /** Helper channels Doorman creates carry this prefix, so they are never mistaken for calls. */
 export const MEDIA_CHANNEL_PREFIX = 'doorman-media-';
@@ -63,6 +72,8 @@ export interface CallReport {
   facts: CallFacts;
   outcome: 'routed' | 'hung-up' | 'handed-back' | 'failed';
   verdict: Verdict | null;
+  /** Each check's outcome and time, in the order they ran (the challenge last). */
+  checks: CheckTrace[];
   answer: HeardAnswer | null;
   error: string | null;
   timings: {
@@ -80,6 +91,7 @@ export interface CallDeps {
   router: Router;
   recordings: RecordingStore;
   challenge: Challenge;
+  store: Store;
   logger: Logger;
   /** Lets the app route events for helper channels (media) to this session. */
   claimChannel: (channelId: string, session: CallSession) => void;
@@ -107,6 +119,8 @@ export class CallSession {
   private leaseTimer: NodeJS.Timeout | undefined;
   private media: MediaLeg | undefined;
   private readonly t0 = performance.now();
+  private readonly startedAt = new Date();
+  private readonly caller: CallerNumber;
   private left = false;
 
   constructor(
@@ -123,6 +137,7 @@ export class CallSession {
       route: routeKey,
     };
     this.route = deps.config.routes[routeKey] ?? (deps.config.routes.default as Route);
+    this.caller = normalizeNumber(this.facts.callerNumber, deps.config.numbers.defaultCountry);
     this.log = deps.logger.child({ call: channel.id, caller: this.facts.callerNumber, did: this.facts.did });
   }
 
@@ -157,39 +172,31 @@ export class CallSession {
     const timings: CallReport['timings'] = { totalMs: 0 };
     let verdict: Verdict | null = null;
     let answer: HeardAnswer | null = null;
+    let checks: CheckTrace[] = [];
     let outcome: CallReport['outcome'] = 'failed';
     let error: string | null = null;
     const signal = this.abort.signal;
     this.log.info({ route: this.facts.route, name: this.facts.callerName }, 'call entered Doorman');
     this.startLease();
     try {
-      let t = performance.now();
-      await this.deps.ari.answer(this.channelId);
-      timings.answerMs = performance.now() - t;
-
-      const retries = this.route.retries;
-      let leg: MediaLeg | undefined;
-      for (let attempt = 0; attempt <= retries; attempt++) {
-        t = performance.now();
-        await this.playPrompt(attempt === 0 ? this.route.prompt : this.route.retryPrompt, signal);
-        timings.promptMs ??= performance.now() - t;
-        if (!leg) {
-          t = performance.now();
-          leg = await this.openMedia(signal);
-          timings.mediaSetupMs = performance.now() - t;
-        }
-        t = performance.now();
-        answer = await this.listen(leg, signal);
-        timings.listenMs = performance.now() - t;
-        const again = answer.outcome === 'silence' || answer.outcome === 'ambiguous';
-        if (!again || attempt === retries) break;
-        this.log.info({ outcome: answer.outcome, attempt }, 'asking again');
+      const pre = await this.preChecks();
+      checks = pre.trace;
+      if (pre.verdict) {
+        verdict = pre.verdict;
+      } else {
+        answer = await this.challenge(timings, signal);
+        verdict = this.verdictFor(answer);
+        checks.push({
+          check: 'challenge',
+          result: 'route',
+          ms: Math.round(timings.listenMs ?? 0),
+          detail: verdict.reason,
+        });
       }
-      await this.closeMedia();
-
-      verdict = this.verdictFor(answer as HeardAnswer);
       await this.deps.router.carryOut(this.channelId, verdict, this.log);
       outcome = 'routed';
+      if (answer?.outcome === 'match' && verdict.destination !== this.route.unknown)
+        this.remember(answer, verdict);
     } catch (e) {
       ({ outcome, error } = await this.recover(e));
     } finally {
@@ -197,9 +204,117 @@ export class CallSession {
       await this.closeMedia();
       timings.totalMs = performance.now() - this.t0;
     }
-    const report: CallReport = { facts: this.facts, outcome, verdict, answer, error, timings };
-    this.log.info({ outcome, verdict, answer, error, timings: roundAll(timings) }, 'call left Doorman');
+    return this.finishReport({ outcome, verdict, checks, answer, error, timings });
+  }
+
+  /** Answers, asks who they want (again after silence or an ambiguous answer), and listens. */
+  private async challenge(timings: CallReport['timings'], signal: AbortSignal): Promise<HeardAnswer> {
+    let t = performance.now();
+    await this.deps.ari.answer(this.channelId);
+    timings.answerMs = performance.now() - t;
+    let leg: MediaLeg | undefined;
+    let answer: HeardAnswer | undefined;
+    for (let attempt = 0; attempt <= this.route.retries; attempt++) {
+      t = performance.now();
+      await this.playPrompt(attempt === 0 ? this.route.prompt : this.route.retryPrompt, signal);
+      timings.promptMs ??= performance.now() - t;
+      if (!leg) {
+        t = performance.now();
+        leg = await this.openMedia(signal);
+        timings.mediaSetupMs = performance.now() - t;
+      }
+      t = performance.now();
+      answer = await this.listen(leg, signal);
+      timings.listenMs = performance.now() - t;
+      if (answer.outcome !== 'silence' && answer.outcome !== 'ambiguous') break;
+      if (attempt < this.route.retries) this.log.info({ outcome: answer.outcome, attempt }, 'asking again');
+    }
+    await this.closeMedia();
+    return answer as HeardAnswer;
+  }
+
+  private finishReport(r: Omit<CallReport, 'facts'>): CallReport {
+    const report: CallReport = { facts: this.facts, ...r };
+    this.log.info(
+      {
+        outcome: r.outcome,
+        verdict: r.verdict,
+        checks: r.checks,
+        error: r.error,
+        timings: roundAll(r.timings),
+      },
+      'call left Doorman',
+    );
+    this.deps.store
+      .recordCall({
+        channel_id: this.channelId,
+        started_at: this.startedAt.toISOString(),
+        caller_number: this.caller.key,
+        caller_raw: this.caller.raw,
+        caller_name: this.facts.callerName,
+        did: this.facts.did,
+        route: this.facts.route,
+        outcome: r.outcome,
+        destination: r.verdict?.destination ?? null,
+        reason: r.verdict?.reason ?? r.error,
+        check_name: r.verdict?.check ?? null,
+        checks: JSON.stringify(r.checks),
+        transcript: r.answer?.transcript ?? null,
+        candidates: r.answer ? JSON.stringify(r.answer.candidates) : null,
+        recording: r.answer?.recording ?? null,
+        timings: JSON.stringify(roundAll(r.timings)),
+      })
+      .catch((e) => this.log.warn({ err: e }, 'could not write the call to the log'));
     return report;
+  }
+
+  /** Bypass, block list, allow list: the checks that decide before the caller is answered. */
+  private preChecks() {
+    let lists: ReturnType<CheckContext['lists']> | undefined;
+    const ctx: CheckContext = {
+      caller: this.caller,
+      callerName: this.facts.callerName,
+      did: this.facts.did,
+      route: this.route,
+      now: new Date(),
+      lists: () => {
+        lists ??= this.deps.store.lookup(this.caller.key, this.facts.did).then((r) => {
+          // Counting the hit must not hold up the call.
+          for (const e of [r.allow, r.block]) if (e) this.deps.store.recordHit(e.id).catch(() => {});
+          return r;
+        });
+        return lists;
+      },
+      bypass: async () => {
+        const [off, until] = await Promise.all([
+          this.deps.store.getSetting('screening'),
+          this.deps.store.getSetting('bypass_until'),
+        ]);
+        const t = until ? new Date(until) : null;
+        return { off: off === 'off', until: t && !Number.isNaN(t.getTime()) ? t : null };
+      },
+      hasDestination: (name) => name in this.deps.config.destinations,
+    };
+    return runChecks(PRE_CHECKS, ctx, this.deps.config.checks.timeoutMs);
+  }
+
+  /** A caller who named someone is let through next time without the question. */
+  private remember(answer: HeardAnswer, verdict: Verdict): void {
+    if (this.caller.anonymous) return;
+    const entry = this.deps.challenge.entries.find((e) => e.id === answer.entry);
+    this.deps.store
+      .upsertCaller({
+        number: this.caller.key,
+        rawNumber: this.caller.raw,
+        list: 'allow',
+        source: 'screened',
+        name: this.facts.callerName || null,
+        destination: verdict.destination,
+        addedBy: `challenge (${this.facts.did})`,
+        note: `asked for ${entry?.name ?? answer.entry}: "${answer.transcript}"`,
+      })
+      .then(() => this.log.info({ destination: verdict.destination }, 'caller allowlisted'))
+      .catch((e) => this.log.warn({ err: e }, 'could not allowlist the caller'));
   }
 
   /** The challenge's outcome as a verdict: the named entry's destination, or the route's. */

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Challenge } from '../challenge/setup.js';
 import type { Config } from '../config/schema.js';
+import type { Store } from '../store/store.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
 import type { AriEvent } from '../telephony/ari-types.js';
 import { BRIDGE_NAME_PREFIX, type CallReport, CallSession, MEDIA_CHANNEL_PREFIX } from './call-session.js';
@@ -28,6 +29,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     private readonly config: Config,
     private readonly ari: AriConnection,
     private readonly challenge: Challenge,
+    private readonly store: Store,
     private readonly logger: Logger,
   ) {
     super();
@@ -62,6 +64,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       router: this.router,
       recordings: this.recordings,
       challenge: this.challenge,
+      store: this.store,
       logger: this.logger,
       claimChannel: (id, s) => this.owners.set(id, s),
     });

@@ -15,6 +15,10 @@ const route = z
   .object({
     /** Where callers go who name nobody in the directory, say nothing, or cannot be screened. */
     unknown: z.string().min(1),
+    /** Where callers on the block list go. */
+    blocked: z.string().min(1).default('blocked'),
+    /** Treat withheld numbers (anonymous, restricted, unavailable) as blocked. */
+    blockAnonymous: z.boolean().default(false),
     /** Where recorded messages (machines) go; the unknown destination when not set. */
     machine: z.string().min(1).optional(),
     /** The prompt asking who they want (a sound name as Asterisk sees it). */
@@ -110,6 +114,35 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    store: z
+      .object({
+        /** `sqlite:PATH` (embedded), or `postgres://...` / `mysql://...` for a list shared by several PBXs. */
+        url: z
+          .string()
+          .regex(/^(sqlite:|postgres(ql)?:\/\/|mysql:\/\/)/, 'sqlite:PATH, postgres://... or mysql://...')
+          .default('sqlite:var/doorman.db'),
+        /** Deadline of every query; a lookup that misses it lets the call through. */
+        timeoutMs: ms(20, 30_000, 500),
+      })
+      .strict()
+      .prefault({}),
+    numbers: z
+      .object({
+        /** Country for numbers that arrive without a country code (ISO 3166 code). */
+        defaultCountry: z
+          .string()
+          .regex(/^[A-Z]{2}$/, 'a two-letter country code such as US or GB')
+          .default('US'),
+      })
+      .strict()
+      .prefault({}),
+    checks: z
+      .object({
+        /** Deadline of each check (bypass, blocklist, allowlist); a check that misses it is skipped. */
+        timeoutMs: ms(20, 10_000, 800),
+      })
+      .strict()
+      .prefault({}),
     recordings: z
       .object({ dir: z.string().min(1).default('var/recordings') })
       .strict()
@@ -118,17 +151,11 @@ export const configSchema = z
       desk: { context: 'doorman-destinations', extension: 'desk', priority: 1 },
       voicemail: { context: 'doorman-destinations', extension: 'voicemail', priority: 1 },
       machines: { context: 'doorman-destinations', extension: 'machines', priority: 1 },
+      blocked: { context: 'doorman-destinations', extension: 'blocked', priority: 1 },
       fallback: { context: 'doorman-destinations', extension: 'fallback', priority: 1 },
     }),
     /** Keyed by the Stasis argument (the DID); `default` serves every other call. */
-    routes: z.record(z.string().min(1), route).default({
-      default: {
-        unknown: 'desk',
-        prompt: 'doorman/who-to-speak-to',
-        retryPrompt: 'doorman/sorry-again',
-        retries: 1,
-      },
-    }),
+    routes: z.record(z.string().min(1), route).prefault({ default: { unknown: 'desk' } }),
     /** Where `doorman call` places simulated calls (the Asterisk sandbox). */
     simulator: z
       .object({
@@ -145,7 +172,7 @@ export const configSchema = z
   .strict()
   .superRefine((cfg, ctx) => {
     for (const [name, r] of Object.entries(cfg.routes)) {
-      for (const key of ['unknown', 'machine'] as const) {
+      for (const key of ['unknown', 'machine', 'blocked'] as const) {
         const dest = r[key];
         if (dest !== undefined && !(dest in cfg.destinations)) {
           ctx.addIssue({

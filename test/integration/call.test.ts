@@ -48,9 +48,11 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     });
   }
 
+  // Every call from a number of its own: a caller who passes is remembered.
+  let nextNumber = 2_000;
   const call = (say: string | undefined, extra: Partial<Parameters<SimulatedCaller['call']>[0]> = {}) =>
     caller.call({
-      from: '+15551234567',
+      from: `+1555123${nextNumber++}`,
       to: '15550001000',
       say,
       delaySeconds: 3,
@@ -60,7 +62,7 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     });
 
   it('hears the caller and routes them to the person they ask for', async () => {
-    const result = await call(alice, { name: 'ACME Corp' });
+    const result = await call(alice, { name: 'ACME Corp', from: '+15551234567' });
     assert.equal(result.ranStasis, true);
     assert.equal(result.destination, 'desk', `timeline: ${JSON.stringify(result.timeline)}`);
 
@@ -93,6 +95,54 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
       `recording ${rec.samples.length / 16} ms vs ${answer.audioMs} ms`,
     );
     await assertNothingLeftBehind();
+  });
+
+  it('remembers a caller who passed: the next call skips the question', async () => {
+    const from = '+15557770001';
+    const first = await call(alice, { from });
+    assert.equal(first.destination, 'desk');
+    const [entry] = (await doorman.store.listCallers({ list: 'allow' })).filter((r) => r.number === from);
+    assert.equal(entry?.source, 'screened');
+    assert.equal(entry?.destination, 'desk');
+    assert.match(entry?.note ?? '', /Alice Johnson/);
+
+    const second = await call(undefined, { from });
+    assert.equal(second.destination, 'desk');
+    assert.ok(second.ms < 2_000, `routed after ${second.ms} ms, without the question`);
+    const report = await doorman.report(second.channelId);
+    assert.equal(report.answer, null);
+    assert.equal(report.verdict?.check, 'allowlist');
+    await waitUntil('the hit is counted', async () => (await doorman.store.lookup(from)).allow?.hits === 1);
+  });
+
+  it('sends a blocked number to the blocked destination and logs the call', async () => {
+    const from = '+15557770002';
+    await doorman.store.upsertCaller({ number: from, rawNumber: from, list: 'block', source: 'manual' });
+    const result = await call(alice, { from });
+    assert.equal(result.destination, 'blocked');
+    await waitUntil('the call is in the log', async () =>
+      (await doorman.store.recentCalls(20)).some((c) => c.channel_id === result.channelId),
+    );
+    const row = (await doorman.store.recentCalls(20)).find((c) => c.channel_id === result.channelId);
+    assert.equal(row?.check_name, 'blocklist');
+    assert.equal(row?.destination, 'blocked');
+    assert.equal(row?.caller_number, from);
+    assert.deepEqual(
+      JSON.parse(row?.checks ?? '[]').map((c: { check: string; result: string }) => `${c.check}:${c.result}`),
+      ['bypass:next', 'blocklist:route'],
+    );
+  });
+
+  it('lets every caller through unscreened while screening is off', async () => {
+    await doorman.store.setSetting('screening', 'off');
+    try {
+      const result = await call(undefined);
+      assert.equal(result.destination, 'fallback');
+      assert.ok(result.ms < 2_000);
+      assert.equal((await doorman.report(result.channelId)).verdict?.check, 'bypass');
+    } finally {
+      await doorman.store.setSetting('screening', 'on');
+    }
   });
 
   it("routes a department to the entry's own destination", async () => {

@@ -15,8 +15,10 @@ const say = speechWav('margaret', 'Hello, I would like to speak to Margaret Thom
 describe('calls are never lost because Doorman is down', () => {
   const config = testConfig();
   let caller: SimulatedCaller;
+  const dir = mkdtempSync(join(tmpdir(), 'doorman-rec-'));
   const env = {
-    DOORMAN_RECORDINGS_DIR: mkdtempSync(join(tmpdir(), 'doorman-rec-')),
+    DOORMAN_RECORDINGS_DIR: dir,
+    DOORMAN_STORE_URL: `sqlite:${join(dir, 'doorman.db')}`,
     DOORMAN_CALLS_LEASE_SECONDS: '4',
   };
 

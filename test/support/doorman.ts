@@ -26,7 +26,14 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => k.startsWith('DOORMAN_SIMULATOR_')),
   );
-  return loadConfig({ env, overrides: { 'recordings.dir': recordings, ...overrides } as never });
+  return loadConfig({
+    env,
+    overrides: {
+      'recordings.dir': recordings,
+      'store.url': `sqlite:${join(recordings, 'doorman.db')}`,
+      ...overrides,
+    } as never,
+  });
 }
 
 /** Doorman running in this process against the sandbox, with every finished call collected. */

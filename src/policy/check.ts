@@ -1,0 +1,30 @@
+import type { CallerNumber } from '../match/caller-id.js';
+import type { CheckResult } from './verdict.js';
+
+export interface ListEntry {
+  id: string;
+  destination: string | null;
+  name: string | null;
+}
+
+/** What the checks may ask about a call; every answer may come from a database that is down. */
+export interface CheckContext {
+  caller: CallerNumber;
+  callerName: string;
+  did: string;
+  /** The route's destinations. */
+  route: { unknown: string; blocked: string; blockAnonymous: boolean };
+  now: Date;
+  /** The caller's allow and block entries (one lookup per call, shared by the checks). */
+  lists(): Promise<{ allow?: ListEntry; block?: ListEntry }>;
+  /** Screening switched off, or bypassed until a time. */
+  bypass(): Promise<{ off: boolean; until: Date | null }>;
+  /** Known destination names. */
+  hasDestination(name: string): boolean;
+}
+
+/** One step of a route's screening. Pure decisions over the context; I/O only through it. */
+export interface Check {
+  readonly name: string;
+  run(ctx: CheckContext): Promise<CheckResult>;
+}
