@@ -15,6 +15,7 @@ import { blocklistCheck } from '../policy/checks/blocklist.js';
 import { bypassCheck } from '../policy/checks/bypass.js';
 import { type CheckTrace, runChecks } from '../policy/pipeline.js';
 import type { Verdict } from '../policy/verdict.js';
+import type { DurableWrites } from '../store/durable-writes.js';
 import type { Store } from '../store/store.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
 import type { AriEvent, ChannelJson } from '../telephony/ari-types.js';
@@ -92,6 +93,8 @@ export interface CallDeps {
   recordings: RecordingStore;
   challenge: Challenge;
   store: Store;
+  /** List writes and the call log, queued locally while the database is down. */
+  writes: DurableWrites;
   logger: Logger;
   /** Lets the app route events for helper channels (media) to this session. */
   claimChannel: (channelId: string, session: CallSession) => void;
@@ -195,8 +198,8 @@ export class CallSession {
       }
       await this.deps.router.carryOut(this.channelId, verdict, this.log);
       outcome = 'routed';
-      if (answer?.outcome === 'match' && verdict.destination !== this.route.unknown)
-        this.remember(answer, verdict);
+      // Remember a caller who named someone with a destination here; not one who fell through.
+      if (answer && this.entryDestination(answer)) this.remember(answer, verdict);
     } catch (e) {
       ({ outcome, error } = await this.recover(e));
     } finally {
@@ -245,26 +248,30 @@ export class CallSession {
       },
       'call left Doorman',
     );
-    this.deps.store
-      .recordCall({
-        channel_id: this.channelId,
-        started_at: this.startedAt.toISOString(),
-        caller_number: this.caller.key,
-        caller_raw: this.caller.raw,
-        caller_name: this.facts.callerName,
-        did: this.facts.did,
-        route: this.facts.route,
-        outcome: r.outcome,
-        destination: r.verdict?.destination ?? null,
-        reason: r.verdict?.reason ?? r.error,
-        check_name: r.verdict?.check ?? null,
-        checks: JSON.stringify(r.checks),
-        transcript: r.answer?.transcript ?? null,
-        candidates: r.answer ? JSON.stringify(r.answer.candidates) : null,
-        recording: r.answer?.recording ?? null,
-        timings: JSON.stringify(roundAll(r.timings)),
+    this.deps.writes
+      .write({
+        op: 'recordCall',
+        call: {
+          id: randomUUID(),
+          channel_id: this.channelId,
+          started_at: this.startedAt.toISOString(),
+          caller_number: this.caller.key,
+          caller_raw: this.caller.raw,
+          caller_name: this.facts.callerName,
+          did: this.facts.did,
+          route: this.facts.route,
+          outcome: r.outcome,
+          destination: r.verdict?.destination ?? null,
+          reason: r.verdict?.reason ?? r.error,
+          check_name: r.verdict?.check ?? null,
+          checks: JSON.stringify(r.checks),
+          transcript: r.answer?.transcript ?? null,
+          candidates: r.answer ? JSON.stringify(r.answer.candidates) : null,
+          recording: r.answer?.recording ?? null,
+          timings: JSON.stringify(roundAll(r.timings)),
+        },
       })
-      .catch((e) => this.log.warn({ err: e }, 'could not write the call to the log'));
+      .catch((e) => this.log.error({ err: e }, 'could not write the call to the log or its queue'));
     return report;
   }
 
@@ -280,7 +287,9 @@ export class CallSession {
       lists: () => {
         lists ??= this.deps.store.lookup(this.caller.key, this.facts.did).then((r) => {
           // Counting the hit must not hold up the call.
-          for (const e of [r.allow, r.block]) if (e) this.deps.store.recordHit(e.id).catch(() => {});
+          for (const e of [r.allow, r.block]) {
+            if (e) this.deps.writes.write({ op: 'recordHit', id: e.id }).catch(() => {});
+          }
           return r;
         });
         return lists;
@@ -302,32 +311,41 @@ export class CallSession {
   private remember(answer: HeardAnswer, verdict: Verdict): void {
     if (this.caller.anonymous) return;
     const entry = this.deps.challenge.entries.find((e) => e.id === answer.entry);
-    this.deps.store
-      .upsertCaller({
-        number: this.caller.key,
-        rawNumber: this.caller.raw,
-        list: 'allow',
-        source: 'screened',
-        name: this.facts.callerName || null,
-        destination: verdict.destination,
-        addedBy: `challenge (${this.facts.did})`,
-        note: `asked for ${entry?.name ?? answer.entry}: "${answer.transcript}"`,
+    this.deps.writes
+      .write({
+        op: 'upsertCaller',
+        input: {
+          number: this.caller.key,
+          rawNumber: this.caller.raw,
+          list: 'allow',
+          source: 'screened',
+          name: this.facts.callerName || null,
+          destination: verdict.destination,
+          addedBy: `challenge (${this.facts.did})`,
+          note: `asked for ${entry?.name ?? answer.entry}: "${answer.transcript}"`,
+        },
       })
       .then(() => this.log.info({ destination: verdict.destination }, 'caller allowlisted'))
       .catch((e) => this.log.warn({ err: e }, 'could not allowlist the caller'));
   }
 
+  /** The destination of the entry the caller asked for, if it is one configured here. */
+  private entryDestination(a: HeardAnswer): string | null {
+    if (a.outcome !== 'match' || !a.entry) return null;
+    const destination = this.deps.challenge.entries.find((e) => e.id === a.entry)?.destination;
+    return destination && destination in this.deps.config.destinations ? destination : null;
+  }
+
   /** The challenge's outcome as a verdict: the named entry's destination, or the route's. */
   private verdictFor(a: HeardAnswer): Verdict {
     const check = 'challenge';
-    if (a.outcome === 'match' && a.entry) {
+    const destination = this.entryDestination(a);
+    if (destination) {
       const entry = this.deps.challenge.entries.find((e) => e.id === a.entry);
-      const destination = entry?.destination ?? '';
-      if (destination in this.deps.config.destinations) {
-        return { kind: 'route', destination, reason: `asked for ${entry?.name} ("${a.transcript}")`, check };
-      }
-      this.log.warn({ entry: a.entry, destination }, 'directory entry names no configured destination');
+      return { kind: 'route', destination, reason: `asked for ${entry?.name} ("${a.transcript}")`, check };
     }
+    if (a.outcome === 'match')
+      this.log.warn({ entry: a.entry }, 'directory entry names no configured destination');
     if (a.outcome === 'machine') {
       return {
         kind: 'route',

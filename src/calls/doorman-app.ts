@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Challenge } from '../challenge/setup.js';
 import type { Config } from '../config/schema.js';
+import type { DurableWrites } from '../store/durable-writes.js';
 import type { Store } from '../store/store.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
 import type { AriEvent } from '../telephony/ari-types.js';
@@ -30,6 +31,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     private readonly ari: AriConnection,
     private readonly challenge: Challenge,
     private readonly store: Store,
+    private readonly writes: DurableWrites,
     private readonly logger: Logger,
   ) {
     super();
@@ -65,6 +67,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       recordings: this.recordings,
       challenge: this.challenge,
       store: this.store,
+      writes: this.writes,
       logger: this.logger,
       claimChannel: (id, s) => this.owners.set(id, s),
     });

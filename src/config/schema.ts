@@ -123,6 +123,8 @@ export const configSchema = z
           .default('sqlite:var/doorman.db'),
         /** Deadline of every query; a lookup that misses it lets the call through. */
         timeoutMs: ms(20, 30_000, 500),
+        /** Where writes wait while the database is unreachable (replayed when it is back). */
+        queueFile: z.string().min(1).default('var/doorman-queue.jsonl'),
       })
       .strict()
       .prefault({}),

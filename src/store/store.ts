@@ -207,8 +207,14 @@ export class Store {
     )) as CallerRow[];
   }
 
-  async recordCall(call: Omit<CallRow, 'id'>): Promise<string> {
-    const id = randomUUID();
+  /** Logs a call; a replayed write with the same id is not logged twice. */
+  async recordCall(call: CallRow): Promise<string> {
+    const id = call.id;
+    const seen = await this.q(
+      'read',
+      this.db.selectFrom('calls').select('id').where('id', '=', id).executeTakeFirst(),
+    );
+    if (seen) return id;
     await this.q(
       'write',
       this.db

@@ -19,6 +19,7 @@ describe('calls are never lost because Doorman is down', () => {
   const env = {
     DOORMAN_RECORDINGS_DIR: dir,
     DOORMAN_STORE_URL: `sqlite:${join(dir, 'doorman.db')}`,
+    DOORMAN_STORE_QUEUE_FILE: join(dir, 'queue.jsonl'),
     DOORMAN_CALLS_LEASE_SECONDS: '4',
   };
 

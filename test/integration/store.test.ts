@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { normalizeNumber } from '../../src/match/caller-id.js';
 import { Store } from '../../src/store/store.js';
@@ -112,6 +113,7 @@ for (const database of databases) {
 
     it('records one audit row per call and keeps settings', async () => {
       const id = await store.recordCall({
+        id: randomUUID(),
         channel_id: 'chan-1',
         started_at: new Date().toISOString(),
         caller_number: '+15551234567',

@@ -31,6 +31,7 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
     overrides: {
       'recordings.dir': recordings,
       'store.url': `sqlite:${join(recordings, 'doorman.db')}`,
+      'store.queueFile': join(recordings, 'queue.jsonl'),
       ...overrides,
     } as never,
   });

@@ -1,0 +1,128 @@
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import type { CallerInput, CallRow, Store } from './store.js';
+
+export type WriteOp =
+  | { op: 'upsertCaller'; input: CallerInput }
+  | { op: 'recordHit'; id: string }
+  | { op: 'recordCall'; call: CallRow };
+
+/**
+ * List writes made during calls (allowlisting, hit counts, the call log) must survive the
+ * database being down. Each write is tried at once; one that fails goes, in order, to an
+ * append-only local file that is replayed until the database takes it. While anything is
+ * queued, new writes queue behind it so their order holds.
+ */
+export class DurableWrites {
+  private queued: WriteOp[];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly store: Store,
+    private readonly file: string,
+    logger: Logger,
+    private readonly retryMs = 2_000,
+  ) {
+    this.log = logger.child({ component: 'writes' });
+    mkdirSync(dirname(file), { recursive: true });
+    this.queued = this.load();
+    if (this.queued.length) {
+      this.log.warn({ pending: this.queued.length, file }, 'replaying writes queued by an earlier run');
+      this.schedule();
+    }
+  }
+
+  get pending(): number {
+    return this.queued.length;
+  }
+
+  async write(op: WriteOp): Promise<void> {
+    if (!this.queued.length) {
+      try {
+        await this.apply(op);
+        return;
+      } catch (e) {
+        this.log.warn({ err: e, op: op.op }, 'database write failed; queued locally');
+      }
+    }
+    this.queued.push(op);
+    appendFileSync(this.file, `${JSON.stringify(op)}\n`, { flush: true });
+    this.schedule();
+  }
+
+  /** Tries to write everything queued now; resolves when done or when the database fails again. */
+  flush(): Promise<void> {
+    this.flushing ??= this.replay().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush().then(() => {
+        if (this.queued.length) this.schedule();
+      });
+    }, this.retryMs);
+    this.timer.unref();
+  }
+
+  private async replay(): Promise<void> {
+    let done = 0;
+    try {
+      for (const op of this.queued) {
+        await this.apply(op);
+        done++;
+      }
+    } catch (e) {
+      this.log.debug({ err: e }, 'database still unavailable');
+    }
+    if (!done) return;
+    this.queued = this.queued.slice(done);
+    // Rewrite, then rename: a crash mid-way leaves the old file (replayed again), never a torn one.
+    const tmp = `${this.file}.tmp`;
+    writeFileSync(tmp, this.queued.map((o) => `${JSON.stringify(o)}\n`).join(''), { flush: true });
+    renameSync(tmp, this.file);
+    this.log.info({ written: done, pending: this.queued.length }, 'queued writes replayed');
+  }
+
+  private apply(op: WriteOp): Promise<unknown> {
+    switch (op.op) {
+      case 'upsertCaller':
+        return this.store.upsertCaller(op.input);
+      case 'recordHit':
+        return this.store.recordHit(op.id);
+      case 'recordCall':
+        return this.store.recordCall(op.call);
+    }
+  }
+
+  private load(): WriteOp[] {
+    let text = '';
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch {
+      return [];
+    }
+    const ops: WriteOp[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        ops.push(JSON.parse(line));
+      } catch {
+        // A line cut short by a crash while appending: the write before it is whole.
+        this.log.warn({ line: line.slice(0, 100) }, 'skipping a torn line in the write queue');
+      }
+    }
+    return ops;
+  }
+}
