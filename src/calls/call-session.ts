@@ -15,6 +15,7 @@ import { blocklistCheck } from '../policy/checks/blocklist.js';
 import { bypassCheck } from '../policy/checks/bypass.js';
 import { type CheckTrace, runChecks } from '../policy/pipeline.js';
 import type { Verdict } from '../policy/verdict.js';
+import type { CachedNameRules } from '../store/cached-name-rules.js';
 import type { DurableWrites } from '../store/durable-writes.js';
 import type { Store } from '../store/store.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
@@ -95,6 +96,7 @@ export interface CallDeps {
   store: Store;
   /** List writes and the call log, queued locally while the database is down. */
   writes: DurableWrites;
+  nameRules: CachedNameRules;
   logger: Logger;
   /** Lets the app route events for helper channels (media) to this session. */
   claimChannel: (channelId: string, session: CallSession) => void;
@@ -303,6 +305,7 @@ export class CallSession {
         return { off: off === 'off', until: t && !Number.isNaN(t.getTime()) ? t : null };
       },
       hasDestination: (name) => name in this.deps.config.destinations,
+      nameRule: async () => (await this.deps.nameRules.get()).match(this.facts.callerName),
     };
     return runChecks(PRE_CHECKS, ctx, this.deps.config.checks.timeoutMs);
   }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Challenge } from '../challenge/setup.js';
 import type { Config } from '../config/schema.js';
+import { CachedNameRules } from '../store/cached-name-rules.js';
 import type { DurableWrites } from '../store/durable-writes.js';
 import type { Store } from '../store/store.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
@@ -25,6 +26,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
   private readonly router: Router;
   private readonly recordings: RecordingStore;
   private readonly running = new Set<Promise<unknown>>();
+  readonly nameRules: CachedNameRules;
 
   constructor(
     private readonly config: Config,
@@ -37,6 +39,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     super();
     this.router = new Router(ari, config.destinations);
     this.recordings = new RecordingStore(config.recordings.dir);
+    this.nameRules = new CachedNameRules(store);
     ari.on('event', (e) => this.onEvent(e));
     ari.on('connected', () => {
       this.track(this.sweep());
@@ -68,6 +71,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       challenge: this.challenge,
       store: this.store,
       writes: this.writes,
+      nameRules: this.nameRules,
       logger: this.logger,
       claimChannel: (id, s) => this.owners.set(id, s),
     });

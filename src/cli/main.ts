@@ -8,7 +8,10 @@ import type { Config } from '../config/schema.js';
 import { ConfigError, DoormanError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { startDoorman } from '../main.js';
+import { Store } from '../store/store.js';
 import { SimulatedCaller } from '../telephony/simulated-caller.js';
+import { asteriskConfig } from './asterisk-config.js';
+import { type ListFlags, listAdd, listExport, listImport, listRemove } from './list.js';
 
 const USAGE = `Usage: doorman <command> [options]
 
@@ -27,6 +30,13 @@ Commands:
   screen-file --directory FILE.yaml AUDIO.wav...
                         run the speech challenge on recorded answers (8/16 kHz mono WAV), offline,
                         with the live code path; one JSON object per file on stdout
+  list add NUMBER [--block] [--name N] [--destination D] [--scope DID] [--expires DATE] [--note T]
+  list remove NUMBER [--block] [--scope DID]
+  list show [--block|--allow] [--limit N]
+  list import FILE.csv [--block]     columns: number,name,list,destination,source,scope,expires_at,note
+  list export [--block|--allow]      CSV on stdout
+                        the allow and block lists (default: allow)
+  asterisk-config       print the Asterisk configuration and dialplan Doorman needs
   config                print the effective configuration (secrets hidden)
 
 Options for every command:
@@ -131,6 +141,81 @@ async function cmdScreenFile(config: Config, directory: string | undefined, file
   process.exitCode = failed ? 1 : 0;
 }
 
+async function cmdList(
+  config: Config,
+  args: string[],
+  v: Record<string, string | boolean | undefined>,
+): Promise<void> {
+  const [action, target] = args;
+  const flags = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as ListFlags;
+  const needs = (what: string) => {
+    if (!target) throw new UsageError(`list ${action} needs ${what}`);
+    return target;
+  };
+  const store = await Store.open(config.store);
+  try {
+    switch (action) {
+      case 'add':
+        console.log(await listAdd(store, config, needs('a NUMBER'), flags));
+        return;
+      case 'remove': {
+        const removed = await listRemove(store, config, needs('a NUMBER'), flags);
+        console.log(removed ? 'removed' : 'not on the list');
+        process.exitCode = removed ? 0 : 1;
+        return;
+      }
+      case 'show': {
+        const list = v.block ? 'block' : v.allow ? 'allow' : undefined;
+        const rows = await store.listCallers({ ...(list ? { list } : {}), limit: Number(v.limit ?? 100) });
+        for (const r of rows) {
+          console.log(
+            [
+              r.list,
+              r.number,
+              r.destination ?? '-',
+              r.source,
+              `hits=${r.hits}`,
+              r.name ? JSON.stringify(r.name) : '',
+              r.scope ? `scope=${r.scope}` : '',
+            ]
+              .filter(Boolean)
+              .join('  '),
+          );
+        }
+        return;
+      }
+      case 'export':
+        await listExport(store, v.block ? 'block' : v.allow ? 'allow' : undefined, (s) =>
+          process.stdout.write(s),
+        );
+        return;
+      case 'import': {
+        const file = needs('a CSV file');
+        let shown = -1;
+        const report = await listImport(store, config, file, v.block ? 'block' : 'allow', (done, total) => {
+          const pct = Math.floor((100 * done) / total);
+          if (process.stderr.isTTY) {
+            const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
+            process.stderr.write(`\r[${bar}] ${pct}% ${done}/${total}`);
+            if (done === total) process.stderr.write('\n');
+          } else if (pct >= shown + 10 || done === total) {
+            shown = pct;
+            process.stderr.write(`${pct}% (${done}/${total})\n`);
+          }
+        });
+        for (const r of report.rejected) console.error(`${file}:${r.line}: rejected: ${r.reason}`);
+        console.log(`imported ${report.imported}, rejected ${report.rejected.length}`);
+        process.exitCode = report.rejected.length ? 1 : 0;
+        return;
+      }
+      default:
+        throw new UsageError(`list needs add, remove, show, import or export`);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
 function cmdConfig(config: Config): void {
   const shown = { ...config, ari: { ...config.ari, password: '[hidden]' } };
   console.log(JSON.stringify(shown, null, 2));
@@ -160,6 +245,13 @@ async function main(argv: string[]): Promise<void> {
         timeout: { type: 'string' },
         json: { type: 'boolean' },
         directory: { type: 'string' },
+        block: { type: 'boolean' },
+        allow: { type: 'boolean' },
+        destination: { type: 'string' },
+        scope: { type: 'string' },
+        expires: { type: 'string' },
+        note: { type: 'string' },
+        limit: { type: 'string' },
       },
       allowPositionals: true,
     });
@@ -179,6 +271,11 @@ async function main(argv: string[]): Promise<void> {
       return cmdCall(config, v);
     case 'config':
       return cmdConfig(config);
+    case 'list':
+      return cmdList(config, parsed.positionals, v);
+    case 'asterisk-config':
+      process.stdout.write(asteriskConfig(config));
+      return;
     case 'screen-file':
       return cmdScreenFile(
         config,

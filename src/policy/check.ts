@@ -17,6 +17,8 @@ export interface CheckContext {
   now: Date;
   /** The caller's allow and block entries (one lookup per call, shared by the checks). */
   lists(): Promise<{ allow?: ListEntry; block?: ListEntry }>;
+  /** The caller-ID name rule the caller's name matches, if any. */
+  nameRule(): Promise<{ id: string; pattern: string } | null>;
   /** Screening switched off, or bypassed until a time. */
   bypass(): Promise<{ off: boolean; until: Date | null }>;
   /** Known destination names. */

@@ -61,6 +61,21 @@ const migrations: Record<string, Migration> = {
       for (const t of ['settings', 'calls', 'callers']) await db.schema.dropTable(t).ifExists().execute();
     },
   },
+  '0002-name-rules': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('name_rules')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('kind', 'varchar(8)', (c) => c.notNull())
+        .addColumn('pattern', 'varchar(255)', (c) => c.notNull())
+        .addColumn('note', 'varchar(1000)')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('name_rules').ifExists().execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -55,7 +55,16 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface NameRulesTable {
+  id: string;
+  kind: 'exact' | 'regex';
+  pattern: string;
+  note: string | null;
+  created_at: Iso;
+}
+
 export interface Database {
+  name_rules: NameRulesTable;
   callers: CallersTable;
   calls: CallsTable;
   settings: SettingsTable;

@@ -6,6 +6,7 @@ import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
 import { createPool } from 'mysql2';
 import pg from 'pg';
 import { DoormanError } from '../errors.js';
+import { type NameRule, validateNameRule } from '../match/name-rules.js';
 import { withTimeout } from '../util/timeout.js';
 import { migrate } from './migrations.js';
 import type { CallerSource, CallersTable, CallsTable, Database, ListName } from './schema.js';
@@ -240,6 +241,32 @@ export class Store {
       'list',
       this.db.selectFrom('calls').selectAll().orderBy('started_at', 'desc').limit(limit).execute(),
     );
+  }
+
+  /** Adds a caller-ID name rule after checking it is safe to run on every call. */
+  async addNameRule(kind: NameRule['kind'], pattern: string, note: string | null = null): Promise<NameRule> {
+    validateNameRule({ kind, pattern });
+    const rule = { id: randomUUID(), kind, pattern };
+    await this.q(
+      'write',
+      this.db
+        .insertInto('name_rules')
+        .values({ ...rule, note: cap(note, 1000), created_at: now() })
+        .execute(),
+    );
+    return rule;
+  }
+
+  async nameRules(): Promise<NameRule[]> {
+    return this.q(
+      'read',
+      this.db.selectFrom('name_rules').select(['id', 'kind', 'pattern']).orderBy('created_at').execute(),
+    );
+  }
+
+  async removeNameRule(id: string): Promise<boolean> {
+    const r = await this.q('write', this.db.deleteFrom('name_rules').where('id', '=', id).executeTakeFirst());
+    return Number(r.numDeletedRows) > 0;
   }
 
   async getSetting(key: string): Promise<string | undefined> {

@@ -13,6 +13,7 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     routes: {
       default: { unknown: 'fallback', machine: 'machines' },
       '15550002000': { unknown: 'voicemail' },
+      '15550003000': { unknown: 'fallback', blockAnonymous: true },
     },
   });
   let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
@@ -130,6 +131,38 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     assert.deepEqual(
       JSON.parse(row?.checks ?? '[]').map((c: { check: string; result: string }) => `${c.check}:${c.result}`),
       ['bypass:next', 'blocklist:route'],
+    );
+  });
+
+  it('blocks by caller-ID name: exact after folding, and regex', async () => {
+    await doorman.store.addNameRule('regex', '^V[0-9]+$');
+    await doorman.store.addNameRule('exact', 'Police Officers PAC');
+    doorman.app.nameRules.invalidate();
+    for (const name of ['V12345', "POLICE OFFICERS' P.A.C."]) {
+      const result = await call(alice, { name });
+      assert.equal(result.destination, 'blocked', name);
+      const report = await doorman.report(result.channelId);
+      assert.equal(report.verdict?.check, 'blocklist');
+      assert.match(report.verdict?.reason ?? '', /caller name matches rule/);
+    }
+    const other = await call(undefined, {
+      name: 'V12345 Plumbing',
+      to: '15550002000',
+      delaySeconds: 0,
+      waitSeconds: 30,
+    });
+    assert.notEqual(other.destination, 'blocked');
+  });
+
+  it('blocks withheld numbers only where the route says so', async () => {
+    const blocked = await call(alice, { from: 'anonymous', to: '15550003000' });
+    assert.equal(blocked.destination, 'blocked');
+    assert.match((await doorman.report(blocked.channelId)).verdict?.reason ?? '', /withheld/);
+    const screened = await call(alice, { from: 'anonymous' });
+    assert.equal(screened.destination, 'desk', 'elsewhere a withheld number is screened like any other');
+    assert.equal(
+      (await doorman.store.listCallers({ list: 'allow' })).filter((r) => r.number === 'anonymous').length,
+      0,
     );
   });
 

@@ -1,0 +1,50 @@
+/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. Yields [line number, fields]. Pure. */
+export function* parseCsv(text: string): Generator<[number, string[]]> {
+  let line = 1;
+  let startLine = 1;
+  let field = '';
+  let row: string[] = [];
+  let quoted = false;
+  let i = 0;
+  const t = text.replace(/^\uFEFF/, '');
+  while (i < t.length) {
+    const c = t[i] as string;
+    if (quoted) {
+      if (c === '"' && t[i + 1] === '"') {
+        field += '"';
+        i += 2;
+        continue;
+      }
+      if (c === '"') quoted = false;
+      else {
+        if (c === '\n') line++;
+        field += c;
+      }
+      i++;
+      continue;
+    }
+    if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && t[i + 1] === '\n') i++;
+      row.push(field);
+      if (row.some((f) => f !== '')) yield [startLine, row];
+      row = [];
+      field = '';
+      line++;
+      startLine = line;
+    } else field += c;
+    i++;
+  }
+  row.push(field);
+  if (row.some((f) => f !== '')) yield [startLine, row];
+}
+
+/** One CSV field, quoted when it must be, and defused against spreadsheet formula injection. */
+export function csvField(value: string | number | null | undefined): string {
+  let s = value == null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s) && !/^\+?[0-9]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { csvField, parseCsv } from '../../src/cli/csv.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'doorman-cli-'));
+const env = { ...process.env, DOORMAN_STORE_URL: `sqlite:${join(dir, 'doorman.db')}` };
+const doorman = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+
+describe('doorman list', () => {
+  it('adds, shows and removes callers', () => {
+    assert.equal(
+      doorman('list', 'add', '(555) 123-4567', '--destination', 'voicemail', '--name', 'Mum').stdout.trim(),
+      'allow: +15551234567 -> voicemail',
+    );
+    assert.match(
+      doorman('list', 'show').stdout,
+      /allow {2}\+15551234567 {2}voicemail {2}manual {2}hits=0 {2}"Mum"/,
+    );
+    const bad = doorman('list', 'add', '5551234567', '--destination', 'nowhere');
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /no destination named "nowhere"/);
+    assert.equal(doorman('list', 'remove', '+1 555 123 4567').stdout.trim(), 'removed');
+    assert.equal(doorman('list', 'remove', '+1 555 123 4567').status, 1);
+  });
+
+  it('imports a CSV, reporting rejected rows by line, and exports it back', () => {
+    const csv = join(dir, 'in.csv');
+    writeFileSync(
+      csv,
+      [
+        'number,name,list,destination,note',
+        '+15550001111,"Smith, John",allow,desk,"said ""hi"""',
+        'not a number,Nobody,allow,,',
+        '+15550002222,Spammer,block,,',
+        '+15550003333,Someone,maybe,,',
+        '+15550004444,=HYPERLINK("x"),allow,nowhere,',
+        '',
+      ].join('\n'),
+    );
+    const r = doorman('list', 'import', csv);
+    assert.equal(r.status, 1, 'some rows were rejected');
+    assert.match(r.stdout, /imported 2, rejected 3/);
+    assert.match(r.stderr, /in\.csv:3: rejected: no number/);
+    assert.match(r.stderr, /in\.csv:5: rejected: list must be allow or block/);
+    assert.match(r.stderr, /in\.csv:6: rejected: no destination named "nowhere"/);
+    assert.match(r.stderr, /100% \(5\/5\)/);
+
+    const out = doorman('list', 'export').stdout;
+    const rows = [...parseCsv(out)].map(([, f]) => f);
+    assert.deepEqual(rows[0], [
+      'number',
+      'name',
+      'list',
+      'destination',
+      'source',
+      'scope',
+      'expires_at',
+      'note',
+    ]);
+    const smith = rows.find((f) => f[0] === '+15550001111');
+    assert.deepEqual(smith?.slice(0, 5), ['+15550001111', 'Smith, John', 'allow', 'desk', 'import']);
+    assert.equal(smith?.[7], 'said "hi"');
+    assert.ok(rows.some((f) => f[0] === '+15550002222' && f[2] === 'block'));
+  });
+});
+
+describe('CSV', () => {
+  it('defuses spreadsheet formulas and quotes what needs it', () => {
+    assert.equal(csvField('=cmd()'), "'=cmd()");
+    assert.equal(csvField('+15551234567'), '+15551234567');
+    assert.equal(csvField('a,"b"'), '"a,""b"""');
+  });
+});
+
+describe('doorman asterisk-config', () => {
+  it('prints the dialplan with the fallback and the lease', () => {
+    const out = doorman('asterisk-config').stdout;
+    assert.match(out, /Set\(TIMEOUT\(absolute\)=12\)/);
+    assert.match(out, /Stasis\(doorman,\$\{EXTEN\}\)/);
+    assert.match(out, /exten => T,1,/);
+    assert.match(out, /sessionlimit = 1000/);
+  });
+});

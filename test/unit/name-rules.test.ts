@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { foldName, NameRuleError, NameRules, validateNameRule } from '../../src/match/name-rules.js';
+
+describe('caller-ID name rules', () => {
+  const rules = new NameRules([
+    { id: 'pac', kind: 'exact', pattern: 'Police Officers PAC' },
+    { id: 'vnum', kind: 'regex', pattern: '^V[0-9]+$' },
+    { id: 'spam', kind: 'regex', pattern: 'spam\\s*likely' },
+  ]);
+
+  it('matches exact rules after folding case, spaces and punctuation', () => {
+    for (const n of [
+      'POLICE OFFICERS PAC',
+      "Police Officers' P.A.C.",
+      'police-officers-pac',
+      'Pólice Officers PAC',
+    ]) {
+      assert.equal(rules.match(n)?.id, 'pac', n);
+    }
+    assert.equal(rules.match('Police Officers'), null);
+    assert.equal(foldName('  A.b-C d '), 'abcd');
+  });
+
+  it('matches regex rules, case-insensitively', () => {
+    assert.equal(rules.match('V12345')?.id, 'vnum');
+    assert.equal(rules.match('v9')?.id, 'vnum');
+    assert.equal(rules.match('V12345X'), null);
+    assert.equal(rules.match('SPAM LIKELY')?.id, 'spam');
+  });
+
+  it('refuses patterns that could hang a call, with a clear reason', () => {
+    const bad: Array<[string, RegExp]> = [
+      ['(a+)+$', /nested quantifiers/],
+      ['(a|aa)*b', /nested quantifiers/],
+      ['((ab)*)+', /nested quantifiers/],
+      ['(x+x+)+y', /nested quantifiers/],
+      ['(a)\\1', /backreferences/],
+      ['(?<=a)b', /lookbehind/],
+      ['([a-z', /not a valid regular expression/],
+      ['x'.repeat(300), /longer than/],
+      ['  ', /empty/],
+    ];
+    for (const [pattern, why] of bad) {
+      assert.throws(
+        () => validateNameRule({ kind: 'regex', pattern }),
+        (e: unknown) => e instanceof NameRuleError && why.test(e.message),
+        pattern,
+      );
+    }
+    for (const ok of ['^V[0-9]+$', '(robo|auto) ?call', '[+*]+', '^(ab)+$', 'a{2,5}']) {
+      assert.doesNotThrow(() => validateNameRule({ kind: 'regex', pattern: ok }), ok);
+    }
+  });
+
+  it('caps what it tests of a hostile name', () => {
+    const r = new NameRules([{ id: 'tail', kind: 'regex', pattern: 'x$' }]);
+    assert.equal(r.match(`${'a'.repeat(300)}x`), null, 'past 255 characters nothing is read');
+    assert.equal(r.match(`${'a'.repeat(200)}x`)?.id, 'tail');
+    assert.equal(
+      new NameRules([{ id: 'n', kind: 'exact', pattern: 'abc' }]).match('\u0000a\u0007b\u001bc')?.id,
+      'n',
+    );
+  });
+
+  it('never runs a stored rule that fails validation', () => {
+    const r = new NameRules([{ id: 'evil', kind: 'regex', pattern: '(a+)+$' }]);
+    assert.equal(r.match('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'), null);
+  });
+});
