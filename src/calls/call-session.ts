@@ -9,18 +9,20 @@ import type { Config, Route } from '../config/schema.js';
 import { CallGoneError, DoormanError } from '../errors.js';
 import { type CallerNumber, normalizeNumber } from '../match/caller-id.js';
 import type { Outcome } from '../match/decide.js';
+import type { NameRules } from '../match/name-rules.js';
 import type { CheckContext } from '../policy/check.js';
 import { allowlistCheck } from '../policy/checks/allowlist.js';
 import { blocklistCheck } from '../policy/checks/blocklist.js';
 import { bypassCheck } from '../policy/checks/bypass.js';
 import { type CheckTrace, runChecks } from '../policy/pipeline.js';
 import type { Verdict } from '../policy/verdict.js';
-import type { CachedNameRules } from '../store/cached-name-rules.js';
 import type { DurableWrites } from '../store/durable-writes.js';
+import type { BypassState } from '../store/screening-state.js';
 import type { Store } from '../store/store.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
 import type { AriEvent, ChannelJson } from '../telephony/ari-types.js';
 import { MediaSocket } from '../telephony/media-socket.js';
+import type { Cached } from '../util/cached.js';
 import { EventWaiters } from './event-waiters.js';
 import type { RecordingStore } from './recordings.js';
 import { LEASE_VARIABLE, type Router } from './router.js';
@@ -96,7 +98,8 @@ export interface CallDeps {
   store: Store;
   /** List writes and the call log, queued locally while the database is down. */
   writes: DurableWrites;
-  nameRules: CachedNameRules;
+  nameRules: Cached<NameRules>;
+  bypass: Cached<BypassState>;
   logger: Logger;
   /** Lets the app route events for helper channels (media) to this session. */
   claimChannel: (channelId: string, session: CallSession) => void;
@@ -296,14 +299,7 @@ export class CallSession {
         });
         return lists;
       },
-      bypass: async () => {
-        const [off, until] = await Promise.all([
-          this.deps.store.getSetting('screening'),
-          this.deps.store.getSetting('bypass_until'),
-        ]);
-        const t = until ? new Date(until) : null;
-        return { off: off === 'off', until: t && !Number.isNaN(t.getTime()) ? t : null };
-      },
+      bypass: () => this.deps.bypass.get(),
       hasDestination: (name) => name in this.deps.config.destinations,
       nameRule: async () => (await this.deps.nameRules.get()).match(this.facts.callerName),
     };

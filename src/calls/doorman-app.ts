@@ -2,11 +2,13 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Challenge } from '../challenge/setup.js';
 import type { Config } from '../config/schema.js';
-import { CachedNameRules } from '../store/cached-name-rules.js';
+import { NameRules } from '../match/name-rules.js';
 import type { DurableWrites } from '../store/durable-writes.js';
+import { type BypassState, readBypass } from '../store/screening-state.js';
 import type { Store } from '../store/store.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
 import type { AriEvent } from '../telephony/ari-types.js';
+import { Cached } from '../util/cached.js';
 import { BRIDGE_NAME_PREFIX, type CallReport, CallSession, MEDIA_CHANNEL_PREFIX } from './call-session.js';
 import { RecordingStore } from './recordings.js';
 import { Router } from './router.js';
@@ -26,7 +28,8 @@ export class DoormanApp extends EventEmitter<AppEvents> {
   private readonly router: Router;
   private readonly recordings: RecordingStore;
   private readonly running = new Set<Promise<unknown>>();
-  readonly nameRules: CachedNameRules;
+  readonly nameRules: Cached<NameRules>;
+  readonly bypass: Cached<BypassState>;
 
   constructor(
     private readonly config: Config,
@@ -39,7 +42,9 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     super();
     this.router = new Router(ari, config.destinations);
     this.recordings = new RecordingStore(config.recordings.dir);
-    this.nameRules = new CachedNameRules(store);
+    this.nameRules = new Cached(async () => new NameRules(await store.nameRules()), 10_000);
+    // Short: a bypass switched on from a phone or an API should take effect almost at once.
+    this.bypass = new Cached(() => readBypass(store), 2_000);
     ari.on('event', (e) => this.onEvent(e));
     ari.on('connected', () => {
       this.track(this.sweep());
@@ -72,6 +77,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       store: this.store,
       writes: this.writes,
       nameRules: this.nameRules,
+      bypass: this.bypass,
       logger: this.logger,
       claimChannel: (id, s) => this.owners.set(id, s),
     });

@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js';
 import { ConfigError, DoormanError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { startDoorman } from '../main.js';
+import { readBypass, setBypassFor, setScreening } from '../store/screening-state.js';
 import { Store } from '../store/store.js';
 import { SimulatedCaller } from '../telephony/simulated-caller.js';
 import { asteriskConfig } from './asterisk-config.js';
@@ -36,6 +37,8 @@ Commands:
   list import FILE.csv [--block]     columns: number,name,list,destination,source,scope,expires_at,note
   list export [--block|--allow]      CSV on stdout
                         the allow and block lists (default: allow)
+  screening status|on|off|bypass MINUTES
+                        switch screening, or let every call through unscreened for a while
   asterisk-config       print the Asterisk configuration and dialplan Doorman needs
   config                print the effective configuration (secrets hidden)
 
@@ -216,6 +219,25 @@ async function cmdList(
   }
 }
 
+async function cmdScreening(config: Config, [action, arg]: string[]): Promise<void> {
+  if (!action || !['status', 'on', 'off', 'bypass'].includes(action)) {
+    throw new UsageError('screening needs status, on, off or bypass MINUTES');
+  }
+  const minutes = action === 'bypass' ? number(arg, Number.NaN, 'bypass MINUTES') : 0;
+  if (Number.isNaN(minutes))
+    throw new UsageError('screening bypass needs a number of minutes (0 ends a bypass)');
+  const store = await Store.open(config.store);
+  try {
+    if (action === 'on' || action === 'off') await setScreening(store, action === 'on');
+    if (action === 'bypass') await setBypassFor(store, minutes);
+    const s = await readBypass(store);
+    const bypassed = s.until && s.until > new Date() ? `, bypassed until ${s.until.toISOString()}` : '';
+    console.log(`screening ${s.off ? 'off' : 'on'}${bypassed}`);
+  } finally {
+    await store.close();
+  }
+}
+
 function cmdConfig(config: Config): void {
   const shown = { ...config, ari: { ...config.ari, password: '[hidden]' } };
   console.log(JSON.stringify(shown, null, 2));
@@ -273,6 +295,8 @@ async function main(argv: string[]): Promise<void> {
       return cmdConfig(config);
     case 'list':
       return cmdList(config, parsed.positionals, v);
+    case 'screening':
+      return cmdScreening(config, parsed.positionals);
     case 'asterisk-config':
       process.stdout.write(asteriskConfig(config));
       return;

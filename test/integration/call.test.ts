@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { parseWav } from '../../src/audio/wav.js';
 import { MEDIA_CHANNEL_PREFIX } from '../../src/calls/call-session.js';
+import { setBypassFor } from '../../src/store/screening-state.js';
 import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { speechSpanMs, speechWav } from '../support/speech.js';
@@ -168,6 +169,7 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
 
   it('lets every caller through unscreened while screening is off', async () => {
     await doorman.store.setSetting('screening', 'off');
+    doorman.app.bypass.invalidate();
     try {
       const result = await call(undefined);
       assert.equal(result.destination, 'fallback');
@@ -175,7 +177,26 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
       assert.equal((await doorman.report(result.channelId)).verdict?.check, 'bypass');
     } finally {
       await doorman.store.setSetting('screening', 'on');
+      doorman.app.bypass.invalidate();
     }
+  });
+
+  it('honours a timed bypass until it expires', async () => {
+    await setBypassFor(doorman.store, 5);
+    doorman.app.bypass.invalidate();
+    const during = await call(undefined);
+    assert.equal(during.destination, 'fallback');
+    assert.match((await doorman.report(during.channelId)).verdict?.reason ?? '', /bypassed until/);
+
+    await doorman.store.setSetting('bypass_until', new Date(Date.now() - 1_000).toISOString());
+    doorman.app.bypass.invalidate();
+    const after = await call(alice);
+    assert.equal(after.destination, 'desk');
+    assert.equal(
+      (await doorman.report(after.channelId)).verdict?.check,
+      'challenge',
+      'screened again once expired',
+    );
   });
 
   it("routes a department to the entry's own destination", async () => {

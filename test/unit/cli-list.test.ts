@@ -73,6 +73,16 @@ describe('doorman list', () => {
   });
 });
 
+describe('doorman screening', () => {
+  it('switches screening and starts a timed bypass', () => {
+    assert.equal(doorman('screening', 'off').stdout.trim(), 'screening off');
+    assert.equal(doorman('screening', 'on').stdout.trim(), 'screening on');
+    assert.match(doorman('screening', 'bypass', '30').stdout, /^screening on, bypassed until \d{4}-/);
+    assert.equal(doorman('screening', 'bypass', '0').stdout.trim(), 'screening on');
+    assert.equal(doorman('screening', 'bypass', 'soon').status, 2);
+  });
+});
+
 describe('CSV', () => {
   it('defuses spreadsheet formulas and quotes what needs it', () => {
     assert.equal(csvField('=cmd()'), "'=cmd()");
