@@ -10,6 +10,7 @@ import { type AriConnection, isGone } from '../telephony/ari.js';
 import type { AriEvent } from '../telephony/ari-types.js';
 import { Cached } from '../util/cached.js';
 import { BRIDGE_NAME_PREFIX, type CallReport, CallSession, MEDIA_CHANNEL_PREFIX } from './call-session.js';
+import { OutboundWatcher } from './outbound-watcher.js';
 import { RecordingStore } from './recordings.js';
 import { Router } from './router.js';
 
@@ -29,6 +30,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
   private readonly recordings: RecordingStore;
   private readonly running = new Set<Promise<unknown>>();
   readonly nameRules: Cached<NameRules>;
+  private readonly outbound: OutboundWatcher;
   readonly bypass: Cached<BypassState>;
 
   constructor(
@@ -45,9 +47,11 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     this.nameRules = new Cached(async () => new NameRules(await store.nameRules()), 10_000);
     // Short: a bypass switched on from a phone or an API should take effect almost at once.
     this.bypass = new Cached(() => readBypass(store), 2_000);
+    this.outbound = new OutboundWatcher(config, ari, writes, logger.child({ component: 'outbound' }));
     ari.on('event', (e) => this.onEvent(e));
     ari.on('connected', () => {
       this.track(this.sweep());
+      this.track(this.outbound.subscribe());
     });
   }
 
@@ -56,6 +60,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
   }
 
   private onEvent(event: AriEvent): void {
+    if (event.type === 'Dial' || event.type === 'ChannelVarset') this.outbound.onEvent(event);
     if (event.type === 'StasisStart' && event.channel && !event.channel.id.startsWith(MEDIA_CHANNEL_PREFIX)) {
       if (!this.sessions.has(event.channel.id)) this.startCall(event);
       return;

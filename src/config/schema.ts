@@ -145,6 +145,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    outbound: z
+      .object({
+        /** Allowlist every number dialled out through these endpoints (source `outbound`). */
+        enabled: z.boolean().default(true),
+        /** ARI endpoints of the outbound trunks, e.g. `PJSIP/trunk`. */
+        trunks: z
+          .array(z.string().regex(/^[A-Za-z0-9_-]+\/[^\s]+$/, 'TECH/name, e.g. PJSIP/trunk'))
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
     recordings: z
       .object({ dir: z.string().min(1).default('var/recordings') })
       .strict()

@@ -5,6 +5,7 @@ import type { CallerInput, CallRow, Store } from './store.js';
 
 export type WriteOp =
   | { op: 'upsertCaller'; input: CallerInput }
+  | { op: 'addCallerIfAbsent'; input: CallerInput }
   | { op: 'recordHit'; id: string }
   | { op: 'recordCall'; call: CallRow };
 
@@ -99,6 +100,8 @@ export class DurableWrites {
     switch (op.op) {
       case 'upsertCaller':
         return this.store.upsertCaller(op.input);
+      case 'addCallerIfAbsent':
+        return this.store.addCallerIfAbsent(op.input);
       case 'recordHit':
         return this.store.recordHit(op.id);
       case 'recordCall':

@@ -171,6 +171,25 @@ export class Store {
     return row as CallerRow;
   }
 
+  /** Adds a caller unless the list already has them (an outbound dial must not overwrite a destination). */
+  async addCallerIfAbsent(c: CallerInput): Promise<boolean> {
+    const number = cap(c.number, 64) as string;
+    const scope = cap(c.scope ?? '', 64) as string;
+    const existing = await this.q(
+      'read',
+      this.db
+        .selectFrom('callers')
+        .select('id')
+        .where('number', '=', number)
+        .where('list', '=', c.list)
+        .where('scope', '=', scope)
+        .executeTakeFirst(),
+    );
+    if (existing) return false;
+    await this.upsertCaller(c);
+    return true;
+  }
+
   async removeCaller(number: string, list: ListName, scope = ''): Promise<boolean> {
     const r = await this.q(
       'write',

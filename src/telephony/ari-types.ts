@@ -47,6 +47,11 @@ export interface AriEvent {
   cause_txt?: string;
   dialplan_app?: string;
   dialplan_app_data?: string;
+  /** Dial events: the channel being dialled, what was dialled, and how it ended ('' at the start). */
+  peer?: ChannelJson;
+  caller?: ChannelJson;
+  dialstring?: string;
+  dialstatus?: string;
 }
 
 export interface DialplanTarget {

@@ -264,6 +264,11 @@ export class AriConnection extends EventEmitter<AriEvents> {
     return this.call('bridges', 'destroy', { bridgeId });
   }
 
+  /** Adds an event source (`endpoint:PJSIP/trunk`, `deviceState:...`) to this app's subscriptions. */
+  subscribe(eventSource: string): Promise<void> {
+    return this.call('applications', 'subscribe', { applicationName: this.opts.app, eventSource });
+  }
+
   listBridges(): Promise<BridgeJson[]> {
     return this.call('bridges', 'list', {});
   }

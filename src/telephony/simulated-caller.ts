@@ -161,6 +161,46 @@ export class SimulatedCaller {
     return result;
   }
 
+  /**
+   * An extension calling out through the sandbox's trunk ([outbound-sim] dials `number` on
+   * PJSIP/trunk); resolves when that call has ended.
+   */
+  async dialOut(number: string, fromExtension = '1001'): Promise<void> {
+    const id = `sim-out-${randomUUID().slice(0, 8)}`;
+    const ended = new Promise<void>((resolve) => {
+      this.pending.set(`${id}-dial`, {
+        result: {
+          id,
+          channelId: `${id}-dial`,
+          ranStasis: false,
+          destination: null,
+          hungUp: false,
+          timeline: [],
+          ms: 0,
+        },
+        t0: performance.now(),
+        settle: resolve,
+      });
+    });
+    try {
+      await this.ari.originate({
+        endpoint: `Local/${number}@outbound-sim`,
+        channelId: `${id}-phone`,
+        otherChannelId: `${id}-dial`,
+        context: this.config.simulator.callerContext,
+        extension: 's',
+        priority: 1,
+        callerId: `"Extension ${fromExtension}" <${fromExtension}>`,
+        formats: 'ulaw',
+        timeoutSeconds: 10,
+        variables: { CALLER_WAIT: '1' },
+      });
+      await ended;
+    } finally {
+      this.pending.delete(`${id}-dial`);
+    }
+  }
+
   /** Hangs up a simulated call's inbound half (as if the caller put the phone down). */
   async hangup(channelId: string): Promise<void> {
     await this.ari.hangup(channelId);

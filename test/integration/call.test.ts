@@ -11,6 +11,7 @@ import { speechSpanMs, speechWav } from '../support/speech.js';
 describe('a live call through Doorman on the Asterisk sandbox', () => {
   const config = testConfig({
     'directory.file': 'test/fixtures/directory.yaml',
+    'outbound.trunks': ['PJSIP/trunk'],
     routes: {
       default: { unknown: 'fallback', machine: 'machines' },
       '15550002000': { unknown: 'voicemail' },
@@ -115,6 +116,25 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     assert.equal(report.answer, null);
     assert.equal(report.verdict?.check, 'allowlist');
     await waitUntil('the hit is counted', async () => (await doorman.store.lookup(from)).allow?.hits === 1);
+  });
+
+  it('allowlists numbers dialled out through the trunk, without any dialplan change', async () => {
+    const number = '+15557654321';
+    await caller.dialOut('15557654321');
+    await waitUntil(
+      'the number is allowlisted',
+      async () => (await doorman.store.lookup(number)).allow !== undefined,
+    );
+    const entry = (await doorman.store.lookup(number)).allow;
+    assert.equal(entry?.source, 'outbound');
+    assert.equal(entry?.added_by, 'outbound via PJSIP/trunk');
+
+    const back = await call(undefined, { from: number });
+    assert.equal(
+      (await doorman.report(back.channelId)).verdict?.check,
+      'allowlist',
+      'the callback skips the question',
+    );
   });
 
   it('sends a blocked number to the blocked destination and logs the call', async () => {

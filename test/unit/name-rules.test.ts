@@ -68,3 +68,14 @@ describe('caller-ID name rules', () => {
     assert.equal(r.match('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'), null);
   });
 });
+
+describe('outbound dial strings', () => {
+  it('yields the dialled number, or nothing for what is not one', async () => {
+    const { dialledNumber } = await import('../../src/calls/outbound-watcher.js');
+    assert.equal(dialledNumber('15557654321@trunk'), '15557654321');
+    assert.equal(dialledNumber('trunk/sip:+15557654321@sip.example.com'), '+15557654321');
+    assert.equal(dialledNumber('0044207946'), '0044207946');
+    assert.equal(dialledNumber('alice@trunk'), null);
+    assert.equal(dialledNumber("1'; drop table callers;--@trunk"), null);
+  });
+});
