@@ -8,6 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 sed -n 's/^\([a-z0-9-]*\): *"\(.*\)"$/\1\t\2/p' prompts.yaml | while IFS=$'\t' read -r name text; do
   flite -voice slt -t "$text" -o "$tmp/$name.wav"
-  sox "$tmp/$name.wav" -r 8000 -c 1 -b 16 -e signed-integer "$name.wav" norm -3
+  # -D: no dither, so the same text always gives the same bytes.
+  sox -D "$tmp/$name.wav" -r 8000 -c 1 -b 16 -e signed-integer "$name.wav" norm -3
   echo "$name.wav: $text ($(soxi -D "$name.wav") s)"
 done

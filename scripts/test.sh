@@ -8,8 +8,11 @@ scripts/setup.sh
 npm run -s typecheck
 npm run -s lint
 
+# A sandbox left running is restarted, so it runs this checkout's docker/asterisk config.
 started=""
-if ! scripts/asterisk.sh status >/dev/null 2>&1; then
+if scripts/asterisk.sh status >/dev/null 2>&1; then
+  scripts/asterisk.sh restart
+else
   scripts/asterisk.sh start
   started=yes
 fi

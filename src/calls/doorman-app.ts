@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Challenge } from '../challenge/setup.js';
@@ -10,9 +11,11 @@ import { type AriConnection, isGone } from '../telephony/ari.js';
 import type { AriEvent } from '../telephony/ari-types.js';
 import { Cached } from '../util/cached.js';
 import { BRIDGE_NAME_PREFIX, type CallReport, CallSession, MEDIA_CHANNEL_PREFIX } from './call-session.js';
+import { EventWaiters } from './event-waiters.js';
 import { OutboundWatcher } from './outbound-watcher.js';
 import { RecordingStore } from './recordings.js';
 import { Router } from './router.js';
+import { ScreeningSwitch, TOGGLE_SCREENING } from './screening-switch.js';
 
 interface AppEvents {
   call: [CallReport];
@@ -31,6 +34,9 @@ export class DoormanApp extends EventEmitter<AppEvents> {
   private readonly running = new Set<Promise<unknown>>();
   readonly nameRules: Cached<NameRules>;
   private readonly outbound: OutboundWatcher;
+  private readonly screening: ScreeningSwitch;
+  /** For the few things the app itself waits on (feature-code prompts). */
+  private readonly waiters = new EventWaiters();
   readonly bypass: Cached<BypassState>;
 
   constructor(
@@ -49,7 +55,9 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     this.bypass = new Cached(() => readBypass(store), 2_000);
     this.outbound = new OutboundWatcher(config, ari, writes, logger.child({ component: 'outbound' }));
     ari.on('event', (e) => this.onEvent(e));
+    this.screening = new ScreeningSwitch(ari, store, this.bypass, logger.child({ component: 'screening' }));
     ari.on('connected', () => {
+      this.screening.watch();
       this.track(this.sweep());
       this.track(this.outbound.subscribe());
     });
@@ -61,6 +69,11 @@ export class DoormanApp extends EventEmitter<AppEvents> {
 
   private onEvent(event: AriEvent): void {
     if (event.type === 'Dial' || event.type === 'ChannelVarset') this.outbound.onEvent(event);
+    this.waiters.dispatch(event);
+    if (event.type === 'StasisStart' && event.channel && event.args?.[0] === TOGGLE_SCREENING) {
+      this.track(this.toggleScreening(event.channel));
+      return;
+    }
     if (event.type === 'StasisStart' && event.channel && !event.channel.id.startsWith(MEDIA_CHANNEL_PREFIX)) {
       if (!this.sessions.has(event.channel.id)) this.startCall(event);
       return;
@@ -69,6 +82,27 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     const session =
       this.owners.get(event.channel?.id ?? '') ?? (target ? this.owners.get(target) : undefined);
     session?.onEvent(event);
+  }
+
+  private async toggleScreening(channel: NonNullable<AriEvent['channel']>): Promise<void> {
+    const signal = AbortSignal.timeout(15_000);
+    const play = async (sound: string) => {
+      const playbackId = `doorman-play-${randomUUID()}`;
+      const done = this.waiters.wait(
+        (e) => e.type === 'PlaybackFinished' && e.playback?.id === playbackId,
+        10_000,
+        `prompt ${sound}`,
+        signal,
+      );
+      await this.ari.play(channel.id, `sound:${sound}`, playbackId);
+      await done;
+    };
+    try {
+      await this.screening.toggle(channel, play);
+    } catch (e) {
+      this.logger.warn({ err: e, call: channel.id }, 'the screening feature code failed');
+      await this.ari.hangup(channel.id).catch(() => {});
+    }
   }
 
   private startCall(event: AriEvent): void {
@@ -144,6 +178,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
 
   /** Hands every call in progress back to the dialplan and waits until each has left. */
   async stop(): Promise<void> {
+    this.screening.stop();
     await Promise.all([...this.sessions.values()].map((s) => s.shutdown()));
     await Promise.allSettled([...this.running]);
   }

@@ -269,6 +269,15 @@ export class AriConnection extends EventEmitter<AriEvents> {
     return this.call('applications', 'subscribe', { applicationName: this.opts.app, eventSource });
   }
 
+  /** Sets a device state Doorman owns (`Stasis:<name>`), for BLF keys via a dialplan hint. */
+  setDeviceState(name: string, state: 'INUSE' | 'NOT_INUSE'): Promise<void> {
+    return this.call('deviceStates', 'update', { deviceName: `Stasis:${name}`, deviceState: state });
+  }
+
+  getDeviceState(name: string): Promise<{ name: string; state: string }> {
+    return this.call('deviceStates', 'get', { deviceName: `Stasis:${name}` });
+  }
+
   listBridges(): Promise<BridgeJson[]> {
     return this.call('bridges', 'list', {});
   }

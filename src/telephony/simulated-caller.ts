@@ -162,10 +162,10 @@ export class SimulatedCaller {
   }
 
   /**
-   * An extension calling out through the sandbox's trunk ([outbound-sim] dials `number` on
-   * PJSIP/trunk); resolves when that call has ended.
+   * A phone on the PBX dialling `extension` in `context`: [outbound-sim] dials a number through
+   * the sandbox's trunk, [doorman-features] has the feature codes. Resolves when the call ended.
    */
-  async dialOut(number: string, fromExtension = '1001'): Promise<void> {
+  async dialFromPhone(extension: string, context: string, fromExtension = '1001'): Promise<void> {
     const id = `sim-out-${randomUUID().slice(0, 8)}`;
     const ended = new Promise<void>((resolve) => {
       this.pending.set(`${id}-dial`, {
@@ -184,7 +184,7 @@ export class SimulatedCaller {
     });
     try {
       await this.ari.originate({
-        endpoint: `Local/${number}@outbound-sim`,
+        endpoint: `Local/${extension}@${context}`,
         channelId: `${id}-phone`,
         otherChannelId: `${id}-dial`,
         context: this.config.simulator.callerContext,
@@ -193,7 +193,7 @@ export class SimulatedCaller {
         callerId: `"Extension ${fromExtension}" <${fromExtension}>`,
         formats: 'ulaw',
         timeoutSeconds: 10,
-        variables: { CALLER_WAIT: '1' },
+        variables: { CALLER_WAIT: '5' },
       });
       await ended;
     } finally {

@@ -120,7 +120,7 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
 
   it('allowlists numbers dialled out through the trunk, without any dialplan change', async () => {
     const number = '+15557654321';
-    await caller.dialOut('15557654321');
+    await caller.dialFromPhone('15557654321', 'outbound-sim');
     await waitUntil(
       'the number is allowlisted',
       async () => (await doorman.store.lookup(number)).allow !== undefined,
@@ -185,6 +185,20 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
       (await doorman.store.listCallers({ list: 'allow' })).filter((r) => r.number === 'anonymous').length,
       0,
     );
+  });
+
+  it('switches screening from a phone with *28 and lights the BLF while it is off', async () => {
+    const lamp = async () => (await caller.connection.getDeviceState('doorman-bypass')).state;
+    await waitUntil('the lamp is published', async () => (await lamp()) === 'NOT_INUSE');
+    await caller.dialFromPhone('*28', 'doorman-features');
+    assert.equal(await doorman.store.getSetting('screening'), 'off');
+    assert.equal(await lamp(), 'INUSE');
+    const unscreened = await call(alice);
+    assert.equal((await doorman.report(unscreened.channelId)).verdict?.check, 'bypass');
+
+    await caller.dialFromPhone('*28', 'doorman-features');
+    assert.equal(await doorman.store.getSetting('screening'), 'on');
+    assert.equal(await lamp(), 'NOT_INUSE');
   });
 
   it('lets every caller through unscreened while screening is off', async () => {
