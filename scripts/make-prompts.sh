@@ -12,3 +12,12 @@ sed -n 's/^\([a-z0-9-]*\): *"\(.*\)"$/\1\t\2/p' prompts.yaml | while IFS=$'\t' r
   sox -D "$tmp/$name.wav" -r 8000 -c 1 -b 16 -e signed-integer "$name.wav" norm -3
   echo "$name.wav: $text ($(soxi -D "$name.wav") s)"
 done
+
+# The special information tone: three rising tones, then silence.
+for part in "913.8 0.274" "1370.6 0.274" "1776.7 0.380"; do
+  set -- $part
+  sox -D -n -r 8000 -c 1 -b 16 -e signed-integer "$tmp/sit-$1.wav" synth "$2" sine "$1" vol 0.5
+done
+sox -D -n -r 8000 -c 1 -b 16 -e signed-integer "$tmp/gap.wav" trim 0 0.5
+sox -D "$tmp/sit-913.8.wav" "$tmp/sit-1370.6.wav" "$tmp/sit-1776.7.wav" "$tmp/gap.wav" sit.wav
+echo "sit.wav: special information tone ($(soxi -D sit.wav) s)"

@@ -201,7 +201,9 @@ export class CallSession {
           detail: verdict.reason,
         });
       }
-      await this.deps.router.carryOut(this.channelId, verdict, this.log);
+      await this.deps.router.carryOut(this.channelId, verdict, this.log, (sound) =>
+        this.playPrompt(sound, signal),
+      );
       outcome = 'routed';
       // Remember a caller who named someone with a destination here; not one who fell through.
       if (answer && this.entryDestination(answer)) this.remember(answer, verdict);
@@ -303,7 +305,7 @@ export class CallSession {
       hasDestination: (name) => name in this.deps.config.destinations,
       nameRule: async () => (await this.deps.nameRules.get()).match(this.facts.callerName),
     };
-    return runChecks(PRE_CHECKS, ctx, this.deps.config.checks.timeoutMs);
+    return runChecks(PRE_CHECKS, ctx, this.deps.config.checks.timeoutMs, this.route.onCheckFailure);
   }
 
   /** A caller who named someone is let through next time without the question. */

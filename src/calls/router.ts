@@ -6,6 +6,8 @@ import type { AriConnection } from '../telephony/ari.js';
 
 /** The lease variable the dialplan sets before Stasis(); see docker/asterisk/extensions.conf. */
 export const LEASE_VARIABLE = 'TIMEOUT(absolute)';
+/** Three rising tones that tell autodiallers the number is not in service (prompts/sit.wav). */
+export const SIT_TONE = 'doorman/sit';
 
 /** The only place a verdict turns into an Asterisk action. */
 export class Router {
@@ -14,7 +16,13 @@ export class Router {
     private readonly destinations: Config['destinations'],
   ) {}
 
-  async carryOut(channelId: string, verdict: Verdict, log: Logger): Promise<void> {
+  /** `play` plays a prompt to the caller and resolves when it has finished (for the SIT tone). */
+  async carryOut(
+    channelId: string,
+    verdict: Verdict,
+    log: Logger,
+    play?: (sound: string) => Promise<void>,
+  ): Promise<void> {
     const target = this.destinations[verdict.destination];
     if (!target) {
       throw new DoormanError('UNKNOWN_DESTINATION', `no destination named "${verdict.destination}"`, {
@@ -23,7 +31,15 @@ export class Router {
     }
     // The lease would otherwise go on ticking in the destination and cut the call off there.
     await this.ari.setVariable(channelId, LEASE_VARIABLE, '0');
-    await this.ari.continueInDialplan(channelId, target);
+    if (!('action' in target)) {
+      await this.ari.continueInDialplan(channelId, target);
+    } else if (target.action === 'hangup') {
+      await this.ari.hangup(channelId, target.cause);
+    } else {
+      await this.ari.answer(channelId);
+      if (play) await play(SIT_TONE).catch((e) => log.warn({ err: e }, 'could not play the SIT tone'));
+      await this.ari.hangup(channelId, 'unallocated');
+    }
     log.info({ verdict, target }, 'call routed');
   }
 

@@ -5,7 +5,13 @@ export function asteriskConfig(config: Config): string {
   const url = new URL(config.ari.url);
   const lease = config.calls.leaseSeconds;
   const targets = Object.entries(config.destinations)
-    .map(([name, d]) => `;   ${name.padEnd(12)} -> ${d.context},${d.extension},${d.priority}`)
+    .map(([name, d]) => {
+      const what =
+        'action' in d
+          ? `(Doorman: ${d.action === 'sit' ? 'SIT tone, then hang up' : `hang up, cause ${d.cause}`})`
+          : `${d.context},${d.extension},${d.priority}`;
+      return `;   ${name.padEnd(12)} -> ${what}`;
+    })
     .join('\n');
   return `; ---- http.conf: ARI's HTTP server (keep it on loopback or behind TLS)
 [general]
@@ -38,7 +44,7 @@ exten => T,1,Goto(from-did-direct,\${EXTEN},1)
 ; FreePBX: put the context above in extensions_custom.conf, add a Custom Destination
 ; "from-pstn-doorman,\${EXTEN},1" and point the inbound route at it.
 
-; Destinations Doorman continues calls to (config "destinations"); each must exist:
+; Destinations Doorman continues calls to (config "destinations"); each dialplan one must exist:
 ${targets}
 `;
 }

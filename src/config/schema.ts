@@ -2,19 +2,35 @@ import { z } from 'zod';
 
 const ms = (min: number, max: number, dflt: number) => z.number().int().min(min).max(max).default(dflt);
 
-/** A dialplan target a verdict can send a call to. */
-const destination = z
+/** A dialplan target a verdict can send a call to... */
+const dialplanTarget = z
   .object({
     context: z.string().min(1),
     extension: z.string().min(1),
     priority: z.number().int().min(1).default(1),
   })
   .strict();
+/** ...or something Doorman does itself: hang up with a cause, or play the SIT tone and hang up. */
+export const HANGUP_CAUSES = [
+  'normal',
+  'busy',
+  'congestion',
+  'no_answer',
+  'rejected',
+  'unallocated',
+] as const;
+const hangupAction = z
+  .object({ action: z.literal('hangup'), cause: z.enum(HANGUP_CAUSES).default('normal') })
+  .strict();
+const sitAction = z.object({ action: z.literal('sit') }).strict();
+const destination = z.union([dialplanTarget, hangupAction, sitAction]);
 
 const route = z
   .object({
     /** Where callers go who name nobody in the directory, say nothing, or cannot be screened. */
     unknown: z.string().min(1),
+    /** A check that fails or times out: skip it (`next`, fail-open) or send the call to `blocked`. */
+    onCheckFailure: z.enum(['next', 'blocked']).default('next'),
     /** Where callers on the block list go. */
     blocked: z.string().min(1).default('blocked'),
     /** Treat withheld numbers (anonymous, restricted, unavailable) as blocked. */
@@ -166,6 +182,8 @@ export const configSchema = z
       machines: { context: 'doorman-destinations', extension: 'machines', priority: 1 },
       blocked: { context: 'doorman-destinations', extension: 'blocked', priority: 1 },
       fallback: { context: 'doorman-destinations', extension: 'fallback', priority: 1 },
+      hangup: { action: 'hangup', cause: 'normal' },
+      sit: { action: 'sit' },
     }),
     /** Keyed by the Stasis argument (the DID); `default` serves every other call. */
     routes: z.record(z.string().min(1), route).prefault({ default: { unknown: 'desk' } }),
@@ -207,4 +225,5 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 export type Destination = z.infer<typeof destination>;
+export type DialplanDestination = z.infer<typeof dialplanTarget>;
 export type Route = z.infer<typeof route>;

@@ -13,11 +13,14 @@ export interface CheckTrace {
 /**
  * Runs a route's checks in order; the first verdict wins. A check that fails or runs out of
  * time is recorded and skipped (fail-open): it can delay a call by its timeout, never drop it.
+ * A route can choose `onFailure: 'blocked'` instead (fail-closed): the call goes to its blocked
+ * destination rather than on unscreened.
  */
 export async function runChecks(
   checks: readonly Check[],
   ctx: CheckContext,
   timeoutMs: number,
+  onFailure: 'next' | 'blocked' = 'next',
 ): Promise<{ verdict: Verdict | null; trace: CheckTrace[] }> {
   const trace: CheckTrace[] = [];
   for (const check of checks) {
@@ -32,12 +35,20 @@ export async function runChecks(
       });
       if (r.kind === 'route') return { verdict: r, trace };
     } catch (e) {
-      trace.push({
-        check: check.name,
-        result: e instanceof TimeoutError ? 'timeout' : 'error',
-        ms: round(performance.now() - t0),
-        detail: e instanceof Error ? e.message : String(e),
-      });
+      const result = e instanceof TimeoutError ? 'timeout' : 'error';
+      const detail = e instanceof Error ? e.message : String(e);
+      trace.push({ check: check.name, result, ms: round(performance.now() - t0), detail });
+      if (onFailure === 'blocked') {
+        return {
+          verdict: {
+            kind: 'route',
+            destination: ctx.route.blocked,
+            reason: `${check.name} ${result} (fail-closed): ${detail}`,
+            check: check.name,
+          },
+          trace,
+        };
+      }
     }
   }
   return { verdict: null, trace };

@@ -212,7 +212,7 @@ export class AriConnection extends EventEmitter<AriEvents> {
     return this.call('channels', 'play', { channelId, media, playbackId });
   }
 
-  hangup(channelId: string, reason = 'normal'): Promise<void> {
+  hangup(channelId: string, reason: string = 'normal'): Promise<void> {
     return this.call('channels', 'hangup', { channelId, reason });
   }
 

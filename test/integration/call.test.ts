@@ -16,6 +16,7 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
       default: { unknown: 'fallback', machine: 'machines' },
       '15550002000': { unknown: 'voicemail' },
       '15550003000': { unknown: 'fallback', blockAnonymous: true },
+      '15550004000': { unknown: 'fallback', blocked: 'sit' },
     },
   });
   let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
@@ -49,6 +50,13 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
         !channels.some((c) => c.id.startsWith(MEDIA_CHANNEL_PREFIX))
       );
     });
+  }
+
+  async function auditRow(channelId: string) {
+    await waitUntil('the call is in the log', async () =>
+      (await doorman.store.recentCalls(50)).some((c) => c.channel_id === channelId),
+    );
+    return (await doorman.store.recentCalls(50)).find((c) => c.channel_id === channelId);
   }
 
   // Every call from a number of its own: a caller who passes is remembered.
@@ -137,15 +145,47 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     );
   });
 
+  it('sends two allowlisted callers to their own two destinations', async () => {
+    await doorman.store.upsertCaller({
+      number: '+15557770011',
+      rawNumber: '5557770011',
+      list: 'allow',
+      source: 'manual',
+      destination: 'voicemail',
+    });
+    await doorman.store.upsertCaller({
+      number: '+15557770012',
+      rawNumber: '5557770012',
+      list: 'allow',
+      source: 'api',
+      destination: 'desk',
+    });
+    const a = await call(undefined, { from: '+15557770011' });
+    const b = await call(undefined, { from: '+15557770012' });
+    assert.equal(a.destination, 'voicemail');
+    assert.equal(b.destination, 'desk');
+    const row = await auditRow(a.channelId);
+    assert.equal(row?.check_name, 'allowlist');
+    assert.equal(row?.destination, 'voicemail');
+  });
+
+  it('plays the SIT tone and hangs up where the route blocks to "sit"', async () => {
+    const from = '+15557770013';
+    await doorman.store.upsertCaller({ number: from, rawNumber: from, list: 'block', source: 'manual' });
+    const result = await call(alice, { from, to: '15550004000' });
+    assert.equal(result.destination, null);
+    assert.equal(result.hungUp, true);
+    const report = await doorman.report(result.channelId);
+    assert.equal(report.verdict?.destination, 'sit');
+    assert.ok(result.ms >= 1_000, `the tone (1.4 s) was played before hanging up (${result.ms} ms)`);
+  });
+
   it('sends a blocked number to the blocked destination and logs the call', async () => {
     const from = '+15557770002';
     await doorman.store.upsertCaller({ number: from, rawNumber: from, list: 'block', source: 'manual' });
     const result = await call(alice, { from });
     assert.equal(result.destination, 'blocked');
-    await waitUntil('the call is in the log', async () =>
-      (await doorman.store.recentCalls(20)).some((c) => c.channel_id === result.channelId),
-    );
-    const row = (await doorman.store.recentCalls(20)).find((c) => c.channel_id === result.channelId);
+    const row = await auditRow(result.channelId);
     assert.equal(row?.check_name, 'blocklist');
     assert.equal(row?.destination, 'blocked');
     assert.equal(row?.caller_number, from);
