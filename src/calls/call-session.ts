@@ -10,7 +10,7 @@ import { CallGoneError, DoormanError } from '../errors.js';
 import { type CallerNumber, normalizeNumber } from '../match/caller-id.js';
 import type { Outcome } from '../match/decide.js';
 import type { NameRules } from '../match/name-rules.js';
-import type { CheckContext } from '../policy/check.js';
+import type { Check, CheckContext } from '../policy/check.js';
 import { allowlistCheck } from '../policy/checks/allowlist.js';
 import { blocklistCheck } from '../policy/checks/blocklist.js';
 import { bypassCheck } from '../policy/checks/bypass.js';
@@ -27,7 +27,11 @@ import { EventWaiters } from './event-waiters.js';
 import type { RecordingStore } from './recordings.js';
 import { LEASE_VARIABLE, type Router } from './router.js';
 
-const PRE_CHECKS = [bypassCheck, blocklistCheck, allowlistCheck];
+const PRE_CHECKS: Record<string, Check> = {
+  bypass: bypassCheck,
+  blocklist: blocklistCheck,
+  allowlist: allowlistCheck,
+};
 
 /** Helper channels Doorman creates carry this prefix, so they are never mistaken for calls. */
 export const MEDIA_CHANNEL_PREFIX = 'doorman-media-';
@@ -191,6 +195,13 @@ export class CallSession {
       checks = pre.trace;
       if (pre.verdict) {
         verdict = pre.verdict;
+      } else if (!this.route.checks.includes('challenge')) {
+        verdict = {
+          kind: 'route',
+          destination: this.route.unknown,
+          reason: 'no check decided',
+          check: 'default',
+        };
       } else {
         answer = await this.challenge(timings, signal);
         verdict = this.verdictFor(answer);
@@ -305,7 +316,8 @@ export class CallSession {
       hasDestination: (name) => name in this.deps.config.destinations,
       nameRule: async () => (await this.deps.nameRules.get()).match(this.facts.callerName),
     };
-    return runChecks(PRE_CHECKS, ctx, this.deps.config.checks.timeoutMs, this.route.onCheckFailure);
+    const checks = this.route.checks.flatMap((name) => PRE_CHECKS[name] ?? []);
+    return runChecks(checks, ctx, this.deps.config.checks.timeoutMs, this.route.onCheckFailure);
   }
 
   /** A caller who named someone is let through next time without the question. */

@@ -6,7 +6,10 @@ import { type DirectoryEntry, parseDirectory } from '../match/directory.js';
 import { DirectoryMatcher } from '../match/matcher.js';
 import { type Phrases, parsePhrases } from '../match/phrases.js';
 import { packagePath } from '../paths.js';
-import { SoundSwallowerEngine } from '../speech/soundswallower-engine.js';
+import { CmuLexicon } from '../speech/cmu-lexicon.js';
+import type { SpeechEngine } from '../speech/engine.js';
+import { GoogleSpeechEngine } from '../speech/google-engine.js';
+import { SOUNDSWALLOWER_DICT, SoundSwallowerEngine } from '../speech/soundswallower-engine.js';
 import type { AnswerDeps } from './answer.js';
 
 function readText(file: string, what: string): string {
@@ -37,24 +40,43 @@ export const directoryFile = (config: Config): string =>
 
 export interface Challenge {
   deps: AnswerDeps;
-  engine: SoundSwallowerEngine;
+  engine: SpeechEngine;
   entries: DirectoryEntry[];
 }
 
-/** The speech challenge's parts for one directory: engine with its grammar, matcher, policy. */
-export async function createChallenge(
-  config: Config,
-  entries: DirectoryEntry[],
-  logger: Logger,
-): Promise<Challenge> {
-  const phrases = loadPhrases(config);
+async function createEngine(config: Config, entries: DirectoryEntry[], phrases: Phrases, logger: Logger) {
+  if (config.speech.engine === 'google') {
+    const g = config.speech.google;
+    const engine = new GoogleSpeechEngine({
+      logger,
+      model: g.model,
+      boost: g.boost,
+      client: {
+        ...(g.keyFile ? { keyFilename: g.keyFile } : {}),
+        ...(g.apiEndpoint ? { apiEndpoint: g.apiEndpoint } : {}),
+      },
+    });
+    // The matcher still compares pronunciations; the embedded model's dictionary has them.
+    return { engine, lexicon: CmuLexicon.fromFile(SOUNDSWALLOWER_DICT) };
+  }
   const engine = await SoundSwallowerEngine.create({
     logger,
     poolSize: config.speech.poolSize,
     beam: config.speech.beam,
   });
   await engine.setDirectory(entries, phrases);
-  const matcher = new DirectoryMatcher(entries, phrases, engine.lexicon);
+  return { engine, lexicon: engine.lexicon };
+}
+
+/** The speech challenge's parts for one directory: engine (with its grammar), matcher, policy. */
+export async function createChallenge(
+  config: Config,
+  entries: DirectoryEntry[],
+  logger: Logger,
+): Promise<Challenge> {
+  const phrases = loadPhrases(config);
+  const { engine, lexicon } = await createEngine(config, entries, phrases, logger);
+  const matcher = new DirectoryMatcher(entries, phrases, lexicon);
   const hints = entries.filter((e) => e.enabled).flatMap((e) => [e.name, ...e.aliases]);
   return {
     engine,

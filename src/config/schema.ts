@@ -29,6 +29,13 @@ const route = z
   .object({
     /** Where callers go who name nobody in the directory, say nothing, or cannot be screened. */
     unknown: z.string().min(1),
+    /** The checks this route runs, in this order (the challenge, if listed, last). */
+    checks: z
+      .array(z.enum(['bypass', 'blocklist', 'allowlist', 'challenge']))
+      .min(1)
+      .refine((c) => !c.includes('challenge') || c.at(-1) === 'challenge', 'challenge must come last')
+      .refine((c) => new Set(c).size === c.length, 'a check is listed twice')
+      .default(['bypass', 'blocklist', 'allowlist', 'challenge']),
     /** A check that fails or times out: skip it (`next`, fail-open) or send the call to `blocked`. */
     onCheckFailure: z.enum(['next', 'blocked']).default('next'),
     /** Where callers on the block list go. */
@@ -98,7 +105,20 @@ export const configSchema = z
       .prefault({}),
     speech: z
       .object({
-        engine: z.enum(['soundswallower']).default('soundswallower'),
+        /** `soundswallower` (embedded, offline) or `google` (Cloud Speech-to-Text, streaming). */
+        engine: z.enum(['soundswallower', 'google']).default('soundswallower'),
+        google: z
+          .object({
+            /** Service-account key file; empty: Application Default Credentials. */
+            keyFile: z.string().default(''),
+            model: z.string().min(1).default('phone_call'),
+            /** How strongly the directory's names are preferred (speech-context boost). */
+            boost: z.number().min(0).max(20).default(10),
+            /** Another endpoint than Google's (a proxy, a test server). */
+            apiEndpoint: z.string().default(''),
+          })
+          .strict()
+          .prefault({}),
         /** Recognisers kept warm for reuse (each holds ~25 MB of model). */
         poolSize: z.number().int().min(1).max(64).default(4),
         /** Recogniser search beam: smaller is wider (more accurate, more CPU). */

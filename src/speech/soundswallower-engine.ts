@@ -15,6 +15,8 @@ import { buildGrammar } from './grammar.js';
 /** soundswallower resolves its model relative to the working directory unless told where it is. */
 const MODEL_DIR = join(dirname(fileURLToPath(import.meta.resolve('soundswallower'))), 'model', 'en-us');
 const MODEL_RATE = 8000;
+/** The model's pronouncing dictionary (CMU format), also what the matcher compares names with. */
+export const SOUNDSWALLOWER_DICT = join(MODEL_DIR, 'dict.txt');
 /** Audio is decoded in chunks of this much; partial results come at most this often. */
 const CHUNK_MS = 100;
 
@@ -38,7 +40,7 @@ interface PooledDecoder {
  */
 export class SoundSwallowerEngine implements SpeechEngine {
   readonly name = 'soundswallower';
-  readonly lexicon = CmuLexicon.fromFile(join(MODEL_DIR, 'dict.txt'));
+  readonly lexicon = CmuLexicon.fromFile(SOUNDSWALLOWER_DICT);
   private module: SoundSwallowerModule | undefined;
   private readonly idle: PooledDecoder[] = [];
   private live = 0;
@@ -96,7 +98,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
     if (!d) {
       const decoder = new module.Decoder({
         hmm: MODEL_DIR,
-        dict: join(MODEL_DIR, 'dict.txt'),
+        dict: SOUNDSWALLOWER_DICT,
         samprate: MODEL_RATE,
         loglevel: 'FATAL',
         // Wider than PocketSphinx's defaults (1e-48): on telephone audio this keeps the right

@@ -17,6 +17,7 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
       '15550002000': { unknown: 'voicemail' },
       '15550003000': { unknown: 'fallback', blockAnonymous: true },
       '15550004000': { unknown: 'fallback', blocked: 'sit' },
+      '15550005000': { unknown: 'voicemail', checks: ['blocklist'] },
     },
   });
   let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
@@ -169,6 +170,17 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     assert.equal(row?.destination, 'voicemail');
   });
 
+  it('runs only the checks a route names', async () => {
+    const result = await call(alice, { to: '15550005000' });
+    assert.equal(result.destination, 'voicemail', 'no challenge on this route: straight to unknown');
+    const row = await auditRow(result.channelId);
+    assert.deepEqual(
+      JSON.parse(row?.checks ?? '[]').map((c: { check: string }) => c.check),
+      ['blocklist'],
+    );
+    assert.equal(row?.check_name, 'default');
+  });
+
   it('plays the SIT tone and hangs up where the route blocks to "sit"', async () => {
     const from = '+15557770013';
     await doorman.store.upsertCaller({ number: from, rawNumber: from, list: 'block', source: 'manual' });
@@ -205,6 +217,7 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
       const report = await doorman.report(result.channelId);
       assert.equal(report.verdict?.check, 'blocklist');
       assert.match(report.verdict?.reason ?? '', /caller name matches rule/);
+      assert.equal((await auditRow(result.channelId))?.destination, 'blocked');
     }
     const other = await call(undefined, {
       name: 'V12345 Plumbing',
@@ -219,6 +232,7 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     const blocked = await call(alice, { from: 'anonymous', to: '15550003000' });
     assert.equal(blocked.destination, 'blocked');
     assert.match((await doorman.report(blocked.channelId)).verdict?.reason ?? '', /withheld/);
+    assert.equal((await auditRow(blocked.channelId))?.caller_raw, 'anonymous');
     const screened = await call(alice, { from: 'anonymous' });
     assert.equal(screened.destination, 'desk', 'elsewhere a withheld number is screened like any other');
     assert.equal(
@@ -249,6 +263,7 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
       assert.equal(result.destination, 'fallback');
       assert.ok(result.ms < 2_000);
       assert.equal((await doorman.report(result.channelId)).verdict?.check, 'bypass');
+      assert.equal((await auditRow(result.channelId))?.check_name, 'bypass');
     } finally {
       await doorman.store.setSetting('screening', 'on');
       doorman.app.bypass.invalidate();

@@ -103,6 +103,19 @@ describe('config', () => {
         'route.yaml',
       ],
       [
+        'challenge not last',
+        () =>
+          loadConfig({
+            env: {},
+            file: file(
+              'checks.yaml',
+              'routes:\n  default:\n    unknown: desk\n    checks: [challenge, bypass]\n',
+            ),
+          }),
+        'routes.default.checks',
+        'checks.yaml',
+      ],
+      [
         'missing file',
         () => loadConfig({ env: {}, file: join(dir, 'absent.yaml') }),
         '(file)',

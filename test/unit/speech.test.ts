@@ -4,13 +4,12 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { Decimator2 } from '../../src/audio/resample.js';
-import { parseWav } from '../../src/audio/wav.js';
 import { parseDirectory } from '../../src/match/directory.js';
 import { parsePhrases } from '../../src/match/phrases.js';
-import type { SpeechResult } from '../../src/speech/engine.js';
 import { espeakPhones, espeakToArpabet } from '../../src/speech/espeak-phones.js';
 import { buildGrammar, grammarWords } from '../../src/speech/grammar.js';
 import { SoundSwallowerEngine } from '../../src/speech/soundswallower-engine.js';
+import { engineContract } from '../support/engine-contract.js';
 import { speechWav } from '../support/speech.js';
 
 const phrases = parsePhrases(readFileSync('grammars/phrases.yaml', 'utf8'));
@@ -84,45 +83,9 @@ describe('soundswallower engine (the embedded default)', () => {
   });
   after(() => engine.close());
 
-  async function recognise(file: string, rate: 8000 | 16000 = 8000, signal = new AbortController().signal) {
-    const pcm = parseWav(readFileSync(file));
-    let samples = pcm.samples;
-    if (rate === 16000)
-      samples = Int16Array.from({ length: samples.length * 2 }, (_, i) => samples[i >> 1] as number);
-    const stream = engine.open({ sampleRate: rate, hints: [], language: 'en-US', signal });
-    const results: SpeechResult[] = [];
-    const reading = (async () => {
-      for await (const r of stream.results()) results.push(r);
-    })();
-    const step = rate / 50;
-    for (let off = 0; off < samples.length; off += step) {
-      stream.write(Buffer.from(samples.slice(off, off + step).buffer));
-      if (off % (step * 5) === 0) await new Promise((r) => setImmediate(r));
-    }
-    stream.end();
-    await reading;
-    return results;
-  }
-
-  it('streams partial results, then one final transcript of the name', async () => {
-    const results = await recognise(speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."));
-    const final = results.at(-1);
-    assert.equal(final?.final, true);
-    assert.match(final?.text ?? '', /alice johnson/);
-    assert.ok(results.filter((r) => !r.final).length >= 1, 'partials came first');
-    assert.equal(results.filter((r) => r.final).length, 1);
-  });
-
-  it('takes 16 kHz audio as well', async () => {
-    const results = await recognise(speechWav('accounts', 'Accounts, please.'), 16000);
-    assert.match(results.at(-1)?.text ?? '', /accounts/);
-  });
-
-  it('ends the stream when aborted', async () => {
-    const ac = new AbortController();
-    ac.abort();
-    const results = await recognise(speechWav('accounts', 'Accounts, please.'), 8000, ac.signal);
-    assert.equal(results.at(-1)?.final, true);
+  engineContract(() => engine, {
+    file: speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."),
+    expect: /alice johnson/,
   });
 
   it('gives back its decoders', () => {
