@@ -148,5 +148,6 @@ const text = [
   '',
 ].join('\n');
 console.log(text);
-mkdirSync(join('bench', 'results'), { recursive: true });
-writeFileSync(join('bench', 'results', 'accuracy.md'), text);
+const resultsDir = process.env.BENCH_RESULTS_DIR ?? join('bench', 'results');
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(join(resultsDir, 'accuracy.md'), text);

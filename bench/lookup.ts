@@ -151,5 +151,6 @@ const text = [
   '',
 ].join('\n');
 console.log(text);
-mkdirSync(join('bench', 'results'), { recursive: true });
-writeFileSync(join('bench', 'results', 'lookup.md'), text);
+const resultsDir = process.env.BENCH_RESULTS_DIR ?? join('bench', 'results');
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(join(resultsDir, 'lookup.md'), text);

@@ -85,6 +85,8 @@ export interface CallReport {
   answer: HeardAnswer | null;
   error: string | null;
   timings: {
+    /** From entering Stasis to the first prompt starting to play. */
+    firstPromptMs?: number;
     answerMs?: number;
     promptMs?: number;
     mediaSetupMs?: number;
@@ -132,6 +134,7 @@ export class CallSession {
   private media: MediaLeg | undefined;
   private readonly t0 = performance.now();
   private readonly startedAt = new Date();
+  private firstPromptAt: number | undefined;
   private readonly caller: CallerNumber;
   private left = false;
 
@@ -224,6 +227,7 @@ export class CallSession {
       this.stopLease();
       await this.closeMedia();
       timings.totalMs = performance.now() - this.t0;
+      if (this.firstPromptAt !== undefined) timings.firstPromptMs = this.firstPromptAt - this.t0;
     }
     return this.finishReport({ outcome, verdict, checks, answer, error, timings });
   }
@@ -421,6 +425,7 @@ export class CallSession {
       signal,
     );
     await this.deps.ari.play(this.channelId, `sound:${sound}`, playbackId);
+    this.firstPromptAt ??= performance.now();
     const done = await finished;
     if (done.playback?.state === 'failed') {
       this.log.warn({ sound }, 'prompt could not be played (is it installed in Asterisk?)');

@@ -1,8 +1,8 @@
 import type { Duplex } from 'node:stream';
 import speech from '@google-cloud/speech';
 import type { Logger } from 'pino';
-import { DoormanError } from '../errors.js';
 import type { SpeechEngine, SpeechResult, SpeechStream, StreamOptions } from './engine.js';
+import { ResultQueue } from './result-queue.js';
 
 type SpeechClient = InstanceType<typeof speech.v1.SpeechClient>;
 export type GoogleClientOptions = ConstructorParameters<typeof speech.v1.SpeechClient>[0];
@@ -62,11 +62,9 @@ interface StreamingResponse {
 }
 
 class GoogleStream implements SpeechStream {
-  private readonly queue: SpeechResult[] = [];
-  private wake: (() => void) | undefined;
+  private readonly results_ = new ResultQueue('Google');
   private ended = false;
   private done = false;
-  private failed: unknown;
   private audioMs = 0;
   /** Final results of the stream so far (Google may split an utterance into several). */
   private finals: string[] = [];
@@ -91,7 +89,7 @@ class GoogleStream implements SpeechStream {
     });
     duplex.on('error', (e) => {
       log.warn({ err: e }, 'Google streaming recognition failed');
-      this.failed = e;
+      this.results_.fail(e);
       this.finish();
     });
     duplex.on('end', () => this.finish());
@@ -117,36 +115,15 @@ class GoogleStream implements SpeechStream {
     if (this.done) return;
     this.done = true;
     this.ended = true;
-    if (!this.failed)
+    if (!this.results_.failed)
       this.push({ text: [...this.finals, this.lastInterim].filter(Boolean).join(' '), final: true });
-    this.wake?.();
   }
 
   private push(r: SpeechResult): void {
-    this.queue.push(r);
-    this.wake?.();
+    this.results_.push(r);
   }
 
-  async *results(): AsyncIterable<SpeechResult> {
-    for (;;) {
-      const r = this.queue.shift();
-      if (r) {
-        yield r;
-        if (r.final) return;
-        continue;
-      }
-      if (this.failed) {
-        throw new DoormanError(
-          'SPEECH_FAILED',
-          `Google recognition failed: ${String(this.failed)}`,
-          {},
-          { cause: this.failed },
-        );
-      }
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
-      this.wake = undefined;
-    }
+  results(): AsyncIterable<SpeechResult> {
+    return this.results_.iterate();
   }
 }

@@ -1,27 +1,10 @@
 import type { DirectoryEntry } from '../match/directory.js';
+import { words } from '../match/normalize.js';
 import type { Phrases } from '../match/phrases.js';
 import { spokenVariants } from '../match/variants.js';
 
-const TITLES: Record<string, string> = {
-  dr: 'doctor',
-  mr: 'mister',
-  mrs: 'missus',
-  ms: 'miz',
-  prof: 'professor',
-};
-
 /** Words as a recogniser's dictionary spells them: lower case, apostrophes kept ("i'd", "o'brien"). */
-export function grammarWords(text: string): string[] {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/’/g, "'")
-    .split(/[^a-z0-9']+/)
-    .map((w) => w.replace(/^'+|'+$/g, ''))
-    .filter(Boolean)
-    .map((w) => TITLES[w] ?? w);
-}
+export const grammarWords = (text: string): string[] => words(text, { keepApostrophes: true });
 
 export interface GrammarSpec {
   jsgf: string;
@@ -41,7 +24,7 @@ export function buildGrammar(
   phrases: Phrases,
   usable: (word: string) => boolean = () => true,
 ): GrammarSpec {
-  const words = new Set<string>();
+  const vocabulary = new Set<string>();
   const rule = (texts: string[]) => {
     const seen = new Set<string>();
     const out: string[][] = [];
@@ -50,7 +33,7 @@ export function buildGrammar(
       const key = w.join(' ');
       if (!w.length || seen.has(key) || !w.every(usable)) continue;
       seen.add(key);
-      for (const x of w) words.add(x);
+      for (const x of w) vocabulary.add(x);
       out.push(w);
     }
     return out;
@@ -83,8 +66,8 @@ export function buildGrammar(
   if (closers.length) lines.push(`<closer> = ${alternatives(closers)};`);
   if (!answer.length) {
     answer.push(openers.length ? '<opener>' : 'hello');
-    words.add('hello');
+    vocabulary.add('hello');
   }
   lines.splice(2, 0, `public <answer> = ${answer.join(' | ')};`);
-  return { jsgf: `${lines.join('\n')}\n`, words };
+  return { jsgf: `${lines.join('\n')}\n`, words: vocabulary };
 }

@@ -11,6 +11,7 @@ import { CmuLexicon } from './cmu-lexicon.js';
 import type { SpeechEngine, SpeechResult, SpeechStream, StreamOptions } from './engine.js';
 import { espeakPhones } from './espeak-phones.js';
 import { buildGrammar } from './grammar.js';
+import { ResultQueue } from './result-queue.js';
 
 /** soundswallower resolves its model relative to the working directory unless told where it is. */
 const MODEL_DIR = join(dirname(fileURLToPath(import.meta.resolve('soundswallower'))), 'model', 'en-us');
@@ -147,13 +148,11 @@ class SoundSwallowerStream implements SpeechStream {
   private pendingSamples = 0;
   private audioMs = 0;
   private ended = false;
-  private readonly queue: SpeechResult[] = [];
-  private wake: (() => void) | undefined;
+  private readonly results_ = new ResultQueue('soundswallower');
   private readonly decimator: Decimator2 | undefined;
   private readonly ready: Promise<PooledDecoder>;
   private work: Promise<void> = Promise.resolve();
   private lastPartial = '';
-  private failed: unknown;
 
   constructor(
     acquire: () => Promise<PooledDecoder>,
@@ -195,7 +194,7 @@ class SoundSwallowerStream implements SpeechStream {
     }
     this.pendingSamples = 0;
     this.work = this.work.then(async () => {
-      if (this.failed) return;
+      if (this.results_.failed) return;
       const d = await this.ready;
       try {
         if (chunk.length) d.decoder.process_audio(chunk, false, false);
@@ -220,36 +219,15 @@ class SoundSwallowerStream implements SpeechStream {
   }
 
   private fail(e: unknown): void {
-    this.failed = e;
     this.ended = true;
-    this.wake?.();
+    this.results_.fail(e);
   }
 
   private push(r: SpeechResult): void {
-    this.queue.push(r);
-    this.wake?.();
+    this.results_.push(r);
   }
 
-  async *results(): AsyncIterable<SpeechResult> {
-    for (;;) {
-      const r = this.queue.shift();
-      if (r) {
-        yield r;
-        if (r.final) return;
-        continue;
-      }
-      if (this.failed) {
-        throw new DoormanError(
-          'SPEECH_FAILED',
-          `recognition failed: ${String(this.failed)}`,
-          {},
-          { cause: this.failed },
-        );
-      }
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
-      this.wake = undefined;
-    }
+  results(): AsyncIterable<SpeechResult> {
+    return this.results_.iterate();
   }
 }
