@@ -3,8 +3,7 @@
 // Soundex equality of transcript words. Prints a table and writes bench/results/accuracy.md.
 //
 //   npx tsx bench/accuracy.ts [--corpus DIR] [--limit N]      (default corpus: ../shared/corpus)
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -16,6 +15,7 @@ import type { DirectoryEntry } from '../src/match/directory.js';
 import { words } from '../src/match/normalize.js';
 import { codes } from '../src/match/phonetics.js';
 import { spokenVariants } from '../src/match/variants.js';
+import { machine, publish } from './report.js';
 
 interface ManifestLine {
   file: string;
@@ -139,15 +139,11 @@ const speed = [
   '|---|---|---|---|---|',
   `| ${rows.length} | ${audioS.toFixed(1)} s | ${wallS.toFixed(1)} s | ${(wallS / audioS).toFixed(3)} | ${q(0.5)} ms / ${q(0.95)} ms |`,
 ];
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 const text = [
-  `Speech challenge accuracy on \`${corpus}\` (${new Date().toISOString().slice(0, 10)}, ${machine})`,
+  `Speech challenge accuracy on \`${corpus}\` (${new Date().toISOString().slice(0, 10)}, ${machine()})`,
   '',
   ...table,
   ...speed,
   '',
 ].join('\n');
-console.log(text);
-const resultsDir = process.env.BENCH_RESULTS_DIR ?? join('bench', 'results');
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, 'accuracy.md'), text);
+publish('accuracy', text);

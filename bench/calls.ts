@@ -7,8 +7,8 @@
 //   npx tsx bench/calls.ts [--levels 5,10,15,20,30] [--say FILE.wav --expect ENTRY]
 //   (needs the sandbox: scripts/asterisk.sh start; eval "$(scripts/asterisk.sh env)")
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -16,6 +16,7 @@ import type { CallReport } from '../src/calls/call-session.js';
 import { loadConfig } from '../src/config/load.js';
 import { startDoorman } from '../src/main.js';
 import { SimulatedCaller } from '../src/telephony/simulated-caller.js';
+import { machine, publish } from './report.js';
 
 const { values } = parseArgs({
   options: { levels: { type: 'string' }, say: { type: 'string' }, expect: { type: 'string' } },
@@ -135,7 +136,7 @@ await caller.close();
 await doorman.stop();
 
 const text = [
-  `Concurrent screened calls on the Asterisk sandbox (${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}); CPU is % of one core over the round, Doorman's process includes the simulated callers' observer`,
+  `Concurrent screened calls on the Asterisk sandbox (${new Date().toISOString().slice(0, 10)}, ${machine()}); CPU is % of one core over the round, Doorman's process includes the simulated callers' observer`,
   '',
   '| concurrent calls | routed right | decision after the answer p50 / p95 | Stasis -> first prompt p50 / p95 | Doorman CPU | Asterisk CPU | memory per call | Doorman RSS peak |',
   '|---|---|---|---|---|---|---|---|',
@@ -144,8 +145,5 @@ const text = [
   'Targets: ≥ 30 concurrent screened calls; decision p95 ≤ 400 ms; first prompt p95 ≤ 150 ms; ≤ 30 MB per active call.',
   '',
 ].join('\n');
-console.log(text);
-const resultsDir = process.env.BENCH_RESULTS_DIR ?? join('bench', 'results');
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, 'calls.md'), text);
+publish('calls', text);
 process.exit(0);

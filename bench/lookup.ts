@@ -6,8 +6,8 @@
 //   npx tsx bench/lookup.ts [--entries N] [--lookups N] [--pg URL]
 //   (--pg defaults to DOORMAN_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test; a
 //    database doorman_bench is created there and dropped afterwards)
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -21,6 +21,7 @@ import { runChecks } from '../src/policy/pipeline.js';
 import { readBypass } from '../src/store/screening-state.js';
 import { Store } from '../src/store/store.js';
 import { Cached } from '../src/util/cached.js';
+import { machine, publish } from './report.js';
 
 const { values } = parseArgs({
   options: { entries: { type: 'string' }, lookups: { type: 'string' }, pg: { type: 'string' } },
@@ -141,7 +142,7 @@ try {
 }
 
 const text = [
-  `Caller-list lookups (${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${LOOKUPS} lookups, half hits)`,
+  `Caller-list lookups (${new Date().toISOString().slice(0, 10)}, ${machine()}, ${LOOKUPS} lookups, half hits)`,
   '',
   '| database | entries | load time | lookup p50 (ms) | lookup p99 (ms) | pre-answer pipeline p50 (ms) | pipeline p99 (ms) |',
   '|---|---|---|---|---|---|---|',
@@ -150,7 +151,4 @@ const text = [
   'Targets: lookup p99 ≤ 1 ms (SQLite), ≤ 3 ms (PostgreSQL).',
   '',
 ].join('\n');
-console.log(text);
-const resultsDir = process.env.BENCH_RESULTS_DIR ?? join('bench', 'results');
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, 'lookup.md'), text);
+publish('lookup', text);

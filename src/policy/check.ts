@@ -30,3 +30,7 @@ export interface Check {
   readonly name: string;
   run(ctx: CheckContext): Promise<CheckResult>;
 }
+
+/** A list entry's own destination when it names one that exists here, else the route's. */
+export const destinationOf = (entry: ListEntry, fallback: string, ctx: CheckContext): string =>
+  entry.destination && ctx.hasDestination(entry.destination) ? entry.destination : fallback;

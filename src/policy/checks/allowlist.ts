@@ -1,4 +1,4 @@
-import type { Check } from '../check.js';
+import { type Check, destinationOf } from '../check.js';
 
 /** Callers on the allow list go straight to their own destination. */
 export const allowlistCheck: Check = {
@@ -7,8 +7,7 @@ export const allowlistCheck: Check = {
     if (ctx.caller.anonymous) return { kind: 'next' };
     const { allow } = await ctx.lists();
     if (!allow) return { kind: 'next' };
-    const destination =
-      allow.destination && ctx.hasDestination(allow.destination) ? allow.destination : ctx.route.unknown;
+    const destination = destinationOf(allow, ctx.route.unknown, ctx);
     return {
       kind: 'route',
       destination,

@@ -1,4 +1,4 @@
-import type { Check } from '../check.js';
+import { type Check, destinationOf } from '../check.js';
 
 /** Numbers on the block list, caller-ID names matching a name rule, and withheld numbers where the route blocks them. */
 export const blocklistCheck: Check = {
@@ -19,8 +19,7 @@ export const blocklistCheck: Check = {
     if (ctx.caller.anonymous) return { kind: 'next' };
     const { block } = await ctx.lists();
     if (!block) return { kind: 'next' };
-    const destination =
-      block.destination && ctx.hasDestination(block.destination) ? block.destination : ctx.route.blocked;
+    const destination = destinationOf(block, ctx.route.blocked, ctx);
     return {
       kind: 'route',
       destination,
