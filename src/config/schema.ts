@@ -119,7 +119,9 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
-        /** Recognisers kept warm for reuse (each holds ~25 MB of model). */
+        /** Recognition threads (0: one per core); decoding never runs on the main thread. */
+        threads: z.number().int().min(0).max(64).default(0),
+        /** Recognisers kept warm for reuse, per thread (each holds ~25 MB of model). */
         poolSize: z.number().int().min(1).max(64).default(4),
         /** Recogniser search beam: smaller is wider (more accurate, more CPU). */
         beam: z.number().positive().max(1).default(1e-80),

@@ -1,7 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import createModule, { type Decoder, type SoundSwallowerModule } from 'soundswallower';
 import { Decimator2 } from '../audio/resample.js';
 import { pcmFromBytes } from '../audio/wav.js';
 import { DoormanError } from '../errors.js';
@@ -12,6 +13,7 @@ import type { SpeechEngine, SpeechResult, SpeechStream, StreamOptions } from './
 import { espeakPhones } from './espeak-phones.js';
 import { buildGrammar } from './grammar.js';
 import { ResultQueue } from './result-queue.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './soundswallower-worker.js';
 
 /** soundswallower resolves its model relative to the working directory unless told where it is. */
 const MODEL_DIR = join(dirname(fileURLToPath(import.meta.resolve('soundswallower'))), 'model', 'en-us');
@@ -23,29 +25,38 @@ const CHUNK_MS = 100;
 
 export interface SoundSwallowerOptions {
   logger: Logger;
-  /** Decoders kept for reuse; each holds its own ~25 MB model copy. */
+  /** Decoders kept for reuse per thread; each holds its own ~25 MB model copy. */
   poolSize: number;
   /** Search beam (PocketSphinx's `beam`); smaller is wider, slower and more accurate. */
   beam: number;
+  /** Recognition threads; default: one per core. */
+  threads?: number;
 }
 
-interface PooledDecoder {
-  decoder: Decoder;
-  grammarVersion: number;
+interface RecognitionThread {
+  worker: Worker;
+  streams: Map<number, SoundSwallowerStream>;
 }
 
-/**
- * The embedded, offline engine: PocketSphinx compiled to WebAssembly, with the 8 kHz US-English
- * model its npm package ships, searching a grammar built from the directory. Names the
- * model's dictionary lacks get pronunciations from their sounds-like spellings or espeak-ng.
- */
+// From dist/ the worker is plain JS; from src/ (tsx: tests, development) it is TypeScript, and a
+// worker's entry module does not see the parent's loader, so it registers tsx itself first.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(`./soundswallower-worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
+const workerEntry = (): { entry: URL | string; eval: boolean } =>
+  FROM_SOURCE
+    ? {
+        entry: `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`,
+        eval: true,
+      }
+    : { entry: WORKER_URL, eval: false };
+
 export class SoundSwallowerEngine implements SpeechEngine {
   readonly name = 'soundswallower';
   readonly lexicon = CmuLexicon.fromFile(SOUNDSWALLOWER_DICT);
-  private module: SoundSwallowerModule | undefined;
-  private readonly idle: PooledDecoder[] = [];
-  private live = 0;
-  private grammar = { jsgf: '', added: [] as Array<[string, string]>, version: 0 };
+  private readonly threads: RecognitionThread[] = [];
+  private grammar = { t: 'grammar' as const, jsgf: '', added: [] as Array<[string, string]>, version: 0 };
+  private nextId = 1;
+  private closed = false;
   private readonly log: Logger;
 
   private constructor(private readonly opts: SoundSwallowerOptions) {
@@ -54,8 +65,36 @@ export class SoundSwallowerEngine implements SpeechEngine {
 
   static async create(opts: SoundSwallowerOptions): Promise<SoundSwallowerEngine> {
     const engine = new SoundSwallowerEngine(opts);
-    engine.module = await createModule();
+    const n = Math.max(1, opts.threads ?? availableParallelism());
+    for (let i = 0; i < n; i++) engine.threads.push(engine.spawn(i));
     return engine;
+  }
+
+  private spawn(index: number): RecognitionThread {
+    const { entry, eval: isCode } = workerEntry();
+    const worker = new Worker(entry, {
+      eval: isCode,
+      workerData: {
+        modelDir: MODEL_DIR,
+        dict: SOUNDSWALLOWER_DICT,
+        sampleRate: MODEL_RATE,
+        beam: this.opts.beam,
+        poolSize: this.opts.poolSize,
+      } satisfies WorkerSetup,
+    });
+    const thread: RecognitionThread = { worker, streams: new Map() };
+    if (this.grammar.version) worker.postMessage(this.grammar satisfies ToWorker);
+    worker.on('message', (m: FromWorker) => thread.streams.get(m.id)?.onWorker(m));
+    worker.on('error', (e) => this.log.error({ err: e }, 'recognition thread failed'));
+    worker.on('exit', (code) => {
+      if (this.closed) return;
+      // Its streams fail (their calls are handed back); a new thread takes its place.
+      for (const s of thread.streams.values())
+        s.onWorker({ t: 'error', id: 0, message: `recognition thread exited (${code})` });
+      this.log.error({ code }, 'recognition thread exited; starting another');
+      this.threads[index] = this.spawn(index);
+    });
+    return thread;
   }
 
   /** Rebuilds the grammar for a directory; streams opened afterwards use it. */
@@ -79,7 +118,8 @@ export class SoundSwallowerEngine implements SpeechEngine {
     }
     const unusable = new Set(unpronounceable);
     const spec = unusable.size ? buildGrammar(entries, phrases, (w) => !unusable.has(w)) : draft;
-    this.grammar = { jsgf: spec.jsgf, added, version: this.grammar.version + 1 };
+    this.grammar = { t: 'grammar', jsgf: spec.jsgf, added, version: this.grammar.version + 1 };
+    for (const t of this.threads) t.worker.postMessage(this.grammar satisfies ToWorker);
     if (unpronounceable.length) {
       this.log.warn(
         { words: unpronounceable },
@@ -90,81 +130,42 @@ export class SoundSwallowerEngine implements SpeechEngine {
     return { unpronounceable };
   }
 
-  private async acquire(): Promise<PooledDecoder> {
-    const module = this.module;
-    if (!module) throw new DoormanError('ENGINE_NOT_READY', 'speech engine not initialised');
+  open(opts: StreamOptions): SpeechStream {
     if (!this.grammar.version)
       throw new DoormanError('ENGINE_NO_GRAMMAR', 'speech engine has no directory yet');
-    let d = this.idle.pop();
-    if (!d) {
-      const decoder = new module.Decoder({
-        hmm: MODEL_DIR,
-        dict: SOUNDSWALLOWER_DICT,
-        samprate: MODEL_RATE,
-        loglevel: 'FATAL',
-        // Wider than PocketSphinx's defaults (1e-48): on telephone audio this keeps the right
-        // name alive more often, for about 40% more CPU (bench/accuracy.ts).
-        beam: this.opts.beam,
-        pbeam: this.opts.beam,
-        wbeam: this.opts.beam * 1e20,
-      });
-      await decoder.initialize();
-      d = { decoder, grammarVersion: 0 };
-    }
-    if (d.grammarVersion !== this.grammar.version) {
-      if (this.grammar.added.length) d.decoder.add_words(...this.grammar.added);
-      d.decoder.set_grammar(this.grammar.jsgf);
-      d.grammarVersion = this.grammar.version;
-    }
-    this.live++;
-    return d;
-  }
-
-  private release(d: PooledDecoder): void {
-    this.live--;
-    if (this.idle.length < this.opts.poolSize) this.idle.push(d);
-    else d.decoder.delete();
-  }
-
-  open(opts: StreamOptions): SpeechStream {
-    return new SoundSwallowerStream(
-      () => this.acquire(),
-      (d) => this.release(d),
-      opts,
-    );
+    // The least busy thread takes the stream.
+    const thread = this.threads.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
+    const id = this.nextId++;
+    const stream = new SoundSwallowerStream(id, thread, opts);
+    thread.streams.set(id, stream);
+    thread.worker.postMessage({ t: 'open', id } satisfies ToWorker);
+    return stream;
   }
 
   async close(): Promise<void> {
-    for (const d of this.idle.splice(0)) d.decoder.delete();
+    this.closed = true;
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
   }
 
   get activeStreams(): number {
-    return this.live;
+    return this.threads.reduce((n, t) => n + t.streams.size, 0);
   }
 }
 
 class SoundSwallowerStream implements SpeechStream {
-  private readonly pending: Int16Array[] = [];
+  private pending: Int16Array[] = [];
   private pendingSamples = 0;
   private audioMs = 0;
   private ended = false;
-  private readonly results_ = new ResultQueue('soundswallower');
   private readonly decimator: Decimator2 | undefined;
-  private readonly ready: Promise<PooledDecoder>;
-  private work: Promise<void> = Promise.resolve();
-  private lastPartial = '';
+  private readonly results_ = new ResultQueue('soundswallower');
 
   constructor(
-    acquire: () => Promise<PooledDecoder>,
-    private readonly release: (d: PooledDecoder) => void,
+    private readonly id: number,
+    private readonly thread: RecognitionThread,
     private readonly opts: StreamOptions,
   ) {
     this.decimator = opts.sampleRate === 16000 ? new Decimator2() : undefined;
-    this.ready = acquire().then((d) => {
-      d.decoder.start();
-      return d;
-    });
-    this.ready.catch((e) => this.fail(e));
     opts.signal.addEventListener('abort', () => this.end(), { once: true });
   }
 
@@ -175,56 +176,41 @@ class SoundSwallowerStream implements SpeechStream {
     this.pending.push(samples);
     this.pendingSamples += samples.length;
     this.audioMs += (pcm.length * 1000) / this.opts.sampleRate;
-    if (this.pendingSamples >= (MODEL_RATE * CHUNK_MS) / 1000) this.schedule(false);
+    if (this.pendingSamples >= (MODEL_RATE * CHUNK_MS) / 1000) this.flush();
     if (this.opts.maxAudioMs && this.audioMs >= this.opts.maxAudioMs) this.end();
   }
 
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    this.schedule(true);
+    this.flush();
+    this.thread.worker.postMessage({ t: 'end', id: this.id } satisfies ToWorker);
   }
 
-  private schedule(final: boolean): void {
+  /** Sends the audio gathered so far to the thread, as floats in [-1, 1] (what the decoder wants). */
+  private flush(): void {
+    if (!this.pendingSamples) return;
     const chunk = new Float32Array(this.pendingSamples);
     let off = 0;
-    for (const p of this.pending.splice(0)) {
+    for (const p of this.pending) {
       for (let i = 0; i < p.length; i++) chunk[off + i] = (p[i] as number) / 32768;
       off += p.length;
     }
+    this.pending = [];
     this.pendingSamples = 0;
-    this.work = this.work.then(async () => {
-      if (this.results_.failed) return;
-      const d = await this.ready;
-      try {
-        if (chunk.length) d.decoder.process_audio(chunk, false, false);
-        if (final) {
-          d.decoder.stop();
-          // A grammar search that never reached a final state says nothing at the end, though
-          // it heard words on the way (an answer cut short): keep what it heard.
-          const text = d.decoder.get_text().trim() || this.lastPartial;
-          this.release(d);
-          this.push({ text, final: true });
-        } else {
-          const text = d.decoder.get_text().trim();
-          if (text !== this.lastPartial) {
-            this.lastPartial = text;
-            this.push({ text, final: false });
-          }
-        }
-      } catch (e) {
-        this.fail(e);
-      }
-    });
+    this.thread.worker.postMessage({ t: 'audio', id: this.id, pcm: chunk } satisfies ToWorker, [
+      chunk.buffer,
+    ]);
   }
 
-  private fail(e: unknown): void {
-    this.ended = true;
-    this.results_.fail(e);
-  }
-
-  private push(r: SpeechResult): void {
-    this.results_.push(r);
+  onWorker(m: FromWorker): void {
+    if (m.t === 'partial') this.results_.push({ text: m.text, final: false });
+    else {
+      this.thread.streams.delete(this.id);
+      this.ended = true;
+      if (m.t === 'final') this.results_.push({ text: m.text, final: true });
+      else this.results_.fail(new Error(m.message));
+    }
   }
 
   results(): AsyncIterable<SpeechResult> {
