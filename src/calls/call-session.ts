@@ -16,6 +16,7 @@ import { blocklistCheck } from '../policy/checks/blocklist.js';
 import { bypassCheck } from '../policy/checks/bypass.js';
 import { type CheckTrace, runChecks } from '../policy/pipeline.js';
 import type { Verdict } from '../policy/verdict.js';
+import { speak } from '../speech/tts.js';
 import type { DurableWrites } from '../store/durable-writes.js';
 import type { BypassState } from '../store/screening-state.js';
 import type { Store } from '../store/store.js';
@@ -239,6 +240,7 @@ export class CallSession {
     timings.answerMs = performance.now() - t;
     let leg: MediaLeg | undefined;
     let answer: HeardAnswer | undefined;
+    let askedToChoose = false;
     for (let attempt = 0; attempt <= this.route.retries; attempt++) {
       t = performance.now();
       await this.playPrompt(attempt === 0 ? this.route.prompt : this.route.retryPrompt, signal);
@@ -251,11 +253,61 @@ export class CallSession {
       t = performance.now();
       answer = await this.listen(leg, signal);
       timings.listenMs = performance.now() - t;
+      if (answer.outcome === 'ambiguous' && !askedToChoose) {
+        askedToChoose = true;
+        const chosen = await this.askToChoose(answer, leg, signal);
+        if (chosen) {
+          answer = { ...answer, outcome: 'match', entry: chosen, contenders: [chosen] };
+          break;
+        }
+      }
       if (answer.outcome !== 'silence' && answer.outcome !== 'ambiguous') break;
       if (attempt < this.route.retries) this.log.info({ outcome: answer.outcome, attempt }, 'asking again');
     }
     await this.closeMedia();
     return answer as HeardAnswer;
+  }
+
+  /**
+   * "Did you mean Ann Lee? Press 1. Or Anne Leigh? Press 2.": names the entries an answer could
+   * not tell apart (over the media socket, spoken by flite) and takes a key press. Null when the
+   * caller presses nothing useful in time, or the question cannot be spoken.
+   */
+  private async askToChoose(answer: HeardAnswer, leg: MediaLeg, signal: AbortSignal): Promise<string | null> {
+    const options = answer.contenders.slice(0, 3).map((id, i) => ({
+      id,
+      digit: String(i + 1),
+      name: this.deps.challenge.entries.find((e) => e.id === id)?.name ?? id,
+    }));
+    const text = `Did you mean ${options.map((o) => `${o.name}? Press ${o.digit}.`).join(' Or ')}`;
+    let audio: Int16Array;
+    try {
+      audio = await speak(text);
+    } catch (e) {
+      this.log.warn({ err: e }, 'cannot speak the choice; asking again instead');
+      return null;
+    }
+    const audioMs = audio.length / 16;
+    const pressed = this.events.wait(
+      (e) =>
+        e.type === 'ChannelDtmfReceived' &&
+        e.channel?.id === this.channelId &&
+        options.some((o) => o.digit === e.digit),
+      audioMs + this.deps.config.challenge.choiceTimeoutMs,
+      'a key press',
+      signal,
+    );
+    this.log.info({ options: options.map((o) => o.id) }, 'asking the caller to choose');
+    await leg.socket?.play(audio, audioMs + 2_000);
+    try {
+      const e = await pressed;
+      const chosen = options.find((o) => o.digit === e.digit)?.id ?? null;
+      this.log.info({ chosen }, 'caller chose');
+      return chosen;
+    } catch (e) {
+      if (signal.aborted) throw e;
+      return null;
+    }
   }
 
   private finishReport(r: Omit<CallReport, 'facts'>): CallReport {

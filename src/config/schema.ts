@@ -145,6 +145,8 @@ export const configSchema = z
         acceptScore: z.number().min(0).max(1).default(0.84),
         /** ...and lead the runner-up by this much, or the answer is ambiguous. */
         margin: z.number().min(0).max(1).default(0.05),
+        /** After naming the entries it could not tell apart, how long to wait for a key press. */
+        choiceTimeoutMs: ms(1_000, 30_000, 5_000),
         /** Speech longer than this is taken for a recorded message (a machine). */
         machineSpeechMs: ms(1_000, 120_000, 7_000),
         /** So is an answer of more words than this. */

@@ -62,6 +62,36 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
     return this.ws.readyState === WebSocket.OPEN;
   }
 
+  /**
+   * Plays 16-bit PCM in the channel's format to the caller over this socket: chan_websocket
+   * buffers it, paces it out, and says MEDIA_BUFFERING_COMPLETED once the last frame has gone.
+   * Resolves then, or after `timeoutMs`.
+   */
+  play(samples: Int16Array, timeoutMs: number): Promise<void> {
+    const tag = `doorman-${Math.random().toString(36).slice(2, 10)}`;
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.off('control', onControl);
+        this.off('close', done);
+        resolve();
+      };
+      const onControl = (line: string) => {
+        if (line.startsWith('MEDIA_BUFFERING_COMPLETED')) done();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.on('control', onControl);
+      this.on('close', done);
+      const bytes = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+      this.command('START_MEDIA_BUFFERING');
+      // Messages may be at most 65,500 bytes; keep whole samples.
+      for (let off = 0; off < bytes.length; off += 32_000) {
+        if (this.open) this.ws.send(bytes.subarray(off, off + 32_000), { binary: true });
+      }
+      this.command(`STOP_MEDIA_BUFFERING ${tag}`);
+    });
+  }
+
   /** Sends a control command (ANSWER, HANGUP, FLUSH_MEDIA, ...). */
   command(line: string): void {
     if (this.open) this.ws.send(line);

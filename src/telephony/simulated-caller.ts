@@ -18,8 +18,10 @@ export interface SimulatedCallOptions {
   /** WAV the caller says after `delaySeconds`; 8 or 16 kHz mono 16-bit. */
   say?: string;
   delaySeconds: number;
-  /** DTMF digits the caller sends after speaking. */
+  /** DTMF digits the caller sends after speaking... */
   dtmf?: string;
+  /** ...this many seconds after. */
+  dtmfDelaySeconds?: number;
   /** How long the caller stays on the line after speaking. */
   waitSeconds: number;
   /** Give up observing after this long. */
@@ -145,6 +147,7 @@ export class SimulatedCaller {
           CALLER_DELAY: String(opts.delaySeconds),
           CALLER_AUDIO: sound,
           CALLER_DTMF: opts.dtmf ?? '',
+          CALLER_DTMF_DELAY: opts.dtmfDelaySeconds ? String(opts.dtmfDelaySeconds) : '',
           CALLER_WAIT: String(opts.waitSeconds),
         },
       });

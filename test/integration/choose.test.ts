@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
+import { startCaller, startTestDoorman, testConfig } from '../support/doorman.js';
+import { speechWav } from '../support/speech.js';
+
+describe('callers asking for one of two names that sound the same', () => {
+  const config = testConfig({
+    'directory.file': 'test/fixtures/homophones.yaml',
+    routes: { default: { unknown: 'fallback' } },
+  });
+  let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
+  let caller: SimulatedCaller;
+  const anne = speechWav('anne-leigh', 'Is Anne Leigh there, please?');
+
+  before(async () => {
+    doorman = await startTestDoorman('choose', config);
+    caller = await startCaller('choose', config);
+  });
+  after(async () => {
+    await caller?.close();
+    await doorman?.stop();
+  });
+
+  it('are asked which one they mean, and press a key to choose', async () => {
+    // Options are offered in id order: 1 = Ann Lee, 2 = Anne Leigh.
+    const result = await caller.call({
+      from: '+15556660001',
+      to: '15550001000',
+      say: anne,
+      delaySeconds: 3,
+      dtmf: '2',
+      dtmfDelaySeconds: 3,
+      waitSeconds: 10,
+      timeoutMs: 40_000,
+    });
+    assert.equal(result.destination, 'voicemail', JSON.stringify(result.timeline));
+    const report = await doorman.report(result.channelId);
+    assert.equal(report.answer?.entry, 'anne-leigh');
+    assert.deepEqual(report.answer?.contenders, ['anne-leigh']);
+  });
+
+  it('who press nothing are asked again, then go to the unknown destination', async () => {
+    const result = await caller.call({
+      from: '+15556660002',
+      to: '15550001000',
+      say: anne,
+      delaySeconds: 3,
+      waitSeconds: 30,
+      timeoutMs: 60_000,
+    });
+    assert.equal(result.destination, 'fallback');
+    const report = await doorman.report(result.channelId);
+    // Asked to choose (and waited for a key), then asked again; silent the second time.
+    assert.notEqual(report.answer?.outcome, 'match');
+    assert.ok(
+      report.timings.totalMs > config.challenge.choiceTimeoutMs + 2 * 2_600,
+      `took ${Math.round(report.timings.totalMs)} ms`,
+    );
+  });
+});
