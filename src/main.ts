@@ -20,7 +20,16 @@ export interface RunningDoorman {
 export async function startDoorman(config: Config, logger: Logger): Promise<RunningDoorman> {
   const entries = loadDirectoryFile(directoryFile(config));
   const challenge = await createChallenge(config, entries, logger);
-  const store = await Store.open(config.store);
+  // Doorman starts even while a shared database is down: checks fail open, writes queue up.
+  const store = Store.connect(config.store);
+  store.ready().then(
+    () => logger.info({ store: config.store.url.replace(/\/\/[^@]*@/, '//***@') }, 'database ready'),
+    (e) =>
+      logger.error(
+        { err: e },
+        'database unreachable: screening without lists until it answers; writes are queued',
+      ),
+  );
   const writes = new DurableWrites(store, config.store.queueFile, logger);
   const ari = new AriConnection({ ...config.ari, logger });
   const app = new DoormanApp(config, ari, challenge, store, writes, logger);

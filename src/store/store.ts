@@ -51,7 +51,10 @@ function dialectFor(url: string) {
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 3_000 });
-    pool.on('error', () => {}); // an idle client lost: the next query reconnects
+    // A server going away makes its clients emit 'error' (idle ones through the pool); without a
+    // listener that is an uncaught exception. The query in flight fails on its own; the next reconnects.
+    pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     return { kind: 'postgres' as const, dialect: new PostgresDialect({ pool }) };
   }
   if (/^mysql:\/\//.test(url)) {
@@ -76,31 +79,50 @@ export class Store {
     private readonly timeoutMs: number,
   ) {}
 
+  private migrated: Promise<void> | undefined;
+
+  /** Opens the database and brings its schema up to date; throws if it cannot be reached. */
   static async open(opts: StoreOptions): Promise<Store> {
-    const { kind, dialect } = dialectFor(opts.url);
-    const db = new Kysely<Database>({ dialect });
-    const store = new Store(db, kind, opts.timeoutMs);
+    const store = Store.connect(opts);
     try {
-      await withTimeout(
-        migrate(db as Kysely<unknown>),
-        Math.max(opts.timeoutMs, 10_000),
-        'database migration',
-      );
+      await store.ready();
     } catch (e) {
-      await db.destroy().catch(() => {});
+      await store.close().catch(() => {});
       throw e;
     }
     return store;
   }
 
-  private q<T>(what: string, p: Promise<T>): Promise<T> {
-    return withTimeout(p, this.timeoutMs, `database ${what}`);
+  /**
+   * A store that is usable at once, whether or not the database answers yet: the schema is
+   * brought up to date before the first query that gets through, and queries fail (within their
+   * deadline) until then. For a daemon that must start while a shared database is down.
+   */
+  static connect(opts: StoreOptions): Store {
+    const { kind, dialect } = dialectFor(opts.url);
+    return new Store(new Kysely<Database>({ dialect }), kind, opts.timeoutMs);
+  }
+
+  /** Resolves once the schema is current; a failed attempt is retried by the next caller. */
+  ready(): Promise<void> {
+    this.migrated ??= withTimeout(
+      migrate(this.db as Kysely<unknown>),
+      Math.max(this.timeoutMs, 10_000),
+      'database migration',
+    ).catch((e) => {
+      this.migrated = undefined;
+      throw e;
+    });
+    return this.migrated;
+  }
+
+  private q<T>(what: string, run: () => Promise<T>): Promise<T> {
+    return withTimeout(this.ready().then(run), this.timeoutMs, `database ${what}`);
   }
 
   /** The allow and block entries for a number (global, or for this scope), unexpired. */
   async lookup(number: string, scope = ''): Promise<{ allow?: CallerRow; block?: CallerRow }> {
-    const rows = await this.q(
-      'lookup',
+    const rows = await this.q('lookup', () =>
       this.db
         .selectFrom('callers')
         .selectAll()
@@ -130,8 +152,7 @@ export class Store {
       note: cap(c.note, 1000),
       updated_at: t,
     };
-    await this.q(
-      'write',
+    await this.q('write', () =>
       this.db.transaction().execute(async (tx) => {
         const existing = await tx
           .selectFrom('callers')
@@ -158,8 +179,7 @@ export class Store {
         }
       }),
     );
-    const row = await this.q(
-      'read',
+    const row = await this.q('read', () =>
       this.db
         .selectFrom('callers')
         .selectAll()
@@ -175,8 +195,7 @@ export class Store {
   async addCallerIfAbsent(c: CallerInput): Promise<boolean> {
     const number = cap(c.number, 64) as string;
     const scope = cap(c.scope ?? '', 64) as string;
-    const existing = await this.q(
-      'read',
+    const existing = await this.q('read', () =>
       this.db
         .selectFrom('callers')
         .select('id')
@@ -191,8 +210,7 @@ export class Store {
   }
 
   async removeCaller(number: string, list: ListName, scope = ''): Promise<boolean> {
-    const r = await this.q(
-      'write',
+    const r = await this.q('write', () =>
       this.db
         .deleteFrom('callers')
         .where('number', '=', number)
@@ -205,8 +223,7 @@ export class Store {
 
   /** Counts a call from a listed caller. */
   async recordHit(id: string): Promise<void> {
-    await this.q(
-      'write',
+    await this.q('write', () =>
       this.db
         .updateTable('callers')
         .set((eb) => ({ hits: eb('hits', '+', 1), last_seen_at: now() }))
@@ -218,8 +235,7 @@ export class Store {
   async listCallers(opts: { list?: ListName; limit?: number; offset?: number } = {}): Promise<CallerRow[]> {
     let query = this.db.selectFrom('callers').selectAll().orderBy('created_at', 'desc').orderBy('id');
     if (opts.list) query = query.where('list', '=', opts.list);
-    return (await this.q(
-      'list',
+    return (await this.q('list', () =>
       query
         .limit(opts.limit ?? 100)
         .offset(opts.offset ?? 0)
@@ -230,13 +246,11 @@ export class Store {
   /** Logs a call; a replayed write with the same id is not logged twice. */
   async recordCall(call: CallRow): Promise<string> {
     const id = call.id;
-    const seen = await this.q(
-      'read',
+    const seen = await this.q('read', () =>
       this.db.selectFrom('calls').select('id').where('id', '=', id).executeTakeFirst(),
     );
     if (seen) return id;
-    await this.q(
-      'write',
+    await this.q('write', () =>
       this.db
         .insertInto('calls')
         .values({
@@ -256,8 +270,7 @@ export class Store {
   }
 
   async recentCalls(limit = 50): Promise<CallRow[]> {
-    return this.q(
-      'list',
+    return this.q('list', () =>
       this.db.selectFrom('calls').selectAll().orderBy('started_at', 'desc').limit(limit).execute(),
     );
   }
@@ -266,8 +279,7 @@ export class Store {
   async addNameRule(kind: NameRule['kind'], pattern: string, note: string | null = null): Promise<NameRule> {
     validateNameRule({ kind, pattern });
     const rule = { id: randomUUID(), kind, pattern };
-    await this.q(
-      'write',
+    await this.q('write', () =>
       this.db
         .insertInto('name_rules')
         .values({ ...rule, note: cap(note, 1000), created_at: now() })
@@ -277,28 +289,27 @@ export class Store {
   }
 
   async nameRules(): Promise<NameRule[]> {
-    return this.q(
-      'read',
+    return this.q('read', () =>
       this.db.selectFrom('name_rules').select(['id', 'kind', 'pattern']).orderBy('created_at').execute(),
     );
   }
 
   async removeNameRule(id: string): Promise<boolean> {
-    const r = await this.q('write', this.db.deleteFrom('name_rules').where('id', '=', id).executeTakeFirst());
+    const r = await this.q('write', () =>
+      this.db.deleteFrom('name_rules').where('id', '=', id).executeTakeFirst(),
+    );
     return Number(r.numDeletedRows) > 0;
   }
 
   async getSetting(key: string): Promise<string | undefined> {
-    const r = await this.q(
-      'read',
+    const r = await this.q('read', () =>
       this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst(),
     );
     return r?.value;
   }
 
   async setSetting(key: string, value: string): Promise<void> {
-    await this.q(
-      'write',
+    await this.q('write', () =>
       this.db.transaction().execute(async (tx) => {
         const r = await tx.updateTable('settings').set({ value }).where('key', '=', key).executeTakeFirst();
         if (Number(r.numUpdatedRows) === 0) await tx.insertInto('settings').values({ key, value }).execute();

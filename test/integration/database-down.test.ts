@@ -7,7 +7,7 @@ import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support
 import { speechWav } from '../support/speech.js';
 import { ThrowawayPostgres } from '../support/throwaway-postgres.js';
 
-describe('the shared database goes down mid-call', () => {
+describe('the shared database is down', () => {
   const pgServer = new ThrowawayPostgres(55_432);
   const base = testConfig();
   const config = testConfig({
@@ -83,5 +83,31 @@ describe('the shared database goes down mid-call', () => {
     });
     assert.equal(again.destination, 'desk');
     assert.equal((await doorman.report(again.channelId)).verdict?.check, 'allowlist');
+  });
+
+  it('does not keep Doorman from starting, and is used once it answers', async () => {
+    pgServer.stop();
+    const second = testConfig({
+      'directory.file': 'test/fixtures/directory.yaml',
+      'store.url': pgServer.url,
+      'store.timeoutMs': 300,
+      'store.queueFile': join(base.recordings.dir, 'queue2.jsonl'),
+    });
+    await doorman.stop();
+    doorman = await startTestDoorman('database-down-at-start', second);
+    const from = '+15558880002';
+    const result = await caller.call({
+      from,
+      to: '15550001000',
+      say: alice,
+      delaySeconds: 3,
+      waitSeconds: 10,
+      timeoutMs: 40_000,
+    });
+    assert.equal(result.destination, 'desk');
+    pgServer.start();
+    await doorman.writes.flush();
+    await waitUntil('the queue drained', () => doorman.writes.pending === 0, 15_000);
+    assert.equal((await doorman.store.lookup(from)).allow?.source, 'screened');
   });
 });
