@@ -25,6 +25,7 @@ import type { AriEvent, ChannelJson } from '../telephony/ari-types.js';
 import { MediaSocket } from '../telephony/media-socket.js';
 import type { Cached } from '../util/cached.js';
 import { EventWaiters } from './event-waiters.js';
+import { playToEnd } from './playback.js';
 import type { RecordingStore } from './recordings.js';
 import { LEASE_VARIABLE, type Router } from './router.js';
 
@@ -469,17 +470,11 @@ export class CallSession {
   }
 
   private async playPrompt(sound: string, signal: AbortSignal): Promise<void> {
-    const playbackId = `doorman-play-${randomUUID()}`;
-    const finished = this.events.wait(
-      (e) => e.type === 'PlaybackFinished' && e.playback?.id === playbackId,
-      this.deps.config.calls.promptTimeoutMs,
-      `prompt ${sound}`,
-      signal,
-    );
-    await this.deps.ari.play(this.channelId, `sound:${sound}`, playbackId);
-    this.firstPromptAt ??= performance.now();
-    const done = await finished;
-    if (done.playback?.state === 'failed') {
+    const timeoutMs = this.deps.config.calls.promptTimeoutMs;
+    const p = await playToEnd(this.deps.ari, this.events, this.channelId, sound, timeoutMs, signal, () => {
+      this.firstPromptAt ??= performance.now();
+    });
+    if (p?.state === 'failed') {
       this.log.warn({ sound }, 'prompt could not be played (is it installed in Asterisk?)');
     }
   }

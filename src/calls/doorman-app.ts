@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Challenge } from '../challenge/setup.js';
@@ -13,6 +12,7 @@ import { Cached } from '../util/cached.js';
 import { BRIDGE_NAME_PREFIX, type CallReport, CallSession, MEDIA_CHANNEL_PREFIX } from './call-session.js';
 import { EventWaiters } from './event-waiters.js';
 import { OutboundWatcher } from './outbound-watcher.js';
+import { playToEnd } from './playback.js';
 import { RecordingStore } from './recordings.js';
 import { Router } from './router.js';
 import { ScreeningSwitch, TOGGLE_SCREENING } from './screening-switch.js';
@@ -87,15 +87,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
   private async toggleScreening(channel: NonNullable<AriEvent['channel']>): Promise<void> {
     const signal = AbortSignal.timeout(15_000);
     const play = async (sound: string) => {
-      const playbackId = `doorman-play-${randomUUID()}`;
-      const done = this.waiters.wait(
-        (e) => e.type === 'PlaybackFinished' && e.playback?.id === playbackId,
-        10_000,
-        `prompt ${sound}`,
-        signal,
-      );
-      await this.ari.play(channel.id, `sound:${sound}`, playbackId);
-      await done;
+      await playToEnd(this.ari, this.waiters, channel.id, sound, 10_000, signal);
     };
     try {
       await this.screening.toggle(channel, play);

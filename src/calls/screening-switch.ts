@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { isBypassed } from '../policy/checks/bypass.js';
 import type { BypassState } from '../store/screening-state.js';
 import { readBypass, setScreening } from '../store/screening-state.js';
 import type { Store } from '../store/store.js';
@@ -10,8 +11,6 @@ import type { Cached } from '../util/cached.js';
 export const BYPASS_DEVICE = 'doorman-bypass';
 /** The Stasis argument of the feature code that switches screening (`Stasis(doorman,toggle-screening)`). */
 export const TOGGLE_SCREENING = 'toggle-screening';
-
-const bypassed = (s: BypassState, now = new Date()) => s.off || (s.until !== null && s.until > now);
 
 /**
  * Screening on/off from a phone, and its lamp: a feature code flips the switch and says which
@@ -46,7 +45,7 @@ export class ScreeningSwitch {
   }
 
   async publish(force = false): Promise<void> {
-    const off = bypassed(await this.bypass.get());
+    const off = isBypassed(await this.bypass.get(), new Date());
     if (!force && off === this.published) return;
     await this.ari.setDeviceState(BYPASS_DEVICE, off ? 'INUSE' : 'NOT_INUSE');
     this.published = off;
@@ -57,7 +56,7 @@ export class ScreeningSwitch {
     const log = this.log.child({ call: channel.id, feature: TOGGLE_SCREENING });
     await this.ari.answer(channel.id);
     const state = await readBypass(this.store);
-    const turnOn = bypassed(state);
+    const turnOn = isBypassed(state, new Date());
     await setScreening(this.store, turnOn);
     // Switching on also ends a timed bypass.
     if (turnOn && state.until) await this.store.setSetting('bypass_until', '');

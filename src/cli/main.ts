@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js';
 import { ConfigError, DoormanError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { startDoorman } from '../main.js';
+import { bypassEnd } from '../policy/checks/bypass.js';
 import { readBypass, setBypassFor, setScreening } from '../store/screening-state.js';
 import { Store } from '../store/store.js';
 import { SimulatedCaller } from '../telephony/simulated-caller.js';
@@ -231,7 +232,8 @@ async function cmdScreening(config: Config, [action, arg]: string[]): Promise<vo
     if (action === 'on' || action === 'off') await setScreening(store, action === 'on');
     if (action === 'bypass') await setBypassFor(store, minutes);
     const s = await readBypass(store);
-    const bypassed = s.until && s.until > new Date() ? `, bypassed until ${s.until.toISOString()}` : '';
+    const until = bypassEnd(s, new Date());
+    const bypassed = until ? `, bypassed until ${until.toISOString()}` : '';
     console.log(`screening ${s.off ? 'off' : 'on'}${bypassed}`);
   } finally {
     await store.close();

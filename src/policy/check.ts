@@ -1,4 +1,5 @@
 import type { CallerNumber } from '../match/caller-id.js';
+import type { BypassState } from './checks/bypass.js';
 import type { CheckResult } from './verdict.js';
 
 export interface ListEntry {
@@ -20,7 +21,7 @@ export interface CheckContext {
   /** The caller-ID name rule the caller's name matches, if any. */
   nameRule(): Promise<{ id: string; pattern: string } | null>;
   /** Screening switched off, or bypassed until a time. */
-  bypass(): Promise<{ off: boolean; until: Date | null }>;
+  bypass(): Promise<BypassState>;
   /** Known destination names. */
   hasDestination(name: string): boolean;
 }

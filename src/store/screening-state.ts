@@ -1,9 +1,7 @@
+import type { BypassState } from '../policy/checks/bypass.js';
 import type { Store } from './store.js';
 
-export interface BypassState {
-  off: boolean;
-  until: Date | null;
-}
+export type { BypassState };
 
 /** Screening on/off and timed bypass, as kept in the settings table. */
 export async function readBypass(store: Store): Promise<BypassState> {

@@ -20,6 +20,13 @@ describe('the shared database is down', () => {
   let caller: SimulatedCaller;
   const alice = speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please.");
 
+  const drained = async () => {
+    await doorman.writes.flush();
+    await waitUntil('the queue drained', () => doorman.writes.pending === 0, 15_000);
+  };
+  const askForAlice = (from: string) =>
+    caller.call({ from, to: '15550001000', say: alice, delaySeconds: 3, waitSeconds: 10, timeoutMs: 40_000 });
+
   before(async () => {
     pgServer.start();
     doorman = await startTestDoorman('database-down', config);
@@ -38,14 +45,7 @@ describe('the shared database is down', () => {
   it('keeps routing calls (fail-open) and writes everything once the database is back', async (t) => {
     const from = '+15558880001';
     pgServer.stop();
-    const result = await caller.call({
-      from,
-      to: '15550001000',
-      say: alice,
-      delaySeconds: 3,
-      waitSeconds: 10,
-      timeoutMs: 40_000,
-    });
+    const result = await askForAlice(from);
     assert.equal(result.destination, 'desk', 'routed by the challenge although no list could be read');
     const report = await doorman.report(result.channelId);
     const failed = report.checks.filter((c) => c.result === 'error' || c.result === 'timeout');
@@ -58,8 +58,7 @@ describe('the shared database is down', () => {
     t.diagnostic(`${doorman.writes.pending} writes queued while the database was down`);
 
     pgServer.start();
-    await doorman.writes.flush();
-    await waitUntil('the queue drained', () => doorman.writes.pending === 0, 15_000);
+    await drained();
     const check = await Store.open({ url: pgServer.url, timeoutMs: 5_000 });
     try {
       const { allow } = await check.lookup(from);
@@ -96,18 +95,10 @@ describe('the shared database is down', () => {
     await doorman.stop();
     doorman = await startTestDoorman('database-down-at-start', second);
     const from = '+15558880002';
-    const result = await caller.call({
-      from,
-      to: '15550001000',
-      say: alice,
-      delaySeconds: 3,
-      waitSeconds: 10,
-      timeoutMs: 40_000,
-    });
+    const result = await askForAlice(from);
     assert.equal(result.destination, 'desk');
     pgServer.start();
-    await doorman.writes.flush();
-    await waitUntil('the queue drained', () => doorman.writes.pending === 0, 15_000);
+    await drained();
     assert.equal((await doorman.store.lookup(from)).allow?.source, 'screened');
   });
 });
