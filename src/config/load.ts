@@ -36,6 +36,12 @@ function setPath(obj: JsonObject, path: string[], value: Json): void {
 }
 
 function parseEnvValue(raw: string, like: Json, key: string, envName: string): Json {
+  // Lists from env are comma-separated: DOORMAN_OUTBOUND_TRUNKS=PJSIP/trunk1,PJSIP/trunk2
+  if (Array.isArray(like))
+    return raw
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   if (typeof like === 'number') {
     const n = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(n))
@@ -108,7 +114,9 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   if (result.success) return result.data;
   const issue = result.error.issues[0] as z.core.$ZodIssue;
   const key = issue.path.length ? issue.path.join('.') : '(top level)';
-  throw new ConfigError(key, describeIssue(issue), sources.get(key) ?? file ?? 'defaults');
+  // An element of a list set by env (outbound.trunks.0) came from that env var.
+  const source = [...sources].find(([k]) => key === k || key.startsWith(`${k}.`))?.[1];
+  throw new ConfigError(key, describeIssue(issue), source ?? file ?? 'defaults');
 }
 
 export const configEnvVars = (): string[] =>

@@ -49,6 +49,15 @@ describe('config', () => {
     assert.equal(c.ari.app, 'screen');
   });
 
+  it('takes lists from env as comma-separated values', () => {
+    const c = loadConfig({ env: { DOORMAN_OUTBOUND_TRUNKS: 'PJSIP/a, PJSIP/b' } });
+    assert.deepEqual(c.outbound.trunks, ['PJSIP/a', 'PJSIP/b']);
+    assert.throws(
+      () => loadConfig({ env: { DOORMAN_OUTBOUND_TRUNKS: 'nonsense' } }),
+      /outbound\.trunks\.0: TECH\/name/,
+    );
+  });
+
   it('reads the file named by DOORMAN_CONFIG', () => {
     const f = file('named.yaml', 'calls:\n  leaseSeconds: 30\n');
     assert.equal(loadConfig({ env: { DOORMAN_CONFIG: f } }).calls.leaseSeconds, 30);
