@@ -27,9 +27,15 @@ sox var/demo-raw.wav -r 8000 -c 1 -b 16 -e signed-integer var/demo-caller.wav
 node dist/cli/main.js call --from +15551234567 --name "Demo Caller" --to 15550001000 --say var/demo-caller.wav --wait 5
 echo
 echo "What Doorman logged about the call:"
-grep '"call left Doorman"' "$log" | tail -1 | node -e '
-  const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
-  const { outcome, verdict, answer, timings } = r;
-  console.log(JSON.stringify({ outcome, verdict, answer, timings }, null, 2));'
+node -e '
+  const lines = require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  const heard = lines.filter((l) => l.msg === "answer heard").pop();
+  const left = lines.filter((l) => l.msg === "call left Doorman").pop();
+  const a = heard?.answer ?? {};
+  console.log(JSON.stringify({ transcript: a.transcript, outcome: a.outcome, entry: a.entry, candidates: a.candidates,
+    verdict: left?.verdict, checks: left?.checks, timings: left?.timings }, null, 2));
+  if (left?.verdict?.check === "allowlist")
+    console.log("\nThis caller passed the question on an earlier run and was let straight through.\n" +
+      "To be asked again: npx doorman list remove +15551234567");' "$log"
 echo
 echo "Asterisk is still running: scripts/asterisk.sh status | stop. Doorman: npx doorman start"
