@@ -2,8 +2,10 @@
 // + audio/), through the same code as `doorman screen-file`, beside a naive baseline that routes on
 // Soundex equality of transcript words. Prints a table and writes bench/results/accuracy.md.
 //
-//   npx tsx bench/accuracy.ts [--corpus DIR] [--limit N]      (default corpus: ../shared/corpus)
-import { readFileSync } from 'node:fs';
+//   npx tsx bench/accuracy.ts [--corpus DIR] [--limit N] [--half a|b] [--files OUT.jsonl] [--set k=v]
+//   (default corpus: ../shared/corpus; --half keeps every other file, for tuning on one half and
+//   checking on the other; --files writes each file's transcript and outcome)
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -15,7 +17,7 @@ import type { DirectoryEntry } from '../src/match/directory.js';
 import { words } from '../src/match/normalize.js';
 import { codes } from '../src/match/phonetics.js';
 import { spokenVariants } from '../src/match/variants.js';
-import { machine, publish } from './report.js';
+import { machine, publish, publishSummary, settingOverrides } from './report.js';
 
 interface ManifestLine {
   file: string;
@@ -26,15 +28,27 @@ interface ManifestLine {
   duration_s: number;
 }
 
-const { values } = parseArgs({ options: { corpus: { type: 'string' }, limit: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    corpus: { type: 'string' },
+    limit: { type: 'string' },
+    half: { type: 'string' },
+    files: { type: 'string' },
+    set: { type: 'string', multiple: true },
+  },
+});
 const corpus = values.corpus ?? join(process.cwd(), '..', 'shared', 'corpus');
 const manifest: ManifestLine[] = readFileSync(join(corpus, 'manifest.jsonl'), 'utf8')
   .split('\n')
   .filter(Boolean)
   .map((l) => JSON.parse(l))
+  .filter((_, i) => !values.half || i % 2 === (values.half === 'a' ? 0 : 1))
   .slice(0, values.limit ? Number(values.limit) : undefined);
 const entries = loadDirectoryFile(join(corpus, 'directory.yaml'));
-const config = loadConfig({ env: {} });
+// A loaded machine may decode slower than the files are fed: wait for every final transcript.
+// --set key=value (JSON values) tries other settings: --set challenge.minAcousticFit=-60.
+const overrides = settingOverrides(values.set);
+const config = loadConfig({ env: {}, overrides: { 'speech.finalTimeoutMs': 10_000, ...overrides } });
 const challenge = await createChallenge(config, entries, pino({ level: 'warn' }, pino.destination(2)));
 const phrases = loadPhrases(config);
 
@@ -67,9 +81,14 @@ interface Row {
   base: string;
   ms: number;
   decisionMs: number;
+  transcript: string;
+  fit: number | undefined;
 }
 const rows: Row[] = [];
 const t0 = performance.now();
+// CPU of the whole process (recognition threads included): unlike wall time, not inflated by
+// other work on the machine.
+const cpu0 = process.cpuUsage();
 for (const line of manifest) {
   const r = await screenFile(challenge, join(corpus, line.file));
   const got = r.outcome === 'match' ? (r.entry as string) : r.outcome;
@@ -79,15 +98,28 @@ for (const line of manifest) {
     base: baseline(r.transcript, r.detail.speechMs, entries),
     ms: r.ms,
     decisionMs: r.detail.decisionMs,
+    transcript: r.transcript,
+    fit: r.detail.fit,
   });
   if (process.env.BENCH_VERBOSE && !line.accept.includes(got)) {
     console.error(`${line.file} ${line.expect}: got ${got} from "${r.transcript}"`);
   }
 }
 const wallS = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const cpuS = (cpu.user + cpu.system) / 1e6;
+if (values.files) {
+  writeFileSync(
+    values.files,
+    rows
+      .map((r) => JSON.stringify({ ...r.line, got: r.got, transcript: r.transcript, fit: r.fit }))
+      .join('\n'),
+  );
+}
 await challenge.engine.close();
 
-const isEntry = (x: string) => !['machine', 'silence', 'nomatch'].includes(x);
+/** A routed outcome ("ambiguous" asks the caller to choose; it routes nowhere by itself). */
+const isEntry = (x: string) => !['machine', 'silence', 'nomatch', 'ambiguous'].includes(x);
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}% (${n}/${d})` : 'n/a');
 function summary(subset: Row[], pick: (r: Row) => string) {
   const names = subset.filter((r) => isEntry(r.line.expect));
@@ -135,9 +167,9 @@ const sorted = rows.map((r) => r.decisionMs).sort((a, b) => a - b);
 const q = (p: number) => (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0).toFixed(1);
 const speed = [
   '',
-  '| files | audio | wall time | real-time factor (one core) | decision after end of audio p50 / p95 |',
-  '|---|---|---|---|---|',
-  `| ${rows.length} | ${audioS.toFixed(1)} s | ${wallS.toFixed(1)} s | ${(wallS / audioS).toFixed(3)} | ${q(0.5)} ms / ${q(0.95)} ms |`,
+  '| files | audio | wall time | real-time factor (one core) | CPU per second of audio | decision after end of audio p50 / p95 |',
+  '|---|---|---|---|---|---|',
+  `| ${rows.length} | ${audioS.toFixed(1)} s | ${wallS.toFixed(1)} s | ${(wallS / audioS).toFixed(3)} | ${(cpuS / audioS).toFixed(3)} | ${q(0.5)} ms / ${q(0.95)} ms |`,
 ];
 const text = [
   `Speech challenge accuracy on \`${corpus}\` (${new Date().toISOString().slice(0, 10)}, ${machine()})`,
@@ -147,3 +179,45 @@ const text = [
   '',
 ].join('\n');
 publish('accuracy', text);
+
+const share = (subset: Row[], of: (r: Row) => boolean, hit: (r: Row) => boolean) => {
+  const base = subset.filter(of);
+  return base.length ? base.filter(hit).length / base.length : Number.NaN;
+};
+const namesRight = (voice: string) =>
+  share(
+    rows.filter((r) => r.line.voice.startsWith(`${voice}/`)),
+    (r) => isEntry(r.line.expect),
+    (r) => r.line.accept.includes(r.got),
+  );
+const flite = namesRight('flite');
+const espeak = namesRight('espeak-ng');
+const toPerson = rows.filter((r) => r.line.expect === 'machine' && isEntry(r.got)).length;
+const humansAsMachine = share(
+  rows,
+  (r) => r.line.expect !== 'machine' && r.line.expect !== 'silence',
+  (r) => r.got === 'machine',
+);
+const wrong = share(
+  rows,
+  () => true,
+  (r) => isEntry(r.got) && !r.line.accept.includes(r.got),
+);
+const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+publishSummary('accuracy', [
+  { metric: 'names routed right, flite voices', value: percent(flite), target: '≥ 95%', ok: flite >= 0.95 },
+  {
+    metric: 'names routed right, espeak-ng voices',
+    value: percent(espeak),
+    target: '≥ 80%',
+    ok: espeak >= 0.8,
+  },
+  { metric: 'machines routed to a person', value: String(toPerson), target: '0', ok: toPerson === 0 },
+  {
+    metric: 'humans called machines',
+    value: percent(humansAsMachine),
+    target: '≤ 2%',
+    ok: humansAsMachine <= 0.02,
+  },
+  { metric: 'answers routed to a wrong entry', value: percent(wrong) },
+]);

@@ -4,76 +4,48 @@
 // decision latency (end of the answer -> verdict) p50/p95, Stasis entry -> first prompt p50/p95,
 // CPU (Doorman's process and Asterisk's) and memory per call. Writes bench/results/calls.md.
 //
-//   npx tsx bench/calls.ts [--levels 5,10,15,20,30] [--say FILE.wav --expect ENTRY]
+//   npx tsx bench/calls.ts [--levels 5,10,15,20,30] [--say FILE.wav --expect ENTRY] [--set key=value]
 //   (needs the sandbox: scripts/asterisk.sh start; eval "$(scripts/asterisk.sh env)")
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import type { CallReport } from '../src/calls/call-session.js';
-import { loadConfig } from '../src/config/load.js';
-import { startDoorman } from '../src/main.js';
-import { SimulatedCaller } from '../src/telephony/simulated-caller.js';
-import { machine, publish } from './report.js';
+import { asteriskCpuSeconds, benchConfig, fliteSentence, startLive } from './live.js';
+import { machine, percentile, publish, publishSummary, settingOverrides } from './report.js';
+import { lineChart, publishChart } from './svg.js';
 
 const { values } = parseArgs({
-  options: { levels: { type: 'string' }, say: { type: 'string' }, expect: { type: 'string' } },
+  options: {
+    levels: { type: 'string' },
+    say: { type: 'string' },
+    expect: { type: 'string' },
+    set: { type: 'string', multiple: true },
+  },
 });
 const levels = (values.levels ?? '5,10,15,20,30').split(',').map(Number);
 const dir = mkdtempSync(join(tmpdir(), 'doorman-bench-calls-'));
 
-function sentence(): string {
-  if (values.say) return values.say;
-  const raw = join(dir, 'raw.wav');
-  const out = join(dir, 'alice.wav');
-  execFileSync('flite', [
-    '-voice',
-    'rms',
-    '-t',
-    "Hello, I'd like to speak to Alice Johnson, please.",
-    '-o',
-    raw,
-  ]);
-  execFileSync('sox', [raw, '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', out]);
-  return out;
-}
-const say = sentence();
+const say = values.say ?? fliteSentence(dir, 'alice', "Hello, I'd like to speak to Alice Johnson, please.");
 const expect = values.expect ?? 'alice-johnson';
-
-const env = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => k.startsWith('DOORMAN_SIMULATOR_')),
-);
-const config = loadConfig({
-  env,
-  overrides: {
-    'recordings.dir': join(dir, 'rec'),
-    'store.url': `sqlite:${join(dir, 'doorman.db')}`,
-    'store.queueFile': join(dir, 'queue.jsonl'),
-    'directory.file': values.say
-      ? (process.env.DOORMAN_DIRECTORY_FILE ?? 'grammars/directory.yaml')
-      : 'test/fixtures/directory.yaml',
-    'speech.poolSize': Math.max(...levels),
-    'log.level': 'warn',
-  } as never,
+const config = benchConfig(dir, {
+  'directory.file': values.say
+    ? (process.env.DOORMAN_DIRECTORY_FILE ?? 'grammars/directory.yaml')
+    : 'test/fixtures/directory.yaml',
+  ...settingOverrides(values.set),
 });
-const logger = pino({ level: 'warn' }, pino.destination(2));
-const doorman = await startDoorman(config, logger);
-await doorman.connected;
-const caller = new SimulatedCaller(config, logger);
-await caller.connect();
-
-const asteriskRoot = process.env.ASTERISK_ROOT ?? '/opt/doorman-asterisk';
-const asteriskPid = Number(readFileSync(join(asteriskRoot, 'run', 'doorman-sandbox.pid'), 'utf8').trim());
-const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
-function asteriskTicks(): number {
-  const f = readFileSync(`/proc/${asteriskPid}/stat`, 'utf8');
-  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
+const { doorman, caller } = await startLive(config);
+const asteriskCpu = asteriskCpuSeconds();
+const pct = percentile;
+const points: Array<{
+  n: number;
+  right: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  firstPromptP95: number;
+  mbPerCall: number;
+}> = [];
 
 const rows: string[] = [];
 let number = 3_000_000;
@@ -88,7 +60,7 @@ for (const n of levels) {
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
   }, 200);
   const cpu0 = process.cpuUsage();
-  const ast0 = asteriskTicks();
+  const ast0 = asteriskCpu();
   const t0 = performance.now();
   const calls = [];
   for (let i = 0; i < n; i++) {
@@ -112,7 +84,7 @@ for (const n of levels) {
   const wall = (performance.now() - t0) / 1000;
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpu0);
-  const astCpu = (asteriskTicks() - ast0) / hz;
+  const astCpu = asteriskCpu() - ast0;
   doorman.app.off('call', onCall);
   const got = results.map((r) => reports.get(r.channelId));
   const right = got.filter((r) => r?.answer?.entry === expect && r.outcome === 'routed').length;
@@ -121,8 +93,17 @@ for (const n of levels) {
     r?.timings.firstPromptMs !== undefined ? [r.timings.firstPromptMs] : [],
   );
   const doormanCpu = (cpu.user + cpu.system) / 1e6;
+  points.push({
+    n,
+    right,
+    mbPerCall: (rssPeak - rss0) / n / 1048576,
+    p50: pct(decision, 0.5),
+    p95: pct(decision, 0.95),
+    p99: pct(decision, 0.99),
+    firstPromptP95: pct(firstPrompt, 0.95),
+  });
   rows.push(
-    `| ${n} | ${right}/${n} | ${pct(decision, 0.5).toFixed(0)} / ${pct(decision, 0.95).toFixed(0)} ms | ${pct(firstPrompt, 0.5).toFixed(0)} / ${pct(firstPrompt, 0.95).toFixed(0)} ms | ${((100 * doormanCpu) / wall).toFixed(0)}% | ${((100 * astCpu) / wall).toFixed(0)}% | ${((rssPeak - rss0) / n / 1048576).toFixed(1)} MB | ${(rssPeak / 1048576).toFixed(0)} MB |`,
+    `| ${n} | ${right}/${n} | ${pct(decision, 0.5).toFixed(0)} / ${pct(decision, 0.95).toFixed(0)} / ${pct(decision, 0.99).toFixed(0)} ms | ${pct(firstPrompt, 0.5).toFixed(0)} / ${pct(firstPrompt, 0.95).toFixed(0)} ms | ${((100 * doormanCpu) / wall).toFixed(0)}% | ${((100 * astCpu) / wall).toFixed(0)}% | ${((rssPeak - rss0) / n / 1048576).toFixed(1)} MB | ${(rssPeak / 1048576).toFixed(0)} MB |`,
   );
   const outcomes: Record<string, number> = {};
   for (const r of got) {
@@ -138,7 +119,7 @@ await doorman.stop();
 const text = [
   `Concurrent screened calls on the Asterisk sandbox (${new Date().toISOString().slice(0, 10)}, ${machine()}); CPU is % of one core over the round, Doorman's process includes the simulated callers' observer`,
   '',
-  '| concurrent calls | routed right | decision after the answer p50 / p95 | Stasis -> first prompt p50 / p95 | Doorman CPU | Asterisk CPU | memory per call | Doorman RSS peak |',
+  '| concurrent calls | routed right | decision after the answer p50 / p95 / p99 | Stasis -> first prompt p50 / p95 | Doorman CPU | Asterisk CPU | memory per call | Doorman RSS peak |',
   '|---|---|---|---|---|---|---|---|',
   ...rows,
   '',
@@ -146,4 +127,55 @@ const text = [
   '',
 ].join('\n');
 publish('calls', text);
+// Held in real time: every call routed right, decisions within the latency target.
+const held = points.filter((p) => p.right === p.n && p.p95 <= 400).at(-1);
+const top = points.at(-1);
+publishSummary('calls', [
+  {
+    metric: 'concurrent screened calls held in real time (all routed right, decision p95 ≤ 400 ms)',
+    value: String(held?.n ?? 0),
+    target: '≥ 30',
+    ok: (held?.n ?? 0) >= 30,
+  },
+  ...(top
+    ? [
+        {
+          metric: `decision latency p50 / p95 / p99 at ${top.n} calls`,
+          value: `${top.p50.toFixed(0)} / ${top.p95.toFixed(0)} / ${top.p99.toFixed(0)} ms`,
+          target: 'p95 ≤ 400 ms',
+          ok: top.p95 <= 400,
+        },
+        {
+          metric: `Stasis -> first prompt p95 at ${top.n} calls`,
+          value: `${top.firstPromptP95.toFixed(0)} ms`,
+          target: '≤ 150 ms',
+          ok: top.firstPromptP95 <= 150,
+        },
+        {
+          metric: `memory per active call at ${top.n} calls`,
+          value: `${top.mbPerCall.toFixed(1)} MB`,
+          target: '≤ 30 MB',
+          ok: top.mbPerCall <= 30,
+        },
+      ]
+    : []),
+]);
+writeFileSync(
+  join(process.env.BENCH_RESULTS_DIR ?? join('bench', 'results'), 'calls.json'),
+  `${JSON.stringify(points, null, 2)}\n`,
+);
+publishChart(
+  'calls-latency.svg',
+  lineChart({
+    title: 'Decision latency (end of answer -> verdict) against concurrent screened calls',
+    x: 'concurrent screened calls',
+    y: 'ms',
+    series: [
+      { name: 'p50', points: points.map((p) => [p.n, p.p50]) },
+      { name: 'p95', points: points.map((p) => [p.n, p.p95]) },
+      { name: 'p99', points: points.map((p) => [p.n, p.p99]) },
+      { name: 'first prompt p95', points: points.map((p) => [p.n, p.firstPromptP95]) },
+    ],
+  }),
+);
 process.exit(0);

@@ -21,7 +21,7 @@ import { runChecks } from '../src/policy/pipeline.js';
 import { readBypass } from '../src/store/screening-state.js';
 import { Store } from '../src/store/store.js';
 import { Cached } from '../src/util/cached.js';
-import { machine, publish } from './report.js';
+import { machine, percentile, publish, publishSummary, type SummaryRow } from './report.js';
 
 const { values } = parseArgs({
   options: { entries: { type: 'string' }, lookups: { type: 'string' }, pg: { type: 'string' } },
@@ -71,11 +71,6 @@ async function fill(store: Store): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
-}
-
 async function measure(store: Store) {
   const lookup: number[] = [];
   const pipeline: number[] = [];
@@ -110,6 +105,7 @@ async function measure(store: Store) {
 }
 
 const rows: string[] = [];
+const summary: SummaryRow[] = [];
 async function run(name: string, url: string) {
   const store = await Store.open({ url, timeoutMs: 60_000 });
   try {
@@ -119,6 +115,14 @@ async function run(name: string, url: string) {
     rows.push(
       `| ${name} | ${N.toLocaleString('en')} | ${fillS.toFixed(1)} s | ${f(m.lookup, 0.5)} | ${f(m.lookup, 0.99)} | ${f(m.pipeline, 0.5)} | ${f(m.pipeline, 0.99)} |`,
     );
+    const targetMs = name.startsWith('SQLite') ? 1 : 3;
+    const p99 = percentile(m.lookup, 0.99);
+    summary.push({
+      metric: `lookup p99, ${name}, ${N.toLocaleString('en')} entries`,
+      value: `${p99.toFixed(3)} ms`,
+      target: `≤ ${targetMs} ms`,
+      ok: p99 <= targetMs,
+    });
     console.error(`${name}: done`);
   } finally {
     await store.close();
@@ -152,3 +156,4 @@ const text = [
   '',
 ].join('\n');
 publish('lookup', text);
+publishSummary('lookup', summary);

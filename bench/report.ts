@@ -13,3 +13,38 @@ export function publish(name: string, text: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${name}.md`), text);
 }
+
+/** The p-quantile (0..1) of a sample, nearest rank; 0 for no sample. */
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
+}
+
+export interface SummaryRow {
+  metric: string;
+  value: string;
+  target?: string;
+  /** Whether the value meets the target (absent: no target). */
+  ok?: boolean;
+}
+
+/** A benchmark's headline figures, for bench/RESULTS.md's one table. */
+export function publishSummary(name: string, rows: SummaryRow[]): void {
+  const dir = process.env.BENCH_RESULTS_DIR ?? join('bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.summary.json`), `${JSON.stringify(rows, null, 2)}\n`);
+}
+
+/** `--set key=value` flags (values as JSON when they parse) as config overrides. */
+export function settingOverrides(flags: string[] | undefined): Record<string, unknown> {
+  return Object.fromEntries(
+    (flags ?? []).map((kv) => {
+      const [k, v = ''] = kv.split('=', 2) as [string, string];
+      let value: unknown = v;
+      try {
+        value = JSON.parse(v);
+      } catch {}
+      return [k, value];
+    }),
+  );
+}

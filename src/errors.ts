@@ -53,3 +53,13 @@ export class CallGoneError extends DoormanError {
     super('CALL_GONE', `channel ${channelId} hung up`, { channelId });
   }
 }
+
+/** Something a person typed or uploaded is wrong (a number, a date, a destination, a CSV); the message says what to fix. */
+export class InvalidInputError extends DoormanError {}
+
+/** A record asked for by id does not exist. */
+export class NotFoundError extends DoormanError {
+  constructor(what: string, id: string) {
+    super('NOT_FOUND', `no ${what} with id "${id.slice(0, 100)}"`, { what, id: id.slice(0, 100) });
+  }
+}

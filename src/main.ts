@@ -1,25 +1,42 @@
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { DoormanApp } from './calls/doorman-app.js';
+import { DirectoryService } from './challenge/directory-service.js';
 import { createChallenge, directoryFile, loadDirectoryFile } from './challenge/setup.js';
 import type { Config } from './config/schema.js';
+import type { SpeechEngine } from './speech/engine.js';
 import { DurableWrites } from './store/durable-writes.js';
 import { Store } from './store/store.js';
 import { AriConnection } from './telephony/ari.js';
+import { CallMetrics } from './web/metrics.js';
+import { startWebServer } from './web/server.js';
+import { Webhooks } from './webhooks/webhooks.js';
 
 export interface RunningDoorman {
   app: DoormanApp;
   store: Store;
   writes: DurableWrites;
   ari: AriConnection;
+  /** The admin API, when enabled and listening. */
+  web: FastifyInstance | null;
   /** Resolves once connected to Asterisk for the first time. */
   connected: Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Composition root: config -> directory and speech challenge -> ARI connection -> the Stasis app. */
-export async function startDoorman(config: Config, logger: Logger): Promise<RunningDoorman> {
+/** Composition root: config -> directory and speech challenge -> ARI connection -> the Stasis app -> admin API. */
+export interface StartOptions {
+  /** Puts something between Doorman and its speech engine (fault injection in tests). */
+  wrapSpeechEngine?: (engine: SpeechEngine) => SpeechEngine;
+}
+
+export async function startDoorman(
+  config: Config,
+  logger: Logger,
+  opts: StartOptions = {},
+): Promise<RunningDoorman> {
   const entries = loadDirectoryFile(directoryFile(config));
-  const challenge = await createChallenge(config, entries, logger);
+  const challenge = await createChallenge(config, entries, logger, opts.wrapSpeechEngine);
   // Doorman starts even while a shared database is down: checks fail open, writes queue up.
   const store = Store.connect(config.store);
   store.ready().then(
@@ -31,17 +48,51 @@ export async function startDoorman(config: Config, logger: Logger): Promise<Runn
       ),
   );
   const writes = new DurableWrites(store, config.store.queueFile, logger);
+  const directory = new DirectoryService(store, challenge, config, logger.child({ component: 'directory' }));
+  directory.watch();
   const ari = new AriConnection({ ...config.ari, logger });
   const app = new DoormanApp(config, ari, challenge, store, writes, logger);
+  const webhooks = new Webhooks(config.webhooks, logger);
+  app.on('call', (report) => webhooks.callFinished(report));
+  webhooks.start();
   const connected = ari.start();
   logger.info({ app: config.ari.app, ari: config.ari.url }, 'Doorman starting');
+  let web: FastifyInstance | null = null;
+  if (config.web.enabled) {
+    const metrics = new CallMetrics(() => app.activeCalls);
+    app.on('call', (report) => metrics.observe(report));
+    web = await startWebServer({
+      config,
+      store,
+      logger,
+      ari,
+      speechEngine: challenge.engine.name,
+      directory: {
+        get entries() {
+          return challenge.entries;
+        },
+        get matcher() {
+          return challenge.deps.matcher;
+        },
+        policy: challenge.deps.policy,
+        editor: directory,
+      },
+      metrics,
+      caches: { bypass: app.bypass, nameRules: app.nameRules },
+      live: app.live,
+    });
+  }
   return {
     app,
     store,
     writes,
     ari,
+    web,
     connected,
     async stop() {
+      await web?.close();
+      await directory.stop();
+      await webhooks.stop();
       await app.stop();
       await ari.stop();
       await challenge.engine.close();

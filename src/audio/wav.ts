@@ -77,3 +77,10 @@ export function pcmFromBytes(bytes: Buffer): Int16Array {
   for (let i = 0; i < out.length; i++) out[i] = bytes.readInt16LE(i * 2);
   return out;
 }
+
+/** 16-bit little-endian bytes of samples (the wire format of slin and of WAV data). */
+export function bytesFromPcm(pcm: Int16Array): Buffer {
+  const out = Buffer.alloc(pcm.length * 2);
+  for (let i = 0; i < pcm.length; i++) out.writeInt16LE(pcm[i] as number, i * 2);
+  return out;
+}

@@ -4,9 +4,10 @@ import type { EndpointReason } from '../audio/endpointer.js';
 import { dbfs, rms } from '../audio/levels.js';
 import { pcmFromBytes } from '../audio/wav.js';
 import { AnswerListener } from '../challenge/answer.js';
+import { PromptListener } from '../challenge/prompt-listener.js';
 import type { Challenge } from '../challenge/setup.js';
 import type { Config, Route } from '../config/schema.js';
-import { CallGoneError, DoormanError } from '../errors.js';
+import { CallGoneError, DoormanError, TimeoutError } from '../errors.js';
 import { type CallerNumber, normalizeNumber } from '../match/caller-id.js';
 import type { Outcome } from '../match/decide.js';
 import type { NameRules } from '../match/name-rules.js';
@@ -18,6 +19,7 @@ import { type CheckTrace, runChecks } from '../policy/pipeline.js';
 import type { Verdict } from '../policy/verdict.js';
 import { speak } from '../speech/tts.js';
 import type { DurableWrites } from '../store/durable-writes.js';
+import type { PinSets } from '../store/pin-sets.js';
 import type { BypassState } from '../store/screening-state.js';
 import type { Store } from '../store/store.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
@@ -25,6 +27,9 @@ import type { AriEvent, ChannelJson } from '../telephony/ari-types.js';
 import { MediaSocket } from '../telephony/media-socket.js';
 import type { Cached } from '../util/cached.js';
 import { EventWaiters } from './event-waiters.js';
+import type { LiveEvent, LiveFeed } from './live-feed.js';
+import { mediaPrompt } from './media-prompts.js';
+import { runPinCheck } from './pin-check.js';
 import { playToEnd } from './playback.js';
 import type { RecordingStore } from './recordings.js';
 import { LEASE_VARIABLE, type Router } from './router.js';
@@ -79,12 +84,16 @@ export interface HeardAnswer {
 }
 
 export interface CallReport {
+  /** The call's row in the call log (`calls.id`). */
+  id: string;
   facts: CallFacts;
   outcome: 'routed' | 'hung-up' | 'handed-back' | 'failed';
   verdict: Verdict | null;
   /** Each check's outcome and time, in the order they ran (the challenge last). */
   checks: CheckTrace[];
   answer: HeardAnswer | null;
+  /** The label of the PIN the caller entered, set as CHANNEL(accountcode). */
+  accountCode: string | null;
   error: string | null;
   timings: {
     /** From entering Stasis to the first prompt starting to play. */
@@ -109,6 +118,9 @@ export interface CallDeps {
   nameRules: Cached<NameRules>;
   bypass: Cached<BypassState>;
   logger: Logger;
+  pins: PinSets;
+  /** Where the Live page hears what happens to calls. */
+  live: LiveFeed;
   /** Lets the app route events for helper channels (media) to this session. */
   claimChannel: (channelId: string, session: CallSession) => void;
 }
@@ -139,6 +151,8 @@ export class CallSession {
   private firstPromptAt: number | undefined;
   private readonly caller: CallerNumber;
   private left = false;
+  private answered = false;
+  private readonly callId = randomUUID();
 
   constructor(
     channel: ChannelJson,
@@ -179,6 +193,13 @@ export class CallSession {
     this.events.dispatch(event);
   }
 
+  /** The channel is no longer in Asterisk (it ended while the event socket was down). */
+  vanished(): void {
+    if (this.left) return;
+    this.left = true;
+    this.abort.abort(new CallGoneError(this.channelId));
+  }
+
   /** Doorman is shutting down: hand the call back to the dialplan now rather than leave it waiting. */
   async shutdown(): Promise<void> {
     if (this.left) return;
@@ -192,37 +213,78 @@ export class CallSession {
     let checks: CheckTrace[] = [];
     let outcome: CallReport['outcome'] = 'failed';
     let error: string | null = null;
+    let accountCode: string | null = null;
     const signal = this.abort.signal;
     this.log.info({ route: this.facts.route, name: this.facts.callerName }, 'call entered Doorman');
+    this.publish({
+      type: 'started',
+      callerNumber: this.facts.callerNumber,
+      callerName: this.facts.callerName,
+      did: this.facts.did,
+      route: this.facts.route,
+    });
     this.startLease();
     try {
       const pre = await this.preChecks();
       checks = pre.trace;
-      if (pre.verdict) {
-        verdict = pre.verdict;
-      } else if (!this.route.checks.includes('challenge')) {
-        verdict = {
-          kind: 'route',
-          destination: this.route.unknown,
-          reason: 'no check decided',
-          check: 'default',
-        };
-      } else {
-        answer = await this.challenge(timings, signal);
-        verdict = this.verdictFor(answer);
-        checks.push({
-          check: 'challenge',
-          result: 'route',
-          ms: Math.round(timings.listenMs ?? 0),
-          detail: verdict.reason,
-        });
+      for (const trace of pre.trace) this.publish({ type: 'check', trace });
+      verdict = pre.verdict;
+      if (!verdict && this.route.checks.includes('pin')) {
+        this.publish({ type: 'step', step: 'asking for a PIN' });
+        const pin = await this.pinCheck(signal);
+        checks.push(pin.trace);
+        this.publish({ type: 'check', trace: pin.trace });
+        verdict = pin.verdict;
+        accountCode = pin.label;
       }
+      if (!verdict && this.route.checks.includes('challenge')) {
+        const t0 = performance.now();
+        this.publish({ type: 'step', step: 'asking who they want' });
+        try {
+          answer = await this.challenge(timings, signal);
+          verdict = this.verdictFor(answer);
+          checks.push({
+            check: 'challenge',
+            result: 'route',
+            ms: Math.round(timings.listenMs ?? 0),
+            detail: verdict.reason,
+          });
+        } catch (e) {
+          // A stalled or failed speech engine, a dropped media socket: the caller still gets through.
+          const failed = this.checkFailed('challenge', e, t0, signal);
+          checks.push(failed.trace);
+          this.publish({ type: 'check', trace: failed.trace });
+          verdict = failed.verdict;
+          await this.closeMedia();
+        }
+      }
+      const failure = [...checks].reverse().find((c) => c.result === 'error' || c.result === 'timeout');
+      verdict ??= {
+        kind: 'route',
+        destination: this.route.unknown,
+        reason: failure
+          ? `${failure.check} ${failure.result} (fail-open): ${failure.detail}`
+          : 'no check decided',
+        check: 'default',
+      };
+      if (accountCode) await this.setAccountCode(accountCode);
       await this.deps.router.carryOut(this.channelId, verdict, this.log, (sound) =>
         this.playPrompt(sound, signal),
       );
       outcome = 'routed';
       // Remember a caller who named someone with a destination here; not one who fell through.
-      if (answer && this.entryDestination(answer)) this.remember(answer, verdict);
+      if (answer && this.entryDestination(answer)) {
+        const entry = this.deps.challenge.entries.find((e) => e.id === answer?.entry);
+        this.allowlist(
+          'screened',
+          verdict.destination,
+          `challenge (${this.facts.did})`,
+          `asked for ${entry?.name ?? answer.entry}: "${answer.transcript}"`,
+        );
+      }
+      if (accountCode && this.route.pin?.allowlist) {
+        this.allowlist('pin', verdict.destination, `pin (${this.facts.did})`, `PIN of "${accountCode}"`);
+      }
     } catch (e) {
       ({ outcome, error } = await this.recover(e));
     } finally {
@@ -231,28 +293,40 @@ export class CallSession {
       timings.totalMs = performance.now() - this.t0;
       if (this.firstPromptAt !== undefined) timings.firstPromptMs = this.firstPromptAt - this.t0;
     }
-    return this.finishReport({ outcome, verdict, checks, answer, error, timings });
+    return this.finishReport({ outcome, verdict, checks, answer, error, timings, accountCode });
   }
 
   /** Answers, asks who they want (again after silence or an ambiguous answer), and listens. */
   private async challenge(timings: CallReport['timings'], signal: AbortSignal): Promise<HeardAnswer> {
     let t = performance.now();
-    await this.deps.ari.answer(this.channelId);
+    await this.answerOnce();
     timings.answerMs = performance.now() - t;
     let leg: MediaLeg | undefined;
     let answer: HeardAnswer | undefined;
     let askedToChoose = false;
     for (let attempt = 0; attempt <= this.route.retries; attempt++) {
-      t = performance.now();
-      await this.playPrompt(attempt === 0 ? this.route.prompt : this.route.retryPrompt, signal);
-      timings.promptMs ??= performance.now() - t;
+      // Media first: a caller who answers over the question is heard, and the question stops.
       if (!leg) {
         t = performance.now();
         leg = await this.openMedia(signal);
         timings.mediaSetupMs = performance.now() - t;
       }
       t = performance.now();
-      answer = await this.listen(leg, signal);
+      const overPrompt = this.listenOverPrompt(leg);
+      try {
+        await this.ask(
+          leg,
+          attempt === 0 ? this.route.prompt : this.route.retryPrompt,
+          signal,
+          overPrompt.speaking,
+        );
+      } finally {
+        overPrompt.stop();
+      }
+      timings.promptMs ??= performance.now() - t;
+      if (overPrompt.heard.answered) this.log.info('caller answered over the question');
+      t = performance.now();
+      answer = await this.listen(leg, signal, overPrompt.heard.heard());
       timings.listenMs = performance.now() - t;
       if (answer.outcome === 'ambiguous' && !askedToChoose) {
         askedToChoose = true;
@@ -311,8 +385,14 @@ export class CallSession {
     }
   }
 
-  private finishReport(r: Omit<CallReport, 'facts'>): CallReport {
-    const report: CallReport = { facts: this.facts, ...r };
+  private finishReport(r: Omit<CallReport, 'facts' | 'id'>): CallReport {
+    const report: CallReport = { id: this.callId, facts: this.facts, ...r };
+    this.publish({
+      type: 'finished',
+      outcome: r.outcome,
+      destination: r.verdict?.destination ?? null,
+      reason: r.verdict?.reason ?? r.error,
+    });
     this.log.info(
       {
         outcome: r.outcome,
@@ -327,7 +407,7 @@ export class CallSession {
       .write({
         op: 'recordCall',
         call: {
-          id: randomUUID(),
+          id: this.callId,
           channel_id: this.channelId,
           started_at: this.startedAt.toISOString(),
           caller_number: this.caller.key,
@@ -344,6 +424,7 @@ export class CallSession {
           candidates: r.answer ? JSON.stringify(r.answer.candidates) : null,
           recording: r.answer?.recording ?? null,
           timings: JSON.stringify(roundAll(r.timings)),
+          account_code: r.accountCode,
         },
       })
       .catch((e) => this.log.error({ err: e }, 'could not write the call to the log or its queue'));
@@ -377,10 +458,9 @@ export class CallSession {
     return runChecks(checks, ctx, this.deps.config.checks.timeoutMs, this.route.onCheckFailure);
   }
 
-  /** A caller who named someone is let through next time without the question. */
-  private remember(answer: HeardAnswer, verdict: Verdict): void {
+  /** A caller who passed (named someone, or knew a PIN) is let through next time without asking. */
+  private allowlist(source: 'screened' | 'pin', destination: string, addedBy: string, note: string): void {
     if (this.caller.anonymous) return;
-    const entry = this.deps.challenge.entries.find((e) => e.id === answer.entry);
     this.deps.writes
       .write({
         op: 'upsertCaller',
@@ -388,15 +468,91 @@ export class CallSession {
           number: this.caller.key,
           rawNumber: this.caller.raw,
           list: 'allow',
-          source: 'screened',
+          source,
           name: this.facts.callerName || null,
-          destination: verdict.destination,
-          addedBy: `challenge (${this.facts.did})`,
-          note: `asked for ${entry?.name ?? answer.entry}: "${answer.transcript}"`,
+          destination,
+          addedBy,
+          note,
         },
       })
-      .then(() => this.log.info({ destination: verdict.destination }, 'caller allowlisted'))
+      .then(() => this.log.info({ destination, source }, 'caller allowlisted'))
       .catch((e) => this.log.warn({ err: e }, 'could not allowlist the caller'));
+  }
+
+  /** The PIN's label goes to the CDR as the account code: who called, without the secret. */
+  private async setAccountCode(label: string): Promise<void> {
+    await this.deps.ari
+      .setVariable(this.channelId, 'CHANNEL(accountcode)', label)
+      .catch((e) => this.log.warn({ err: e }, 'could not set the account code'));
+  }
+
+  /** The `pin` check, traced like the others; a failure to read the PIN set obeys onCheckFailure. */
+  private async pinCheck(
+    signal: AbortSignal,
+  ): Promise<{ verdict: Verdict | null; trace: CheckTrace; label: string | null }> {
+    const t0 = performance.now();
+    const ms = () => Math.round(performance.now() - t0);
+    try {
+      const r = await runPinCheck({
+        route: this.route,
+        config: this.deps.config,
+        caller: this.caller,
+        pins: this.deps.pins,
+        channel: {
+          ari: this.deps.ari,
+          events: this.events,
+          channelId: this.channelId,
+          signal,
+          promptTimeoutMs: this.deps.config.calls.promptTimeoutMs,
+        },
+        answer: () => this.answerOnce(),
+        log: this.log,
+      });
+      return {
+        verdict: r.verdict,
+        label: r.label,
+        trace: { check: 'pin', result: 'route', ms: ms(), detail: r.verdict.reason },
+      };
+    } catch (e) {
+      return { ...this.checkFailed('pin', e, t0, signal), label: null };
+    }
+  }
+
+  /**
+   * An interactive check that failed: recorded, then skipped (fail-open), or the call goes to
+   * `blocked` on a fail-closed route, as the pipeline does for every other check. The caller
+   * hanging up, or Doorman stopping, is not a failure of the check and goes on up.
+   */
+  private checkFailed(
+    check: string,
+    e: unknown,
+    t0: number,
+    signal: AbortSignal,
+  ): { verdict: Verdict | null; trace: CheckTrace } {
+    if (signal.aborted || this.left || e instanceof CallGoneError) throw e;
+    const detail = e instanceof Error ? e.message : String(e);
+    const result = e instanceof TimeoutError ? 'timeout' : 'error';
+    this.log.warn({ err: e, check }, 'check failed');
+    const verdict: Verdict | null =
+      this.route.onCheckFailure === 'blocked'
+        ? {
+            kind: 'route',
+            destination: this.route.blocked,
+            reason: `${check} ${result} (fail-closed): ${detail}`,
+            check,
+          }
+        : null;
+    return { verdict, trace: { check, result, ms: Math.round(performance.now() - t0), detail } };
+  }
+
+  private publish(e: DistributiveOmit<LiveEvent, 'callId' | 'at'>): void {
+    this.deps.live.publish({ ...e, callId: this.callId, at: new Date().toISOString() } as LiveEvent);
+  }
+
+  private async answerOnce(): Promise<void> {
+    if (this.answered) return;
+    await this.deps.ari.answer(this.channelId);
+    this.answered = true;
   }
 
   /** The destination of the entry the caller asked for, if it is one configured here. */
@@ -458,7 +614,11 @@ export class CallSession {
     const seconds = this.deps.config.calls.leaseSeconds;
     const renew = () => {
       this.deps.ari.setVariable(this.channelId, LEASE_VARIABLE, String(seconds)).catch((e) => {
-        if (!this.left) this.log.warn({ err: e }, 'could not renew the call lease');
+        // A renewal still in flight as the call leaves Stasis (routed, hung up) finds the channel
+        // gone or elsewhere: there is no lease left to keep, so that is not worth a warning.
+        if (this.left || !this.leaseTimer || isGone(e))
+          this.log.debug({ err: e }, 'lease not renewed: call left');
+        else this.log.warn({ err: e }, 'could not renew the call lease');
       });
     };
     renew();
@@ -467,12 +627,43 @@ export class CallSession {
 
   private stopLease(): void {
     clearInterval(this.leaseTimer);
+    this.leaseTimer = undefined;
+  }
+
+  /**
+   * Plays the question over the media socket, so the caller is heard while it plays (Asterisk
+   * hears nothing from a bridged channel that is playing a sound of its own) and it stops when
+   * `stopWhen` resolves. A sound only Asterisk has is played by Asterisk, without barge-in.
+   */
+  private async ask(
+    leg: MediaLeg,
+    sound: string,
+    signal: AbortSignal,
+    stopWhen?: Promise<void>,
+  ): Promise<void> {
+    const audio = await mediaPrompt(sound);
+    if (!audio || !leg.socket) return this.playPrompt(sound, signal);
+    this.firstPromptAt ??= performance.now();
+    const socket = leg.socket;
+    let stopped = false;
+    await Promise.race([
+      socket.play(audio, audio.length / 16 + this.deps.config.calls.promptTimeoutMs),
+      stopWhen?.then(() => {
+        stopped = true;
+      }) ?? new Promise<never>(() => {}),
+      new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
+    ]);
+    if (stopped) socket.command('FLUSH_MEDIA');
+    if (signal.aborted) throw signal.reason;
+    if (!socket.open) throw new DoormanError('MEDIA_CLOSED', 'media WebSocket closed while asking');
   }
 
   private async playPrompt(sound: string, signal: AbortSignal): Promise<void> {
     const timeoutMs = this.deps.config.calls.promptTimeoutMs;
-    const p = await playToEnd(this.deps.ari, this.events, this.channelId, sound, timeoutMs, signal, () => {
-      this.firstPromptAt ??= performance.now();
+    const p = await playToEnd(this.deps.ari, this.events, this.channelId, sound, timeoutMs, signal, {
+      onStarted: () => {
+        this.firstPromptAt ??= performance.now();
+      },
     });
     if (p?.state === 'failed') {
       this.log.warn({ sound }, 'prompt could not be played (is it installed in Asterisk?)');
@@ -515,8 +706,30 @@ export class CallSession {
     return leg;
   }
 
-  /** Streams the caller's answer into the challenge until it is over, then decides. */
-  private listen(leg: MediaLeg, signal: AbortSignal): Promise<HeardAnswer> {
+  /** Hears the caller while the question plays (`challenge.bargeInMs`; 0: the question always plays out). */
+  private listenOverPrompt(leg: MediaLeg): { heard: PromptListener; speaking?: Promise<void>; stop(): void } {
+    const cfg = this.deps.config;
+    const heard = new PromptListener({
+      sampleRate: MEDIA_RATE,
+      speechThresholdDbfs: cfg.listen.speechThresholdDbfs,
+      bargeInMs: cfg.challenge.bargeInMs || Number.POSITIVE_INFINITY,
+      keepBeforeMs: cfg.listen.feedBeforeSpeechMs,
+    });
+    const socket = leg.socket as MediaSocket;
+    const onAudio = (frame: Buffer) => heard.push(frame);
+    socket.on('audio', onAudio);
+    return {
+      heard,
+      ...(cfg.challenge.bargeInMs ? { speaking: heard.speaking } : {}),
+      stop: () => socket.off('audio', onAudio),
+    };
+  }
+
+  /**
+   * Streams the caller's answer into the challenge until it is over, then decides. `early` is
+   * what they said over the question (or its last moments), heard before listening began.
+   */
+  private listen(leg: MediaLeg, signal: AbortSignal, early: Buffer[] = []): Promise<HeardAnswer> {
     const socket = leg.socket as MediaSocket;
     const cfg = this.deps.config.listen;
     const listener = new AnswerListener(this.deps.challenge.deps, MEDIA_RATE, signal);
@@ -567,6 +780,12 @@ export class CallSession {
         signal.removeEventListener('abort', onAbort);
       };
       if (signal.aborted) return onAbort();
+      if (!socket.open) return onClose('before listening');
+      for (const frame of early) {
+        frames.push(frame);
+        received++;
+        if (listener.push(frame)) return finish();
+      }
       socket.on('audio', onAudio);
       socket.on('close', onClose);
       signal.addEventListener('abort', onAbort, { once: true });
@@ -606,6 +825,12 @@ export class CallSession {
       recording,
     };
     this.log.info({ answer }, 'answer heard');
+    this.publish({
+      type: 'heard',
+      transcript: answer.transcript,
+      outcome: answer.outcome,
+      candidates: answer.candidates.slice(0, 3),
+    });
     return answer;
   }
 
@@ -635,3 +860,5 @@ function roundAll(t: Record<string, number | undefined>): Record<string, number>
   for (const [k, v] of Object.entries(t)) if (v !== undefined) out[k] = Math.round(v);
   return out;
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

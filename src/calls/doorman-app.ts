@@ -4,13 +4,16 @@ import type { Challenge } from '../challenge/setup.js';
 import type { Config } from '../config/schema.js';
 import { NameRules } from '../match/name-rules.js';
 import type { DurableWrites } from '../store/durable-writes.js';
+import { PinSets } from '../store/pin-sets.js';
 import { type BypassState, readBypass } from '../store/screening-state.js';
 import type { Store } from '../store/store.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
-import type { AriEvent } from '../telephony/ari-types.js';
+import type { AriEvent, ChannelJson } from '../telephony/ari-types.js';
 import { Cached } from '../util/cached.js';
 import { BRIDGE_NAME_PREFIX, type CallReport, CallSession, MEDIA_CHANNEL_PREFIX } from './call-session.js';
 import { EventWaiters } from './event-waiters.js';
+import { LiveFeed } from './live-feed.js';
+import { OUTBOUND, OUTBOUND_GRANT, OutboundPin } from './outbound-pin.js';
 import { OutboundWatcher } from './outbound-watcher.js';
 import { playToEnd } from './playback.js';
 import { RecordingStore } from './recordings.js';
@@ -38,6 +41,12 @@ export class DoormanApp extends EventEmitter<AppEvents> {
   /** For the few things the app itself waits on (feature-code prompts). */
   private readonly waiters = new EventWaiters();
   readonly bypass: Cached<BypassState>;
+  readonly pins: PinSets;
+  /** What happens to calls, as it happens (the admin API's live stream). */
+  readonly live = new LiveFeed();
+  private readonly outboundPin: OutboundPin;
+  /** Stasis arguments that are not calls to screen but phones using a feature. */
+  private readonly features: Record<string, (channel: ChannelJson, args: string[]) => Promise<void>>;
 
   constructor(
     private readonly config: Config,
@@ -53,6 +62,19 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     this.nameRules = new Cached(async () => new NameRules(await store.nameRules()), 10_000);
     // Short: a bypass switched on from a phone or an API should take effect almost at once.
     this.bypass = new Cached(() => readBypass(store), 2_000);
+    this.pins = new PinSets(store);
+    this.outboundPin = new OutboundPin(
+      config,
+      ari,
+      this.pins,
+      this.waiters,
+      logger.child({ component: 'outbound-pin' }),
+    );
+    this.features = {
+      [TOGGLE_SCREENING]: (channel) => this.toggleScreening(channel),
+      [OUTBOUND]: (channel, args) => this.outboundPin.check(channel, args),
+      [OUTBOUND_GRANT]: (channel, args) => this.outboundPin.grant(channel, args),
+    };
     this.outbound = new OutboundWatcher(config, ari, writes, logger.child({ component: 'outbound' }));
     ari.on('event', (e) => this.onEvent(e));
     this.screening = new ScreeningSwitch(ari, store, this.bypass, logger.child({ component: 'screening' }));
@@ -70,9 +92,17 @@ export class DoormanApp extends EventEmitter<AppEvents> {
   private onEvent(event: AriEvent): void {
     if (event.type === 'Dial' || event.type === 'ChannelVarset') this.outbound.onEvent(event);
     this.waiters.dispatch(event);
-    if (event.type === 'StasisStart' && event.channel && event.args?.[0] === TOGGLE_SCREENING) {
-      this.track(this.toggleScreening(event.channel));
-      return;
+    if (event.type === 'StasisStart' && event.channel) {
+      const feature = this.features[event.args?.[0] ?? ''];
+      if (feature) {
+        const channel = event.channel;
+        this.track(
+          feature(channel, event.args ?? []).catch((e) =>
+            this.logger.warn({ err: e, call: channel.id }, `${event.args?.[0]} failed`),
+          ),
+        );
+        return;
+      }
     }
     if (event.type === 'StasisStart' && event.channel && !event.channel.id.startsWith(MEDIA_CHANNEL_PREFIX)) {
       if (!this.sessions.has(event.channel.id)) this.startCall(event);
@@ -109,6 +139,8 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       writes: this.writes,
       nameRules: this.nameRules,
       bypass: this.bypass,
+      pins: this.pins,
+      live: this.live,
       logger: this.logger,
       claimChannel: (id, s) => this.owners.set(id, s),
     });
@@ -144,7 +176,12 @@ export class DoormanApp extends EventEmitter<AppEvents> {
    */
   private async sweep(): Promise<void> {
     try {
+      // Only sessions older than the listing: a call arriving meanwhile may be missing from it.
+      const earlier = [...this.sessions.values()];
       const [bridges, channels] = await Promise.all([this.ari.listBridges(), this.ari.listChannels()]);
+      // Calls that ended while the event socket was down (Asterisk restarted) sent no StasisEnd.
+      const alive = new Set(channels.map((c) => c.id));
+      for (const session of earlier) if (!alive.has(session.channelId)) session.vanished();
       const ownedBridges = new Set<string>();
       for (const b of bridges) {
         if (!b.id.startsWith(BRIDGE_NAME_PREFIX) || b.channels.some((c) => this.owners.has(c))) {

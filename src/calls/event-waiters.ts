@@ -13,14 +13,22 @@ interface Waiter {
  */
 export class EventWaiters {
   private readonly waiters = new Set<Waiter>();
+  private readonly listeners = new Set<(e: AriEvent) => void>();
 
   dispatch(event: AriEvent): void {
+    for (const l of this.listeners) l(event);
     for (const w of this.waiters) {
       if (w.match(event)) {
         this.waiters.delete(w);
         w.resolve(event);
       }
     }
+  }
+
+  /** Every event until the returned function is called: for streams of events (key presses) none may be missed. */
+  listen(fn: (e: AriEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
   }
 
   wait(

@@ -3,6 +3,12 @@ import type { AriConnection } from '../telephony/ari.js';
 import type { PlaybackJson } from '../telephony/ari-types.js';
 import type { EventWaiters } from './event-waiters.js';
 
+export interface PlayOptions {
+  onStarted?: () => void;
+  /** Cuts the prompt short when it resolves (a caller typing over it). */
+  stopWhen?: Promise<unknown>;
+}
+
 /**
  * Plays a sound to a channel and resolves when it has finished (state `done` or `failed`).
  * Listens for PlaybackFinished before asking, since the event can beat the HTTP reply.
@@ -14,7 +20,7 @@ export async function playToEnd(
   sound: string,
   timeoutMs: number,
   signal: AbortSignal,
-  onStarted?: () => void,
+  opts: PlayOptions = {},
 ): Promise<PlaybackJson | undefined> {
   const playbackId = `doorman-play-${randomUUID()}`;
   const finished = events.wait(
@@ -24,6 +30,15 @@ export async function playToEnd(
     signal,
   );
   await ari.play(channelId, `sound:${sound}`, playbackId);
-  onStarted?.();
-  return (await finished).playback;
+  opts.onStarted?.();
+  let over = false;
+  opts.stopWhen
+    ?.then(() => (over ? undefined : ari.stopPlayback(playbackId)))
+    // It may have ended on its own meanwhile (404): finished either way.
+    .catch(() => {});
+  try {
+    return (await finished).playback;
+  } finally {
+    over = true;
+  }
 }

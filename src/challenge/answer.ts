@@ -1,8 +1,9 @@
 import { Endpointer, type EndpointerOptions, type EndpointReason } from '../audio/endpointer.js';
-import { pcmFromBytes } from '../audio/wav.js';
+import { SpeechGate, type SpeechGateOptions } from '../audio/speech-gate.js';
+import { bytesFromPcm, pcmFromBytes } from '../audio/wav.js';
 import { type Decision, type DecisionPolicy, decide } from '../match/decide.js';
-import type { Candidate, DirectoryMatcher } from '../match/matcher.js';
-import { finalText, type SpeechEngine, type SpeechStream } from '../speech/engine.js';
+import type { Candidate, DirectoryMatcher, MatchResult } from '../match/matcher.js';
+import { finalResult, type SpeechEngine, type SpeechResult, type SpeechStream } from '../speech/engine.js';
 import { withTimeout } from '../util/timeout.js';
 
 export interface AnswerResult extends Decision {
@@ -16,16 +17,38 @@ export interface AnswerResult extends Decision {
   audioMs: number;
   /** From the end of listening to the decision, ms of wall time. */
   decisionMs: number;
+  /** The recogniser's acoustic fit of the transcript, when it gives one. */
+  fit?: number;
 }
 
 export interface AnswerDeps {
   engine: SpeechEngine;
   matcher: DirectoryMatcher;
   policy: DecisionPolicy;
-  listen: Omit<EndpointerOptions, 'sampleRate'>;
+  listen: Omit<EndpointerOptions, 'sampleRate'> & Omit<SpeechGateOptions, 'sampleRate'>;
   /** Longest wait for the engine's final result after the audio ends. */
   finalTimeoutMs: number;
   hints: string[];
+}
+
+/** A transcript matched against the directory and decided on: what every answer goes through. */
+export function judgeTranscript(
+  deps: Pick<AnswerDeps, 'matcher' | 'policy'>,
+  transcript: string,
+  speechMs: number,
+  fit?: number,
+): { match: MatchResult; decision: Decision } {
+  const match = deps.matcher.match(transcript);
+  const decision = decide(
+    {
+      speechMs,
+      transcriptWords: match.words.length,
+      candidates: match.candidates,
+      ...(fit === undefined ? {} : { fit }),
+    },
+    deps.policy,
+  );
+  return { match, decision };
 }
 
 /**
@@ -36,8 +59,9 @@ export interface AnswerDeps {
  */
 export class AnswerListener {
   private readonly endpointer: Endpointer;
+  private readonly gate: SpeechGate;
   private readonly stream: SpeechStream;
-  private readonly text: Promise<string>;
+  private readonly result: Promise<SpeechResult>;
 
   constructor(
     private readonly deps: AnswerDeps,
@@ -45,6 +69,7 @@ export class AnswerListener {
     signal: AbortSignal,
   ) {
     this.endpointer = new Endpointer({ sampleRate, ...deps.listen });
+    this.gate = new SpeechGate({ sampleRate, ...deps.listen });
     this.stream = deps.engine.open({
       sampleRate,
       hints: deps.hints,
@@ -52,15 +77,16 @@ export class AnswerListener {
       signal,
       maxAudioMs: deps.listen.noSpeechTimeoutMs + deps.listen.maxSpeechMs,
     });
-    this.text = finalText(this.stream);
-    this.text.catch(() => {});
+    this.result = finalResult(this.stream);
+    this.result.catch(() => {});
   }
 
   /** Feeds one frame of 16-bit PCM; true once the answer is over. */
   push(frame: Buffer): boolean {
     if (this.endpointer.done) return true;
-    this.stream.write(frame);
-    return this.endpointer.push(pcmFromBytes(frame)) !== null;
+    const pcm = pcmFromBytes(frame);
+    for (const heard of this.gate.push(pcm)) this.stream.write(bytesFromPcm(heard));
+    return this.endpointer.push(pcm) !== null;
   }
 
   async finish(): Promise<AnswerResult> {
@@ -69,15 +95,15 @@ export class AnswerListener {
     this.stream.end();
     const speechMs = ep.speechStartMs === null ? 0 : (ep.speechEndMs ?? 0) - ep.speechStartMs;
     // No voiced audio at all: whatever a forced grammar made of line noise is not an answer.
-    const transcript =
-      speechMs > 0 ? await withTimeout(this.text, this.deps.finalTimeoutMs, 'final transcript') : '';
-    const match = this.deps.matcher.match(transcript);
-    const decision = decide(
-      { speechMs, transcriptWords: match.words.length, candidates: match.candidates },
-      this.deps.policy,
-    );
+    const heard: SpeechResult =
+      speechMs > 0 && this.gate.passedSpeech
+        ? await withTimeout(this.result, this.deps.finalTimeoutMs, 'final transcript')
+        : { text: '', final: true };
+    const transcript = heard.text;
+    const { match, decision } = judgeTranscript(this.deps, transcript, speechMs, heard.fit);
     return {
       ...decision,
+      ...(heard.fit === undefined ? {} : { fit: Math.round(heard.fit * 10) / 10 }),
       transcript,
       candidates: match.candidates.slice(0, 5),
       endpoint: ep.reason,

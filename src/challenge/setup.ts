@@ -39,9 +39,12 @@ export const directoryFile = (config: Config): string =>
   config.directory.file || packagePath('grammars/directory.yaml');
 
 export interface Challenge {
+  /** Replaced as a whole when the directory changes: a call reads it once per answer. */
   deps: AnswerDeps;
   engine: SpeechEngine;
   entries: DirectoryEntry[];
+  /** Rebuilds grammar, matcher and hints for another directory; calls already listening finish on the old. */
+  reload(entries: DirectoryEntry[]): Promise<void>;
 }
 
 async function createEngine(config: Config, entries: DirectoryEntry[], phrases: Phrases, logger: Logger) {
@@ -63,6 +66,8 @@ async function createEngine(config: Config, entries: DirectoryEntry[], phrases: 
     logger,
     poolSize: config.speech.poolSize,
     beam: config.speech.beam,
+    phoneLoop: config.speech.phoneLoop,
+    phoneLoopMaxStreams: config.speech.phoneLoopMaxStreams,
   });
   await engine.setDirectory(entries, phrases);
   return { engine, lexicon: engine.lexicon };
@@ -73,21 +78,31 @@ export async function createChallenge(
   config: Config,
   entries: DirectoryEntry[],
   logger: Logger,
+  /** Puts something between the challenge and its engine (fault injection in tests). */
+  wrapEngine: (engine: SpeechEngine) => SpeechEngine = (e) => e,
 ): Promise<Challenge> {
   const phrases = loadPhrases(config);
-  const { engine, lexicon } = await createEngine(config, entries, phrases, logger);
-  const matcher = new DirectoryMatcher(entries, phrases, lexicon);
-  const hints = entries.filter((e) => e.enabled).flatMap((e) => [e.name, ...e.aliases]);
-  return {
+  const created = await createEngine(config, entries, phrases, logger);
+  const lexicon = created.lexicon;
+  const engine = wrapEngine(created.engine);
+  const depsFor = (list: DirectoryEntry[]): AnswerDeps => ({
+    engine,
+    matcher: new DirectoryMatcher(list, phrases, lexicon),
+    policy: config.challenge,
+    listen: config.listen,
+    finalTimeoutMs: config.speech.finalTimeoutMs,
+    hints: list.filter((e) => e.enabled).flatMap((e) => [e.name, ...e.aliases]),
+  });
+  const challenge: Challenge = {
     engine,
     entries,
-    deps: {
-      engine,
-      matcher,
-      policy: config.challenge,
-      listen: config.listen,
-      finalTimeoutMs: config.speech.finalTimeoutMs,
-      hints,
+    deps: depsFor(entries),
+    async reload(next) {
+      // The grammar first: a matcher that knows a name the recogniser cannot hear is no use.
+      if (created.engine instanceof SoundSwallowerEngine) await created.engine.setDirectory(next, phrases);
+      challenge.deps = depsFor(next);
+      challenge.entries = next;
     },
   };
+  return challenge;
 }

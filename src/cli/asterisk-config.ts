@@ -46,5 +46,29 @@ exten => T,1,Goto(from-did-direct,\${EXTEN},1)
 
 ; Destinations Doorman continues calls to (config "destinations"); each dialplan one must exist:
 ${targets}
+${Object.keys(config.outboundPin.extensions).length ? outboundPinDialplan(config) : ''}`;
+}
+
+/** Only when extensions are PIN protected: the outbound route's check and the grant feature code. */
+function outboundPinDialplan(config: Config): string {
+  const app = config.ari.app;
+  return `
+; ---- Outbound PIN protect (extensions ${Object.keys(config.outboundPin.extensions).join(', ')}):
+;      the outbound route asks Doorman before dialling and refuses unless Doorman said
+;      allowed/granted, so it fails closed when Doorman is down. CALLERID(num) must be the
+;      extension (else pass it: Stasis(${app},outbound,\${EXTEN},<extension>)).
+[outbound-doorman]
+exten => _X.,1,Set(TIMEOUT(absolute)=60)
+ same => n,Stasis(${app},outbound,\${EXTEN})
+ same => n,Set(TIMEOUT(absolute)=0)
+ same => n,GotoIf($["\${DOORMAN_OUTBOUND}" = "allowed" | "\${DOORMAN_OUTBOUND}" = "granted"]?dial)
+ same => n,Hangup(21)
+ same => n(dial),Dial(PJSIP/\${EXTEN}@<your trunk>)
+exten => T,1,Hangup(21)
+
+; The feature code (in the phones' context): enter the PIN, outbound calls allowed for
+; ${config.outboundPin.grantSeconds} s.
+exten => ${config.outboundPin.featureCode},1,Stasis(${app},outbound-grant)
+ same => n,Hangup()
 `;
 }

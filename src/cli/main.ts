@@ -1,19 +1,29 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { stringify as stringifyYaml } from 'yaml';
+import { checkDestinations } from '../challenge/directory-service.js';
 import { screenFile } from '../challenge/screen-file.js';
 import { createChallenge, directoryFile, loadDirectoryFile } from '../challenge/setup.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError, DoormanError } from '../errors.js';
+import { type ImportReport, listExport } from '../lists/caller-lists.js';
+import { importPinsCsv, pinsExport } from '../lists/pin-csv.js';
 import { createLogger } from '../log.js';
 import { startDoorman } from '../main.js';
+import { normalizeNumber } from '../match/caller-id.js';
 import { bypassEnd } from '../policy/checks/bypass.js';
+import { DirectoryStore } from '../store/directory-store.js';
+import { PinSets } from '../store/pin-sets.js';
 import { readBypass, setBypassFor, setScreening } from '../store/screening-state.js';
 import { Store } from '../store/store.js';
 import { SimulatedCaller } from '../telephony/simulated-caller.js';
 import { asteriskConfig } from './asterisk-config.js';
-import { type ListFlags, listAdd, listExport, listImport, listRemove } from './list.js';
+import { doctor, formatFindings } from './doctor.js';
+import { type ListFlags, listAdd, listImport, listRemove } from './list.js';
+import { cmdAdmin, cmdToken } from './web.js';
 
 const USAGE = `Usage: doorman <command> [options]
 
@@ -38,9 +48,30 @@ Commands:
   list import FILE.csv [--block]     columns: number,name,list,destination,source,scope,expires_at,note
   list export [--block|--allow]      CSV on stdout
                         the allow and block lists (default: allow)
+  pins sets                          the PIN sets, with how many PINs each holds
+  pins create SET [--clear] [--note T]
+                        a new PIN set; PINs are kept as keyed hashes unless --clear (then exportable)
+  pins delete SET
+  pins add SET LABEL                 reads the PIN from stdin (or env DOORMAN_PIN), never argv
+  pins remove SET LABEL
+  pins show SET                      the labels (never the PINs)
+  pins import SET FILE.csv           columns: label,pin
+  pins export SET                    CSV on stdout (PINs only for --clear sets)
+  pins unlock NUMBER|ext:EXTENSION   forget a caller's wrong PINs (ends a lockout)
   screening status|on|off|bypass MINUTES
                         switch screening, or let every call through unscreened for a while
+  admin set-password [USER]
+                        set the admin web login's password (user "admin" by default), read from
+                        DOORMAN_ADMIN_PASSWORD or stdin (typed without echo), never from arguments
+  token create NAME | revoke NAME | list
+                        API tokens for scripts (Authorization: Bearer ...); shown once, stored hashed
+  directory import FILE.yaml | export
+                        the directory live calls match, kept in the database (the YAML exchange
+                        format; directory.file only seeds an empty database)
   asterisk-config       print the Asterisk configuration and dialplan Doorman needs
+  doctor [--asterisk-etc DIR] [--sounds DIR]
+                        check ARI, Asterisk's version and modules, the dialplan, prompts, database,
+                        speech engine and folders; print what to fix (exit 1 if anything is wrong)
   config                print the effective configuration (secrets hidden)
 
 Options for every command:
@@ -195,26 +226,143 @@ async function cmdList(
         return;
       case 'import': {
         const file = needs('a CSV file');
-        let shown = -1;
-        const report = await listImport(store, config, file, v.block ? 'block' : 'allow', (done, total) => {
-          const pct = Math.floor((100 * done) / total);
-          if (process.stderr.isTTY) {
-            const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
-            process.stderr.write(`\r[${bar}] ${pct}% ${done}/${total}`);
-            if (done === total) process.stderr.write('\n');
-          } else if (pct >= shown + 10 || done === total) {
-            shown = pct;
-            process.stderr.write(`${pct}% (${done}/${total})\n`);
-          }
-        });
-        for (const r of report.rejected) console.error(`${file}:${r.line}: rejected: ${r.reason}`);
-        console.log(`imported ${report.imported}, rejected ${report.rejected.length}`);
-        process.exitCode = report.rejected.length ? 1 : 0;
+        const report = await listImport(store, config, file, v.block ? 'block' : 'allow', progressPrinter());
+        printImportReport(file, report);
         return;
       }
       default:
         throw new UsageError(`list needs add, remove, show, import or export`);
     }
+  } finally {
+    await store.close();
+  }
+}
+
+/** Import progress on stderr: a bar on a terminal, a line every 10% in a log. */
+function progressPrinter(): (done: number, total: number) => void {
+  let shown = -1;
+  return (done, total) => {
+    const pct = Math.floor((100 * done) / total);
+    if (process.stderr.isTTY) {
+      const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
+      process.stderr.write(`\r[${bar}] ${pct}% ${done}/${total}`);
+      if (done === total) process.stderr.write('\n');
+    } else if (pct >= shown + 10 || done === total) {
+      shown = pct;
+      process.stderr.write(`${pct}% (${done}/${total})\n`);
+    }
+  };
+}
+
+function printImportReport(file: string, report: ImportReport): void {
+  for (const r of report.rejected) console.error(`${file}:${r.line}: rejected: ${r.reason}`);
+  console.log(`imported ${report.imported}, rejected ${report.rejected.length}`);
+  process.exitCode = report.rejected.length ? 1 : 0;
+}
+
+/** A PIN is never taken from the command line (shell history, ps): stdin, or DOORMAN_PIN. */
+async function readPin(): Promise<string> {
+  if (process.env.DOORMAN_PIN) return process.env.DOORMAN_PIN;
+  if (process.stdin.isTTY) process.stderr.write('PIN: ');
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) {
+    chunks.push(c as Buffer);
+    if (Buffer.concat(chunks).includes(10)) break;
+  }
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0]?.trim() ?? '';
+}
+
+async function cmdPins(
+  config: Config,
+  [action, a, b]: string[],
+  v: Record<string, string | boolean | undefined>,
+) {
+  const need = (x: string | undefined, what: string) => {
+    if (!x) throw new UsageError(`pins ${action} needs ${what}`);
+    return x;
+  };
+  const store = await Store.open(config.store);
+  const pins = new PinSets(store);
+  try {
+    switch (action) {
+      case 'sets':
+        for (const s of await pins.listSets())
+          console.log(
+            `${s.name}  ${s.pins} PIN(s)  ${s.hashed ? 'hashed' : 'clear'}${s.note ? `  ${JSON.stringify(s.note)}` : ''}`,
+          );
+        return;
+      case 'create':
+        await pins.createSet(need(a, 'a SET name'), {
+          hashed: !v.clear,
+          note: typeof v.note === 'string' ? v.note : null,
+        });
+        console.log(`created PIN set ${a}${v.clear ? ' (PINs kept in the clear)' : ''}`);
+        return;
+      case 'delete': {
+        const gone = await pins.deleteSet(need(a, 'a SET name'));
+        console.log(gone ? 'deleted' : 'no such set');
+        process.exitCode = gone ? 0 : 1;
+        return;
+      }
+      case 'add': {
+        const set = need(a, 'SET and LABEL');
+        const label = need(b, 'SET and LABEL');
+        console.log(`${await pins.putPin(set, label, await readPin())}: ${label}`);
+        return;
+      }
+      case 'remove': {
+        const gone = await pins.removePin(need(a, 'SET and LABEL'), need(b, 'SET and LABEL'));
+        console.log(gone ? 'removed' : 'no such label');
+        process.exitCode = gone ? 0 : 1;
+        return;
+      }
+      case 'show':
+        for (const r of await pins.listPins(need(a, 'a SET name')))
+          console.log(`${r.label}  added ${r.createdAt}`);
+        return;
+      case 'import': {
+        const file = need(b, 'SET and a CSV file');
+        const set = need(a, 'SET and a CSV file');
+        printImportReport(
+          file,
+          await importPinsCsv(pins, set, readFileSync(file, 'utf8'), file, progressPrinter()),
+        );
+        return;
+      }
+      case 'export':
+        await pinsExport(pins, need(a, 'a SET name'), (s) => process.stdout.write(s));
+        return;
+      case 'unlock': {
+        const who = need(a, 'a NUMBER (or ext:EXTENSION)');
+        const key = who.startsWith('ext:') ? who : normalizeNumber(who, config.numbers.defaultCountry).key;
+        console.log(`cleared ${await pins.clearFailures(key)} wrong-PIN record(s) of ${key}`);
+        return;
+      }
+      default:
+        throw new UsageError('pins needs sets, create, delete, add, remove, show, import, export or unlock');
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** The directory in the database: what live calls match (the YAML file only seeds an empty database). */
+async function cmdDirectory(config: Config, [action, file]: string[]): Promise<void> {
+  if (action !== 'import' && action !== 'export')
+    throw new UsageError('directory needs import FILE.yaml or export');
+  const store = await Store.open(config.store);
+  try {
+    const db = new DirectoryStore(store);
+    if (action === 'export') {
+      const entries = await db.list();
+      process.stdout.write(stringifyYaml({ version: 1, entries }));
+      return;
+    }
+    if (!file) throw new UsageError('directory import needs a FILE.yaml');
+    const entries = loadDirectoryFile(file);
+    checkDestinations(config, entries);
+    await db.replaceAll(entries);
+    console.log(`imported ${entries.length} entries; running Doormans pick them up within 10 s`);
   } finally {
     await store.close();
   }
@@ -241,7 +389,17 @@ async function cmdScreening(config: Config, [action, arg]: string[]): Promise<vo
 }
 
 function cmdConfig(config: Config): void {
-  const shown = { ...config, ari: { ...config.ari, password: '[hidden]' } };
+  const extensions = Object.fromEntries(
+    Object.entries(config.outboundPin.extensions).map(([ext, e]) => [
+      ext,
+      { ...e, ...(e.pin ? { pin: '[hidden]' } : {}) },
+    ]),
+  );
+  const shown = {
+    ...config,
+    ari: { ...config.ari, password: '[hidden]' },
+    outboundPin: { ...config.outboundPin, extensions },
+  };
   console.log(JSON.stringify(shown, null, 2));
 }
 
@@ -276,6 +434,9 @@ async function main(argv: string[]): Promise<void> {
         expires: { type: 'string' },
         note: { type: 'string' },
         limit: { type: 'string' },
+        clear: { type: 'boolean' },
+        'asterisk-etc': { type: 'string' },
+        sounds: { type: 'string' },
       },
       allowPositionals: true,
     });
@@ -299,9 +460,27 @@ async function main(argv: string[]): Promise<void> {
       return cmdList(config, parsed.positionals, v);
     case 'screening':
       return cmdScreening(config, parsed.positionals);
+    case 'pins':
+      return cmdPins(config, parsed.positionals, v);
+    case 'directory':
+      return cmdDirectory(config, parsed.positionals);
+    case 'admin':
+      return cmdAdmin(config, parsed.positionals);
+    case 'token':
+      return cmdToken(config, parsed.positionals);
     case 'asterisk-config':
       process.stdout.write(asteriskConfig(config));
       return;
+    case 'doctor': {
+      const findings = await doctor(config, {
+        asteriskEtc: typeof v['asterisk-etc'] === 'string' ? v['asterisk-etc'] : '/etc/asterisk',
+        sounds: typeof v.sounds === 'string' ? v.sounds : '/usr/share/asterisk/sounds',
+        logger: createLogger('error', pino.destination(2)),
+      });
+      process.stdout.write(formatFindings(findings));
+      process.exitCode = findings.every((f) => f.ok) ? 0 : 1;
+      return;
+    }
     case 'screen-file':
       return cmdScreenFile(
         config,

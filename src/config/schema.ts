@@ -25,15 +25,50 @@ const hangupAction = z
 const sitAction = z.object({ action: z.literal('sit') }).strict();
 const destination = z.union([dialplanTarget, hangupAction, sitAction]);
 
+/** How a PIN is asked for and typed. */
+const pinEntry = {
+  /** Digits in a PIN; 0: any length, ended with `#` (a fixed-length entry also ends early at `#`). */
+  length: z.number().int().min(0).max(16).default(0),
+  /** Tries, wrong or empty, before the caller is routed on. */
+  attempts: z.number().int().min(1).max(10).default(3),
+  firstDigitMs: ms(1_000, 60_000, 6_000),
+  interDigitMs: ms(500, 30_000, 3_000),
+  totalMs: ms(2_000, 120_000, 20_000),
+  prompt: z.string().min(1).default('doorman/enter-pin'),
+  wrongPrompt: z.string().min(1).default('doorman/wrong-pin'),
+};
+
+const routePin = z
+  .object({
+    /** The PIN set whose PINs open this route (`doorman pins ...`). */
+    set: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a PIN set name'),
+    /** Where a caller with a right PIN goes; the route's unknown destination when not set. */
+    destination: z.string().min(1).optional(),
+    /** Also allowlist the caller's number (source `pin`) with that destination. */
+    allowlist: z.boolean().default(false),
+    ...pinEntry,
+  })
+  .strict();
+
+const INTERACTIVE_CHECKS = ['pin', 'challenge'];
+
 const route = z
   .object({
     /** Where callers go who name nobody in the directory, say nothing, or cannot be screened. */
     unknown: z.string().min(1),
     /** The checks this route runs, in this order (the challenge, if listed, last). */
     checks: z
-      .array(z.enum(['bypass', 'blocklist', 'allowlist', 'challenge']))
+      .array(z.enum(['bypass', 'blocklist', 'allowlist', 'pin', 'challenge']))
       .min(1)
       .refine((c) => !c.includes('challenge') || c.at(-1) === 'challenge', 'challenge must come last')
+      .refine(
+        (c) =>
+          c.every(
+            (x, i) =>
+              INTERACTIVE_CHECKS.includes(x) || !c.slice(0, i).some((y) => INTERACTIVE_CHECKS.includes(y)),
+          ),
+        'pin and challenge answer the call, so they come after bypass, blocklist and allowlist',
+      )
       .refine((c) => new Set(c).size === c.length, 'a check is listed twice')
       .default(['bypass', 'blocklist', 'allowlist', 'challenge']),
     /** A check that fails or times out: skip it (`next`, fail-open) or send the call to `blocked`. */
@@ -50,6 +85,23 @@ const route = z
     retryPrompt: z.string().min(1).default('doorman/sorry-again'),
     /** How many times the question is asked again. */
     retries: z.number().int().min(0).max(5).default(1),
+    /** The `pin` check: callers must enter a PIN of this set (B2B lines). */
+    pin: routePin.optional(),
+  })
+  .strict()
+  .refine((r) => !r.checks.includes('pin') || r.pin, {
+    path: ['pin'],
+    message: 'the route lists the pin check, so it needs pin.set',
+  });
+
+/** An extension that may call out only after `featureCode` + its PIN. */
+const protectedExtension = z
+  .object({
+    /** Its PIN here; or leave it out and set outboundPin.pinSet or outboundPin.voicemailConf. */
+    pin: z
+      .string()
+      .regex(/^[0-9*]{3,16}$/, '3 to 16 keypad digits')
+      .optional(),
   })
   .strict();
 
@@ -100,6 +152,13 @@ export const configSchema = z
         noSpeechTimeoutMs: ms(500, 60_000, 5_000),
         /** An answer is cut off after this long (monologues, machines). */
         maxSpeechMs: ms(1_000, 120_000, 20_000),
+        /**
+         * The recogniser hears this much of the audio before the caller starts speaking, and this
+         * much of each pause; the rest of the silence is held back (less CPU, faster decisions,
+         * a smaller bill from a paid engine) and sent on only if speech follows it.
+         */
+        feedBeforeSpeechMs: ms(0, 5_000, 300),
+        feedAfterSpeechMs: ms(0, 10_000, 300),
       })
       .strict()
       .prefault({}),
@@ -121,8 +180,12 @@ export const configSchema = z
           .prefault({}),
         /** Recognition threads (0: one per core); decoding never runs on the main thread. */
         threads: z.number().int().min(0).max(64).default(0),
-        /** Recognisers kept warm for reuse, per thread (each holds ~25 MB of model). */
-        poolSize: z.number().int().min(1).max(64).default(4),
+        /** Embedded recogniser: also decode each answer as free phones, for `challenge.minAcousticFit` (~40% more CPU). */
+        phoneLoop: z.boolean().default(true),
+        /** ...for answers decoded while a recognition thread has fewer than this many: above, the grammar alone (keeps real time under load). */
+        phoneLoopMaxStreams: z.number().int().min(1).max(1000).default(2),
+        /** Recognisers loaded per thread at start; more are made as answers overlap, and kept. */
+        poolSize: z.number().int().min(1).max(64).default(1),
         /** Recogniser search beam: smaller is wider (more accurate, more CPU). */
         beam: z.number().positive().max(1).default(1e-80),
         /** Longest wait for the final transcript once the caller stopped talking. */
@@ -145,8 +208,20 @@ export const configSchema = z
         acceptScore: z.number().min(0).max(1).default(0.84),
         /** ...and lead the runner-up by this much, or the answer is ambiguous. */
         margin: z.number().min(0).max(1).default(0.05),
+        /**
+         * Embedded recogniser: an answer whose name fits the audio worse than this (log-likelihood
+         * per 10 ms frame of the name below a free phone loop's) names nobody in the directory: nomatch.
+         * Lower lets more doubtful answers through; -1000 turns the check off.
+         */
+        minAcousticFit: z.number().min(-1000).max(0).default(-80),
         /** After naming the entries it could not tell apart, how long to wait for a key press. */
         choiceTimeoutMs: ms(1_000, 30_000, 5_000),
+        /**
+         * A caller who speaks this long over the question is answering: the question stops and
+         * what they said counts (barge-in). 0: the question always plays to its end, and speech
+         * over it is not heard.
+         */
+        bargeInMs: ms(0, 5_000, 300),
         /** Speech longer than this is taken for a recorded message (a machine). */
         machineSpeechMs: ms(1_000, 120_000, 7_000),
         /** So is an answer of more words than this. */
@@ -196,8 +271,83 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    pins: z
+      .object({
+        /** Wrong PINs from one number (or extension) that lock it out, across calls... */
+        lockoutFailures: z.number().int().min(1).max(100).default(5),
+        /** ...within this many minutes; the lock lifts as they age out. */
+        lockoutWindowMinutes: z.number().int().min(1).max(10_080).default(15),
+      })
+      .strict()
+      .prefault({}),
+    outboundPin: z
+      .object({
+        /** Extensions that need a grant to call out, keyed by extension number. */
+        extensions: z
+          .record(z.string().regex(/^[0-9A-Za-z_+-]{1,32}$/, 'an extension'), protectedExtension)
+          .default({}),
+        /** A PIN set whose labels are extension numbers: the extension's PIN. */
+        pinSet: z.string().default(''),
+        /** Asterisk's voicemail.conf: the extension's mailbox PIN (`1001 => 4321,Name,...`). */
+        voicemailConf: z.string().default(''),
+        voicemailContext: z.string().min(1).default('default'),
+        /** What phones dial to enter their PIN (the dialplan line `doorman asterisk-config` prints). */
+        featureCode: z
+          .string()
+          .regex(/^[0-9*#]{1,16}$/, 'keypad digits')
+          .default('7777'),
+        /** How long a grant lasts. */
+        grantSeconds: z.number().int().min(1).max(86_400).default(600),
+        ...pinEntry,
+        grantedPrompt: z.string().min(1).default('doorman/outbound-granted'),
+        refusedPrompt: z.string().min(1).default('doorman/outbound-not-authorised'),
+      })
+      .strict()
+      .prefault({}),
     recordings: z
       .object({ dir: z.string().min(1).default('var/recordings') })
+      .strict()
+      .prefault({}),
+    web: z
+      .object({
+        /** The admin API; only /health answers without logging in. */
+        enabled: z.boolean().default(true),
+        /** 127.0.0.1: this machine only. To reach it from elsewhere, put a TLS proxy in front. */
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8089),
+        /** How long a login lasts. */
+        sessionHours: z.number().min(0.1).max(720).default(12),
+        /** Mark cookies Secure: set when browsers reach Doorman over HTTPS (through a proxy). */
+        secureCookies: z.boolean().default(false),
+        /** Failed logins allowed per address and per account in a minute; more are answered 429. */
+        loginFailuresPerMinute: z.number().int().min(1).max(1000).default(5),
+        /** Behind a proxy: take the client's address from X-Forwarded-For (for the login limit). */
+        trustProxy: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    webhooks: z
+      .object({
+        /** Receivers of a signed JSON event for every finished call (a CRM, a ticket system). */
+        endpoints: z
+          .array(
+            z
+              .object({
+                url: z.url({ protocol: /^https?$/ }),
+                /** Signs every delivery (X-Doorman-Signature); share it with the receiver. */
+                secret: z.string().min(16, 'at least 16 characters'),
+                timeoutMs: ms(500, 60_000, 5_000),
+              })
+              .strict(),
+          )
+          .default([]),
+        /** Events wait here until delivered (kept across restarts and receiver outages). */
+        outboxDir: z.string().min(1).default('var/webhooks'),
+        /** How receivers reach this Doorman's API, for recording links (empty: no links). */
+        publicUrl: z.string().default(''),
+        retryMinMs: ms(100, 60_000, 1_000),
+        retryMaxMs: ms(1_000, 3_600_000, 60_000),
+      })
       .strict()
       .prefault({}),
     destinations: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'lower-case name'), destination).default({
@@ -227,12 +377,12 @@ export const configSchema = z
   .strict()
   .superRefine((cfg, ctx) => {
     for (const [name, r] of Object.entries(cfg.routes)) {
-      for (const key of ['unknown', 'machine', 'blocked'] as const) {
-        const dest = r[key];
+      for (const key of ['unknown', 'machine', 'blocked', 'pin'] as const) {
+        const dest = key === 'pin' ? r.pin?.destination : r[key];
         if (dest !== undefined && !(dest in cfg.destinations)) {
           ctx.addIssue({
             code: 'custom',
-            path: ['routes', name, key],
+            path: key === 'pin' ? ['routes', name, 'pin', 'destination'] : ['routes', name, key],
             message: `names no destination (known: ${Object.keys(cfg.destinations).join(', ')})`,
           });
         }

@@ -11,6 +11,8 @@ export interface DecisionPolicy {
   machineSpeechMs: number;
   /** So is an answer of more words than this. */
   machineWords: number;
+  /** Recognised words that fit the audio worse than this (`Evidence.fit`) name nobody. */
+  minAcousticFit: number;
 }
 
 export const DEFAULT_POLICY: DecisionPolicy = {
@@ -18,6 +20,7 @@ export const DEFAULT_POLICY: DecisionPolicy = {
   margin: 0.05,
   machineSpeechMs: 7_000,
   machineWords: 20,
+  minAcousticFit: -80,
 };
 
 export interface Evidence {
@@ -25,6 +28,8 @@ export interface Evidence {
   speechMs: number;
   transcriptWords: number;
   candidates: Candidate[];
+  /** The recogniser's acoustic fit of its transcript (`SpeechResult.fit`), when it gives one. */
+  fit?: number;
 }
 
 export interface Decision {
@@ -42,6 +47,9 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
     return { outcome: 'machine', entry: null, contenders: [] };
   }
   const [top, ...rest] = e.candidates;
+  // The grammar always hears some name; when the audio fits its words badly, nobody was named.
+  if (e.fit !== undefined && e.fit < p.minAcousticFit)
+    return { outcome: 'nomatch', entry: null, contenders: [] };
   if (!top || top.score < p.acceptScore) return { outcome: 'nomatch', entry: null, contenders: [] };
   const close = rest.filter((c) => top.score - c.score < p.margin);
   if (close.length)

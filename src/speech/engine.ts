@@ -3,6 +3,12 @@ export interface SpeechResult {
   text: string;
   final: boolean;
   confidence?: number;
+  /**
+   * Final results of engines that can tell: how well the recognised words explain the audio
+   * compared with an unconstrained phone sequence, log-likelihood per 10 ms frame (0 or above:
+   * as well as anything; much below: words forced onto other sounds).
+   */
+  fit?: number;
 }
 
 export interface StreamOptions {
@@ -30,11 +36,16 @@ export interface SpeechEngine {
 }
 
 /** Reads a stream to its final result (the empty text when it ended with nothing heard). */
-export async function finalText(stream: SpeechStream): Promise<string> {
+export async function finalResult(stream: SpeechStream): Promise<SpeechResult> {
   let last = '';
   for await (const r of stream.results()) {
     last = r.text;
-    if (r.final) return r.text;
+    if (r.final) return r;
   }
-  return last;
+  return { text: last, final: true };
+}
+
+/** Reads a stream to its final text (the empty text when it ended with nothing heard). */
+export async function finalText(stream: SpeechStream): Promise<string> {
+  return (await finalResult(stream)).text;
 }

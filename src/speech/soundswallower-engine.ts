@@ -1,4 +1,5 @@
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -11,7 +12,7 @@ import type { Phrases } from '../match/phrases.js';
 import { CmuLexicon } from './cmu-lexicon.js';
 import type { SpeechEngine, SpeechResult, SpeechStream, StreamOptions } from './engine.js';
 import { espeakPhones } from './espeak-phones.js';
-import { buildGrammar } from './grammar.js';
+import { buildGrammar, grammarWords } from './grammar.js';
 import { ResultQueue } from './result-queue.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './soundswallower-worker.js';
 
@@ -25,12 +26,19 @@ const CHUNK_MS = 100;
 
 export interface SoundSwallowerOptions {
   logger: Logger;
-  /** Decoders kept for reuse per thread; each holds its own ~25 MB model copy. */
+  /** Decoders loaded per thread before the first answer; more are made as answers overlap, and kept. */
   poolSize: number;
   /** Search beam (PocketSphinx's `beam`); smaller is wider, slower and more accurate. */
   beam: number;
   /** Recognition threads; default: one per core. */
   threads?: number;
+  /** Score each answer against a free phone loop too (`SpeechResult.fit`); ~40% more CPU. */
+  phoneLoop?: boolean;
+  /**
+   * ...but only while a thread decodes fewer streams than this: under load, answers are
+   * recognised by the grammar alone (no fit), so a busy PBX keeps real time.
+   */
+  phoneLoopMaxStreams?: number;
 }
 
 interface RecognitionThread {
@@ -54,13 +62,24 @@ export class SoundSwallowerEngine implements SpeechEngine {
   readonly name = 'soundswallower';
   readonly lexicon = CmuLexicon.fromFile(SOUNDSWALLOWER_DICT);
   private readonly threads: RecognitionThread[] = [];
-  private grammar = { t: 'grammar' as const, jsgf: '', added: [] as Array<[string, string]>, version: 0 };
+  private grammar = {
+    t: 'grammar' as const,
+    jsgf: '',
+    words: [] as Array<[string, string]>,
+    phraseWords: [] as string[],
+    version: 0,
+  };
   private nextId = 1;
   private closed = false;
   private readonly log: Logger;
 
+  /** What decoders load as their dictionary: nothing (their words come with the grammar). */
+  private readonly emptyDict: string;
+
   private constructor(private readonly opts: SoundSwallowerOptions) {
     this.log = opts.logger.child({ component: 'speech', engine: this.name });
+    this.emptyDict = join(mkdtempSync(join(tmpdir(), 'doorman-speech-')), 'empty.dict');
+    writeFileSync(this.emptyDict, '');
   }
 
   static async create(opts: SoundSwallowerOptions): Promise<SoundSwallowerEngine> {
@@ -76,10 +95,11 @@ export class SoundSwallowerEngine implements SpeechEngine {
       eval: isCode,
       workerData: {
         modelDir: MODEL_DIR,
-        dict: SOUNDSWALLOWER_DICT,
+        dict: this.emptyDict,
         sampleRate: MODEL_RATE,
         beam: this.opts.beam,
         poolSize: this.opts.poolSize,
+        phoneLoop: this.opts.phoneLoop ?? true,
       } satisfies WorkerSetup,
     });
     const thread: RecognitionThread = { worker, streams: new Map() };
@@ -103,14 +123,14 @@ export class SoundSwallowerEngine implements SpeechEngine {
     phrases: Phrases,
   ): Promise<{ unpronounceable: string[] }> {
     const draft = buildGrammar(entries, phrases);
-    const added: Array<[string, string]> = [];
+    let derived = 0;
     const unpronounceable: string[] = [];
     for (const word of draft.words) {
       if (this.lexicon.has(word)) continue;
       const plain = word.replace(/'/g, '');
       const phones = this.lexicon.pronunciations(plain)[0] ?? (await espeakPhones(plain));
       if (phones?.length) {
-        added.push([word, phones.join(' ')]);
+        derived++;
         this.lexicon.add(word, phones);
       } else {
         unpronounceable.push(word);
@@ -118,7 +138,28 @@ export class SoundSwallowerEngine implements SpeechEngine {
     }
     const unusable = new Set(unpronounceable);
     const spec = unusable.size ? buildGrammar(entries, phrases, (w) => !unusable.has(w)) : draft;
-    this.grammar = { t: 'grammar', jsgf: spec.jsgf, added, version: this.grammar.version + 1 };
+    const phraseWords = [
+      ...new Set(
+        [...phrases.carriers, ...phrases.closers, ...phrases.openers, ...phrases.fillers].flatMap(
+          grammarWords,
+        ),
+      ),
+    ];
+    // Decoders load no dictionary of their own (the model's holds ~135k words, most of a
+    // decoder's memory): each gets exactly the words of the grammar, variants as "word(2)".
+    const words: Array<[string, string]> = [];
+    for (const w of spec.words) {
+      for (const [i, p] of this.lexicon.pronunciations(w).entries()) {
+        words.push([i ? `${w}(${i + 1})` : w, p.join(' ')]);
+      }
+    }
+    this.grammar = {
+      t: 'grammar',
+      jsgf: spec.jsgf,
+      words,
+      phraseWords,
+      version: this.grammar.version + 1,
+    };
     for (const t of this.threads) t.worker.postMessage(this.grammar satisfies ToWorker);
     if (unpronounceable.length) {
       this.log.warn(
@@ -126,7 +167,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
         'no pronunciation for these words; add sounds-like spellings',
       );
     }
-    this.log.info({ words: spec.words.size, derived: added.length }, 'grammar built');
+    this.log.info({ words: spec.words.size, derived }, 'grammar built');
     return { unpronounceable };
   }
 
@@ -136,15 +177,17 @@ export class SoundSwallowerEngine implements SpeechEngine {
     // The least busy thread takes the stream.
     const thread = this.threads.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
     const id = this.nextId++;
+    const loop = thread.streams.size < (this.opts.phoneLoopMaxStreams ?? Number.POSITIVE_INFINITY);
     const stream = new SoundSwallowerStream(id, thread, opts);
     thread.streams.set(id, stream);
-    thread.worker.postMessage({ t: 'open', id } satisfies ToWorker);
+    thread.worker.postMessage({ t: 'open', id, loop } satisfies ToWorker);
     return stream;
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.threads.map((t) => t.worker.terminate()));
+    rmSync(dirname(this.emptyDict), { recursive: true, force: true });
   }
 
   get activeStreams(): number {
@@ -208,7 +251,8 @@ class SoundSwallowerStream implements SpeechStream {
     else {
       this.thread.streams.delete(this.id);
       this.ended = true;
-      if (m.t === 'final') this.results_.push({ text: m.text, final: true });
+      if (m.t === 'final')
+        this.results_.push({ text: m.text, final: true, ...(m.fit === undefined ? {} : { fit: m.fit }) });
       else this.results_.fail(new Error(m.message));
     }
   }

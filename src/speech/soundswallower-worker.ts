@@ -9,75 +9,202 @@ export interface WorkerSetup {
   dict: string;
   sampleRate: number;
   beam: number;
+  /** Decoders made ready as soon as the thread has a grammar. */
   poolSize: number;
+  /** Also decode every answer with a free loop of phones, for the acoustic fit (see `fit`). */
+  phoneLoop: boolean;
 }
 
 export type ToWorker =
-  | { t: 'grammar'; version: number; jsgf: string; added: Array<[string, string]> }
-  | { t: 'open'; id: number }
+  | {
+      t: 'grammar';
+      version: number;
+      jsgf: string;
+      /** Every word of the grammar with its pronunciation (decoders start with no dictionary). */
+      words: Array<[string, string]>;
+      /** Words said around names (carriers, greetings, closers, fillers). */
+      phraseWords: string[];
+    }
+  /** `loop`: also decode this stream with the phone loop (the engine skips it under load). */
+  | { t: 'open'; id: number; loop: boolean }
   | { t: 'audio'; id: number; pcm: Float32Array }
   | { t: 'end'; id: number };
 
 export type FromWorker =
   | { t: 'partial'; id: number; text: string }
-  | { t: 'final'; id: number; text: string }
+  | { t: 'final'; id: number; text: string; fit?: number }
   | { t: 'error'; id: number; message: string };
 
 interface Pooled {
   decoder: Decoder;
+  /** The same audio through a free loop of context-independent phones. */
+  loop?: Decoder;
   grammarVersion: number;
+  /** Words this decoder has been given (a word cannot be added twice). */
+  known: Set<string>;
 }
+
+/** The model's speech phones; the loop's words are these one-phone "words". */
+const PHONES =
+  'AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH'.split(
+    ' ',
+  );
+const loopWord = (p: string) => `ph_${p.toLowerCase()}`;
+const LOOP_JSGF = `#JSGF V1.0;\ngrammar phones;\npublic <phones> = (${PHONES.map(loopWord).join(' | ')})+;\n`;
 
 const setup = workerData as WorkerSetup;
 const port = parentPort;
 if (!port) throw new Error('soundswallower-worker runs as a worker thread');
 const module = await createModule();
 const idle: Pooled[] = [];
-let grammar: { version: number; jsgf: string; added: Array<[string, string]> } = {
+let grammar: { version: number; jsgf: string; words: Array<[string, string]> } = {
   version: 0,
   jsgf: '',
-  added: [],
+  words: [],
 };
+let phraseWords = new Set<string>();
 /** Per stream: the work so far (in order), the decoder once it has one, the last partial sent. */
-const streams = new Map<number, { work: Promise<void>; d?: Pooled; lastPartial: string }>();
+const streams = new Map<number, { work: Promise<void>; d?: Pooled; lastPartial: string; loop: boolean }>();
 
-async function acquire(): Promise<Pooled> {
-  let d = idle.pop();
-  if (!d) {
-    const decoder = new module.Decoder({
-      hmm: setup.modelDir,
-      dict: setup.dict,
-      samprate: setup.sampleRate,
-      loglevel: 'FATAL',
-      // Wider than PocketSphinx's defaults (1e-48): on telephone audio this keeps the right
-      // name alive more often, for about 40% more CPU (bench/accuracy.ts).
-      beam: setup.beam,
-      pbeam: setup.beam,
-      wbeam: setup.beam * 1e20,
+async function createPooled(withLoop: boolean): Promise<Pooled> {
+  const decoder = new module.Decoder({
+    hmm: setup.modelDir,
+    dict: setup.dict,
+    samprate: setup.sampleRate,
+    loglevel: 'FATAL',
+    // Wider than PocketSphinx's defaults (1e-48): on telephone audio this keeps the right
+    // name alive more often, for about 40% more CPU (bench/accuracy.ts).
+    beam: setup.beam,
+    pbeam: setup.beam,
+    wbeam: setup.beam * 1e20,
+  });
+  await decoder.initialize();
+  const d: Pooled = { decoder, grammarVersion: 0, known: new Set() };
+  if (withLoop) d.loop = await createLoop();
+  return d;
+}
+
+/** Made only for streams that use it: under load, streams go without, and so does their model copy. */
+async function createLoop(): Promise<Decoder> {
+  // Context-independent phones only (all of them active every frame): it adds about a third
+  // to a half of the grammar search's CPU.
+  const loop = new module.Decoder({
+    hmm: setup.modelDir,
+    dict: setup.dict,
+    samprate: setup.sampleRate,
+    loglevel: 'FATAL',
+    cionly: true,
+    beam: 1e-60,
+    pbeam: 1e-60,
+    wbeam: 1e-40,
+  });
+  await loop.initialize();
+  loop.add_words(...PHONES.map((p) => [loopWord(p), p] as [string, string]));
+  loop.set_grammar(LOOP_JSGF);
+  return loop;
+}
+
+/**
+ * Loading a decoder's model takes a while (two per stream with the phone loop): `poolSize` are
+ * made ready as soon as the thread has a grammar, so the first answers do not wait for them.
+ */
+let warming: Promise<void> | null = null;
+let made = 0;
+function warmUp(): void {
+  if (made >= setup.poolSize || warming) return;
+  warming = createPooled(setup.phoneLoop)
+    .then((d) => {
+      made++;
+      idle.push(d);
+    })
+    .catch(() => {})
+    .finally(() => {
+      warming = null;
+      warmUp();
     });
-    await decoder.initialize();
-    d = { decoder, grammarVersion: 0 };
-  }
+}
+
+async function acquire(useLoop: boolean): Promise<Pooled> {
+  if (!idle.length && warming) await warming;
+  const withLoop = useLoop && setup.phoneLoop;
+  // One that already has a loop if this stream needs it (then any, then a new one).
+  const withLoops = idle.flatMap((x, i) => (x.loop ? [i] : []));
+  const at = withLoop ? (withLoops.at(-1) ?? -1) : idle.length - 1;
+  const d = (at >= 0 ? idle.splice(at, 1)[0] : idle.pop()) ?? (await createPooled(withLoop));
+  if (withLoop && !d.loop) d.loop = await createLoop();
   if (d.grammarVersion !== grammar.version) {
-    if (grammar.added.length) d.decoder.add_words(...grammar.added);
+    // Words of earlier grammars stay; only the new ones are added.
+    const missing = grammar.words.filter(([w]) => !d.known.has(w));
+    if (missing.length) d.decoder.add_words(...missing);
+    for (const [w] of missing) d.known.add(w);
     d.decoder.set_grammar(grammar.jsgf);
     d.grammarVersion = grammar.version;
   }
   d.decoder.start();
+  if (withLoop) d.loop?.start();
   return d;
 }
 
+/**
+ * Decoders are kept, never freed: a thread's WebAssembly memory cannot shrink, and freeing a
+ * soundswallower decoder does not even give all of its memory back to the module's allocator
+ * (a soak that freed decoders above a pool size grew ~30 MB a minute). Kept, the thread holds as
+ * many as it ever decoded at once, and its memory stays flat after that peak.
+ */
 function release(d: Pooled): void {
-  if (idle.length < setup.poolSize) idle.push(d);
-  else d.decoder.delete();
+  idle.push(d);
 }
 
-function step(id: number, fn: (s: { d: Pooled; lastPartial: string }) => void): void {
+/** The best path's total score (log base 1.0001) of a decoder that has stopped. */
+function pathScore(decoder: Decoder): number {
+  // soundswallower's JS API does not expose it; its C function takes an out-pointer.
+  const m = module as unknown as {
+    _malloc(n: number): number;
+    _free(p: number): void;
+    _decoder_hyp(d: number, out: number): number;
+    HEAP32: Int32Array;
+  };
+  const out = m._malloc(4);
+  try {
+    m._decoder_hyp((decoder as unknown as { cdecoder: number }).cdecoder, out);
+    return m.HEAP32[out >> 2] as number;
+  } finally {
+    m._free(out);
+  }
+}
+
+/**
+ * How well the grammar's answer explains the speech compared with the best free sequence of
+ * phones: their score difference per frame of the name's words (all words when it names
+ * nobody; silence and noise never count). Near 0 the grammar's name fits as well as anything
+ * could; far below, the grammar forced a name onto sounds that were something else (a name
+ * not in the directory, a garbled answer). Carrier phrases fit well or badly alike, so the
+ * difference is spread over the name, not over the whole answer.
+ */
+function acousticFit(d: Pooled, useLoop: boolean): number | undefined {
+  if (!d.loop || !useLoop) return undefined;
+  let words = 0;
+  let names = 0;
+  try {
+    for (const w of d.decoder.get_alignment().w ?? []) {
+      if (w.t.startsWith('<') || w.t.startsWith('[')) continue;
+      const frames = Math.round(w.d * 100);
+      words += frames;
+      if (!phraseWords.has(w.t.replace(/\(\d+\)$/, ''))) names += frames;
+    }
+  } catch {
+    return undefined; // no alignment: nothing was recognised
+  }
+  if (!words) return undefined;
+  return (pathScore(d.decoder) - pathScore(d.loop)) / (names || words);
+}
+
+function step(id: number, fn: (s: { d: Pooled; lastPartial: string; loop: boolean }) => void): void {
   const s = streams.get(id);
   if (!s) return;
   s.work = s.work
     .then(() => {
-      if (s.d) fn(s as { d: Pooled; lastPartial: string });
+      if (s.d) fn(s as { d: Pooled; lastPartial: string; loop: boolean });
     })
     .catch((e) => {
       streams.delete(id);
@@ -89,13 +216,16 @@ port.on('message', (m: ToWorker) => {
   switch (m.t) {
     case 'grammar':
       grammar = m;
+      phraseWords = new Set(m.phraseWords);
+      warmUp();
       return;
     case 'open': {
-      const s: { work: Promise<void>; d?: Pooled; lastPartial: string } = {
+      const s: { work: Promise<void>; d?: Pooled; lastPartial: string; loop: boolean } = {
         work: Promise.resolve(),
         lastPartial: '',
+        loop: m.loop,
       };
-      s.work = acquire().then((d) => {
+      s.work = acquire(m.loop).then((d) => {
         s.d = d;
       });
       streams.set(m.id, s);
@@ -108,6 +238,7 @@ port.on('message', (m: ToWorker) => {
     case 'audio':
       step(m.id, (s) => {
         s.d.decoder.process_audio(m.pcm, false, false);
+        if (s.loop) s.d.loop?.process_audio(m.pcm, false, false);
         const text = s.d.decoder.get_text().trim();
         if (text !== s.lastPartial) {
           s.lastPartial = text;
@@ -118,12 +249,20 @@ port.on('message', (m: ToWorker) => {
     case 'end':
       step(m.id, (s) => {
         s.d.decoder.stop();
+        if (s.loop) s.d.loop?.stop();
         // A grammar search that never reached a final state says nothing at the end, though
         // it heard words on the way (an answer cut short): keep what it heard.
-        const text = s.d.decoder.get_text().trim() || s.lastPartial;
+        const heard = s.d.decoder.get_text().trim();
+        const text = heard || s.lastPartial;
+        const fit = heard ? acousticFit(s.d, s.loop) : undefined;
         release(s.d);
         streams.delete(m.id);
-        port.postMessage({ t: 'final', id: m.id, text } satisfies FromWorker);
+        port.postMessage({
+          t: 'final',
+          id: m.id,
+          text,
+          ...(fit === undefined ? {} : { fit }),
+        } satisfies FromWorker);
       });
       return;
   }

@@ -19,6 +19,8 @@ export class DurableWrites {
   private queued: WriteOp[];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  /** Direct writes not yet answered (a write that fails joins the queue). */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly log: Logger;
 
   constructor(
@@ -42,11 +44,15 @@ export class DurableWrites {
 
   async write(op: WriteOp): Promise<void> {
     if (!this.queued.length) {
+      const applying = this.apply(op);
+      this.inFlight.add(applying);
       try {
-        await this.apply(op);
+        await applying;
         return;
       } catch (e) {
         this.log.warn({ err: e, op: op.op }, 'database write failed; queued locally');
+      } finally {
+        this.inFlight.delete(applying);
       }
     }
     this.queued.push(op);
@@ -54,8 +60,12 @@ export class DurableWrites {
     this.schedule();
   }
 
-  /** Tries to write everything queued now; resolves when done or when the database fails again. */
-  flush(): Promise<void> {
+  /**
+   * Waits for writes under way, then tries to write everything queued; resolves when done or
+   * when the database fails again.
+   */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
     this.flushing ??= this.replay().finally(() => {
       this.flushing = undefined;
     });

@@ -76,6 +76,111 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('name_rules').ifExists().execute();
     },
   },
+  '0003-pin-sets': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('pin_sets')
+        .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+        // Key of the PINs' HMACs: a stolen table alone does not give the PINs away.
+        .addColumn('salt', 'varchar(64)', (c) => c.notNull())
+        .addColumn('hashed', 'integer', (c) => c.notNull())
+        .addColumn('note', 'varchar(1000)')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('pins')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('set_name', 'varchar(64)', (c) => c.notNull())
+        .addColumn('label', 'varchar(80)', (c) => c.notNull())
+        .addColumn('pin_hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('pin_clear', 'varchar(32)')
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('pins_set_label')
+        .on('pins')
+        .columns(['set_name', 'label'])
+        .unique()
+        .execute();
+      await db.schema
+        .createIndex('pins_set_hash')
+        .on('pins')
+        .columns(['set_name', 'pin_hash'])
+        .unique()
+        .execute();
+      await db.schema
+        .createTable('pin_failures')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('caller', 'varchar(64)', (c) => c.notNull())
+        .addColumn('at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('pin_failures_caller_at')
+        .on('pin_failures')
+        .columns(['caller', 'at'])
+        .execute();
+      await db.schema.alterTable('calls').addColumn('account_code', 'varchar(80)').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('calls').dropColumn('account_code').execute();
+      for (const t of ['pin_failures', 'pins', 'pin_sets']) await db.schema.dropTable(t).ifExists().execute();
+    },
+  },
+  '0004-web-auth': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('admins')
+        .addColumn('username', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('password_hash', 'varchar(255)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('api_tokens')
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('web_sessions')
+        .addColumn('id_hash', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('username', 'varchar(64)', (c) => c.notNull())
+        .addColumn('csrf_token', 'varchar(64)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('web_sessions_expires_at')
+        .on('web_sessions')
+        .column('expires_at')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const t of ['web_sessions', 'api_tokens', 'admins'])
+        await db.schema.dropTable(t).ifExists().execute();
+    },
+  },
+  '0005-directory': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('directory_entries')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('type', 'varchar(16)', (c) => c.notNull())
+        .addColumn('name', 'varchar(200)', (c) => c.notNull())
+        // JSON arrays of strings.
+        .addColumn('aliases', 'text', (c) => c.notNull())
+        .addColumn('sounds_like', 'text', (c) => c.notNull())
+        .addColumn('destination', 'varchar(64)', (c) => c.notNull())
+        .addColumn('enabled', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('directory_entries').ifExists().execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -48,6 +48,8 @@ export interface CallsTable {
   recording: string | null;
   /** JSON: durations in ms. */
   timings: string;
+  /** The label of the PIN the caller entered (also set as CHANNEL(accountcode)); never the PIN. */
+  account_code: string | null;
 }
 
 export interface SettingsTable {
@@ -63,7 +65,77 @@ export interface NameRulesTable {
   created_at: Iso;
 }
 
+export interface PinSetsTable {
+  name: string;
+  salt: string;
+  /** 1: only the PINs' HMACs are kept; 0: the clear PIN too (so it can be exported). */
+  hashed: number;
+  note: string | null;
+  created_at: Iso;
+}
+
+export interface PinsTable {
+  id: string;
+  set_name: string;
+  label: string;
+  pin_hash: string;
+  pin_clear: string | null;
+  created_at: Iso;
+}
+
+export interface PinFailuresTable {
+  id: string;
+  /** The caller's number key, or `ext:<extension>` for outbound grants. */
+  caller: string;
+  at: Iso;
+}
+
+/** An account that may log in to the admin web app; the password only as a scrypt hash. */
+export interface AdminsTable {
+  username: string;
+  password_hash: string;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
+/** A bearer token for scripts; only its SHA-256 is kept (the token is shown once, when created). */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  created_at: Iso;
+}
+
+/** A logged-in browser; keyed by the SHA-256 of the cookie's id, so a database dump logs nobody in. */
+export interface WebSessionsTable {
+  id_hash: string;
+  username: string;
+  csrf_token: string;
+  created_at: Iso;
+  expires_at: Iso;
+}
+
+export interface DirectoryEntriesTable {
+  id: string;
+  /** Keeps the order of the imported YAML. */
+  position: number;
+  type: 'person' | 'department';
+  name: string;
+  aliases: string;
+  sounds_like: string;
+  destination: string;
+  enabled: number;
+  updated_at: Iso;
+}
+
 export interface Database {
+  directory_entries: DirectoryEntriesTable;
+  pin_sets: PinSetsTable;
+  pins: PinsTable;
+  pin_failures: PinFailuresTable;
+  admins: AdminsTable;
+  api_tokens: ApiTokensTable;
+  web_sessions: WebSessionsTable;
   name_rules: NameRulesTable;
   callers: CallersTable;
   calls: CallsTable;

@@ -12,7 +12,8 @@ import { migrate } from './migrations.js';
 import type { CallerSource, CallersTable, CallsTable, Database, ListName } from './schema.js';
 
 export type CallerRow = Omit<CallersTable, 'hits'> & { hits: number };
-export type CallRow = CallsTable;
+/** A call-log row; queued writes from before PIN routes carry no account code. */
+export type CallRow = Omit<CallsTable, 'account_code'> & { account_code?: string | null };
 
 export interface CallerInput {
   number: string;
@@ -36,7 +37,12 @@ export interface StoreOptions {
 
 export class StoreError extends DoormanError {}
 
-const cap = (s: string | null | undefined, n: number) => (s == null ? null : s.slice(0, n));
+/**
+ * Text from callers, bounded to its column, and well-formed: a lone surrogate (random bytes in a
+ * caller-ID name, or a cut through an emoji) would otherwise come back as three U+FFFD.
+ */
+const cap = (s: string | null | undefined, n: number) =>
+  s == null ? null : (s.slice(0, n) as string & { toWellFormed(): string }).toWellFormed();
 const now = () => new Date().toISOString();
 
 /** Which database a URL names, and the Kysely dialect for it. */
@@ -116,7 +122,8 @@ export class Store {
     return this.migrated;
   }
 
-  private q<T>(what: string, run: () => Promise<T>): Promise<T> {
+  /** Runs one query (or transaction) once the schema is current, within the store's deadline. */
+  q<T>(what: string, run: () => Promise<T>): Promise<T> {
     return withTimeout(this.ready().then(run), this.timeoutMs, `database ${what}`);
   }
 
@@ -263,6 +270,7 @@ export class Store {
           did: cap(call.did, 64) as string,
           route: cap(call.route, 64) as string,
           reason: cap(call.reason, 1000),
+          account_code: cap(call.account_code, 80),
         })
         .execute(),
     );

@@ -165,6 +165,10 @@ export class AriConnection extends EventEmitter<AriEvents> {
           this.log.warn('ignoring an ARI event without a type');
           return;
         }
+        if (!wellFormed(event)) {
+          this.log.warn({ type: event.type }, 'ignoring an ARI event with malformed fields');
+          return;
+        }
         try {
           this.emit('event', event);
         } catch (e) {
@@ -210,6 +214,10 @@ export class AriConnection extends EventEmitter<AriEvents> {
 
   play(channelId: string, media: string, playbackId: string): Promise<void> {
     return this.call('channels', 'play', { channelId, media, playbackId });
+  }
+
+  stopPlayback(playbackId: string): Promise<void> {
+    return this.call('playbacks', 'stop', { playbackId });
   }
 
   hangup(channelId: string, reason: string = 'normal'): Promise<void> {
@@ -333,3 +341,15 @@ function statusOf(detail: string): number | undefined {
 /** True when an ARI failure only means the thing is already gone (hung up, destroyed). */
 export const isGone = (e: unknown): boolean =>
   e instanceof AriError && (e.status === 404 || e.status === 422);
+
+/** The fields handlers rely on have the types ARI documents (a channel has a string id; args is a list). */
+function wellFormed(e: AriEvent): boolean {
+  const c = (e as { channel?: unknown }).channel;
+  if (
+    c !== undefined &&
+    (c === null || typeof c !== 'object' || typeof (c as { id?: unknown }).id !== 'string')
+  )
+    return false;
+  const args = (e as { args?: unknown }).args;
+  return args === undefined || (Array.isArray(args) && args.every((a) => typeof a === 'string'));
+}

@@ -69,6 +69,7 @@ export class MediaSocket extends EventEmitter<MediaSocketEvents> {
    */
   play(samples: Int16Array, timeoutMs: number): Promise<void> {
     const tag = `doorman-${Math.random().toString(36).slice(2, 10)}`;
+    if (!this.open) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

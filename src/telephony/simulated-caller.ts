@@ -41,6 +41,10 @@ export interface SimulatedCallResult {
   ranStasis: boolean;
   /** The destination that announced itself ([doorman-destinations] UserEvent), if any. */
   destination: string | null;
+  /** CHANNEL(accountcode) as the destination saw it ('' when none was set). */
+  accountCode: string | null;
+  /** What the protected outbound route decided ([outbound-protected] UserEvent), if it got that far. */
+  outbound: string | null;
   hungUp: boolean;
   timeline: TimelineEntry[];
   ms: number;
@@ -50,6 +54,8 @@ interface Pending {
   result: SimulatedCallResult;
   t0: number;
   settle: () => void;
+  /** Watch the call to its end, not only until it reaches a destination. */
+  untilHangup?: boolean;
 }
 
 /**
@@ -117,15 +123,7 @@ export class SimulatedCaller {
   async call(opts: SimulatedCallOptions): Promise<SimulatedCallResult> {
     const id = opts.id ?? `sim-${randomUUID().slice(0, 8)}`;
     const sound = opts.say ? await this.stageAudio(opts.say, id) : '';
-    const result: SimulatedCallResult = {
-      id,
-      channelId: `${id}-in`,
-      ranStasis: false,
-      destination: null,
-      hungUp: false,
-      timeline: [],
-      ms: 0,
-    };
+    const result = newResult(id, `${id}-in`);
     const t0 = performance.now();
     const done = new Promise<void>((resolve) => {
       this.pending.set(result.channelId, { result, t0, settle: resolve });
@@ -166,42 +164,48 @@ export class SimulatedCaller {
 
   /**
    * A phone on the PBX dialling `extension` in `context`: [outbound-sim] dials a number through
-   * the sandbox's trunk, [doorman-features] has the feature codes. Resolves when the call ended.
+   * the sandbox's trunk, [outbound-protected] does so past Doorman's PIN protect,
+   * [doorman-features] has the feature codes. The phone may send DTMF once answered. Resolves
+   * when the call ended.
    */
-  async dialFromPhone(extension: string, context: string, fromExtension = '1001'): Promise<void> {
+  async dialFromPhone(
+    extension: string,
+    context: string,
+    fromExtension = '1001',
+    opts: { dtmf?: string; dtmfDelaySeconds?: number; waitSeconds?: number; timeoutMs?: number } = {},
+  ): Promise<SimulatedCallResult> {
     const id = `sim-out-${randomUUID().slice(0, 8)}`;
+    const result = newResult(id, `${id}-dial`);
+    const t0 = performance.now();
     const ended = new Promise<void>((resolve) => {
-      this.pending.set(`${id}-dial`, {
-        result: {
-          id,
-          channelId: `${id}-dial`,
-          ranStasis: false,
-          destination: null,
-          hungUp: false,
-          timeline: [],
-          ms: 0,
-        },
-        t0: performance.now(),
-        settle: resolve,
-      });
+      this.pending.set(result.channelId, { result, t0, settle: resolve, untilHangup: true });
     });
+    const timer = setTimeout(() => this.pending.get(result.channelId)?.settle(), opts.timeoutMs ?? 60_000);
     try {
       await this.ari.originate({
         endpoint: `Local/${extension}@${context}`,
         channelId: `${id}-phone`,
-        otherChannelId: `${id}-dial`,
+        otherChannelId: result.channelId,
         context: this.config.simulator.callerContext,
         extension: 's',
         priority: 1,
         callerId: `"Extension ${fromExtension}" <${fromExtension}>`,
         formats: 'ulaw',
         timeoutSeconds: 10,
-        variables: { CALLER_WAIT: '5' },
+        variables: {
+          CALLER_DELAY: '0.2',
+          CALLER_DTMF: opts.dtmf ?? '',
+          CALLER_DTMF_DELAY: opts.dtmfDelaySeconds ? String(opts.dtmfDelaySeconds) : '',
+          CALLER_WAIT: String(opts.waitSeconds ?? 5),
+        },
       });
       await ended;
     } finally {
-      this.pending.delete(`${id}-dial`);
+      clearTimeout(timer);
+      this.pending.delete(result.channelId);
     }
+    result.ms = Math.round(performance.now() - t0);
+    return result;
   }
 
   /** Hangs up a simulated call's inbound half (as if the caller put the phone down). */
@@ -233,8 +237,12 @@ export class SimulatedCaller {
       case 'ChannelUserevent':
         if (e.eventname === 'DoormanDestination') {
           p.result.destination = e.userevent?.destination ?? null;
+          p.result.accountCode = e.userevent?.accountcode ?? null;
           note(`reached destination ${p.result.destination}`);
-          p.settle();
+          if (!p.untilHangup) p.settle();
+        } else if (e.eventname === 'DoormanOutbound') {
+          p.result.outbound = e.userevent?.result ?? null;
+          note(`outbound route: ${p.result.outbound}`);
         }
         break;
       case 'ChannelDestroyed':
@@ -244,4 +252,19 @@ export class SimulatedCaller {
         break;
     }
   }
+}
+
+/** A call's result before anything has happened to it. */
+function newResult(id: string, channelId: string): SimulatedCallResult {
+  return {
+    id,
+    channelId,
+    ranStasis: false,
+    destination: null,
+    accountCode: null,
+    outbound: null,
+    hungUp: false,
+    timeline: [],
+    ms: 0,
+  };
 }

@@ -28,8 +28,25 @@ describe('benchmarks (smoke runs)', () => {
   });
 
   it('bench/calls places concurrent calls and prints its table', () => {
-    const table = bench('bench/calls.ts', '--levels', '2');
+    const table = bench('bench/calls.ts', '--levels', '1,2');
     assert.match(table, /\| 2 \| 2\/2 \|/);
+    assert.match(readFileSync(join(out, 'calls-latency.svg'), 'utf8'), /<path d="M/);
+  });
+
+  it('bench/soak rings steadily, checks for leaks and draws the memory curve', () => {
+    const table = bench(
+      'bench/soak.ts',
+      '--seconds',
+      '6',
+      '--rate',
+      '4',
+      '--numbers',
+      '5',
+      '--screened',
+      '0.2',
+    );
+    assert.match(table, /\| 24 \| 0 \| 0 \| \d+\/\d+ \|.*\| 0 \/ 0 \/ -?\d+ \|/);
+    assert.match(readFileSync(join(out, 'soak-rss.svg'), 'utf8'), /^<svg /);
   });
 
   it('bench/accuracy scores a few corpus files', {

@@ -1,15 +1,24 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseWav } from '../../src/audio/wav.js';
 import { MEDIA_CHANNEL_PREFIX } from '../../src/calls/call-session.js';
 import { setBypassFor } from '../../src/store/screening-state.js';
 import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
+import { HOOK_SECRET, HookReceiver } from '../support/hook-receiver.js';
 import { speechSpanMs, speechWav } from '../support/speech.js';
 
 describe('a live call through Doorman on the Asterisk sandbox', () => {
+  const hooks = new HookReceiver();
   const config = testConfig({
+    webhooks: {
+      endpoints: [{ url: hooks.url, secret: HOOK_SECRET }],
+      outboxDir: join(mkdtempSync(join(tmpdir(), 'doorman-hooks-')), 'outbox'),
+      publicUrl: 'https://pbx.example.com/doorman',
+    },
     'directory.file': 'test/fixtures/directory.yaml',
     'outbound.trunks': ['PJSIP/trunk'],
     routes: {
@@ -31,12 +40,14 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
   );
 
   before(async () => {
+    await hooks.start();
     doorman = await startTestDoorman('call', config);
     caller = await startCaller('call', config);
   });
   after(async () => {
     await caller?.close();
     await doorman?.stop();
+    await hooks.stop();
   });
 
   /** Nothing Doorman made for a call may outlive it. */
@@ -106,6 +117,29 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
       Math.abs(rec.samples.length / 16 - answer.audioMs) < 100,
       `recording ${rec.samples.length / 16} ms vs ${answer.audioMs} ms`,
     );
+    await assertNothingLeftBehind();
+
+    // The CRM hears of it: a signed event with the verdict, the transcript and a recording link.
+    await waitUntil('the webhook event arrived', () => hooks.events.some((e) => e.call.id === report.id));
+    const event = hooks.events.find((e) => e.call.id === report.id);
+    assert.equal(event?.call.destination, 'desk');
+    assert.equal(event?.call.transcript, answer.transcript);
+    assert.equal(
+      event?.call.recordingUrl,
+      `https://pbx.example.com/doorman/api/calls/${report.id}/recording`,
+    );
+    assert.equal(hooks.badSignatures, 0);
+  });
+
+  it('stops the question when the caller answers over it, and hears all they said', async () => {
+    // The question is 2.6 s long; this caller starts talking 0.8 s in.
+    const result = await call(alice, { delaySeconds: 0.8 });
+    assert.equal(result.destination, 'desk', `timeline: ${JSON.stringify(result.timeline)}`);
+    const report = await doorman.report(result.channelId);
+    assert.equal(report.answer?.entry, 'alice-johnson', `heard "${report.answer?.transcript}"`);
+    assert.match(report.answer?.transcript ?? '', /alice johnson/);
+    const promptMs = report.timings.promptMs ?? Number.POSITIVE_INFINITY;
+    assert.ok(promptMs < 2_000, `the question played for ${promptMs} ms`);
     await assertNothingLeftBehind();
   });
 

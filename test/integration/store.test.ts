@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { normalizeNumber } from '../../src/match/caller-id.js';
+import { PinSets } from '../../src/store/pin-sets.js';
 import { Store } from '../../src/store/store.js';
 import { type TestDatabase, testDatabases } from '../support/databases.js';
 
@@ -130,13 +131,40 @@ for (const database of databases) {
         candidates: null,
         recording: null,
         timings: JSON.stringify({ totalMs: 5 }),
+        account_code: 'ACME-0042',
       });
       const [row] = await store.recentCalls(1);
       assert.equal(row?.id, id);
       assert.equal(row?.caller_name, '<b>ACME</b>');
+      assert.equal(row?.account_code, 'ACME-0042');
       await store.setSetting('screening', 'off');
       await store.setSetting('screening', 'on');
       assert.equal(await store.getSetting('screening'), 'on');
+    });
+
+    it('keeps PIN sets as keyed hashes, finds labels by PIN, and counts wrong PINs', async () => {
+      const pins = new PinSets(store);
+      const set = `s-${randomUUID().slice(0, 8)}`;
+      await pins.createSet(set);
+      await pins.putPin(set, 'Müller Co.', '1234');
+      await pins.putPin(set, 'E-7', '*9876');
+      assert.equal(await pins.labelFor(set, '*9876'), 'E-7');
+      assert.equal(await pins.labelFor(set, '1234'), 'Müller Co.');
+      assert.equal(await pins.labelFor(set, '4321'), null);
+      assert.deepEqual(
+        (await pins.listPins(set)).map((p) => [p.label, p.pin]),
+        [
+          ['E-7', null],
+          ['Müller Co.', null],
+        ],
+      );
+      const policy = { failures: 2, windowMinutes: 1 };
+      const who = `+1555${Date.now() % 10_000_000}`;
+      await pins.recordFailure(who);
+      await pins.recordFailure(who);
+      assert.ok(await pins.lockedUntil(who, policy));
+      assert.ok(await pins.deleteSet(set));
+      await assert.rejects(pins.labelFor(set, '1234'), /no PIN set named/);
     });
   });
 }

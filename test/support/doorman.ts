@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { CallReport } from '../../src/calls/call-session.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
-import { startDoorman } from '../../src/main.js';
+import { type StartOptions, startDoorman } from '../../src/main.js';
 import { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
@@ -32,15 +32,17 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
       'recordings.dir': recordings,
       'store.url': `sqlite:${join(recordings, 'doorman.db')}`,
       'store.queueFile': join(recordings, 'queue.jsonl'),
+      // Each Doorman's admin API on a port of its own: tests may run several at once.
+      'web.port': 0,
       ...overrides,
     } as never,
   });
 }
 
 /** Doorman running in this process against the sandbox, with every finished call collected. */
-export async function startTestDoorman(name: string, config = testConfig()) {
+export async function startTestDoorman(name: string, config = testConfig(), opts: StartOptions = {}) {
   const logger = testLogger(name);
-  const doorman = await startDoorman(config, logger);
+  const doorman = await startDoorman(config, logger, opts);
   const reports: CallReport[] = [];
   const waiters: Array<{ id: string; resolve: (r: CallReport) => void }> = [];
   doorman.app.on('call', (r) => {

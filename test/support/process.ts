@@ -15,7 +15,7 @@ export interface DoormanProcess {
 /** `doorman start` as its own process (the CLI from source), logging to test-artifacts/<name>.log. */
 export function spawnDoorman(name: string, env: Record<string, string>): DoormanProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], {
-    env: { ...process.env, DOORMAN_LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, DOORMAN_LOG_LEVEL: 'info', DOORMAN_WEB_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(join(ARTIFACTS, `${name}.log`));

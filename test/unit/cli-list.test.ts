@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { csvField, parseCsv } from '../../src/cli/csv.js';
+import { csvField, parseCsv } from '../../src/lists/csv.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'doorman-cli-'));
 const env = { ...process.env, DOORMAN_STORE_URL: `sqlite:${join(dir, 'doorman.db')}` };
@@ -49,7 +49,7 @@ describe('doorman list', () => {
     const r = doorman('list', 'import', csv);
     assert.equal(r.status, 1, 'some rows were rejected');
     assert.match(r.stdout, /imported 2, rejected 3/);
-    assert.match(r.stderr, /in\.csv:3: rejected: no number/);
+    assert.match(r.stderr, /in\.csv:3: rejected: "not a number" is not a number/);
     assert.match(r.stderr, /in\.csv:5: rejected: list must be allow or block/);
     assert.match(r.stderr, /in\.csv:6: rejected: no destination named "nowhere"/);
     assert.match(r.stderr, /100% \(5\/5\)/);

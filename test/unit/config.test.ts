@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -31,6 +31,14 @@ describe('config', () => {
     assert.equal(c.ari.app, 'doorman');
     assert.equal(c.routes.default?.unknown, 'desk');
     assert.ok(c.destinations.desk);
+  });
+
+  it('loads the shipped example file, with its commented-out PIN route switched on', () => {
+    const c = loadConfig({ env: {}, file: 'docker/doorman.example.yaml' });
+    assert.equal(c.routes.default?.machine, 'machines');
+    const text = readFileSync('docker/doorman.example.yaml', 'utf8').replace(/^ {2}# ( {2}|"1)/gm, '  $1');
+    const withPin = loadConfig({ env: {}, file: file('example-pin.yaml', text) });
+    assert.equal(withPin.routes['15550006000']?.pin?.set, 'partners');
   });
 
   it('layers file, then env, then overrides', () => {

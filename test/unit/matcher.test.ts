@@ -86,6 +86,14 @@ describe('directory matcher', () => {
     assert.ok(DEFAULT_POLICY.machineSpeechMs > 4_800, 'people answering take at most a few seconds');
   });
 
+  it('names nobody when the recogniser says its words fit the audio badly', () => {
+    const m = matcher.match('margaret thompson');
+    const evidence = { speechMs: 2_000, transcriptWords: m.words.length, candidates: m.candidates };
+    assert.equal(decide({ ...evidence, fit: -5 }).outcome, 'match');
+    assert.equal(decide({ ...evidence, fit: DEFAULT_POLICY.minAcousticFit - 1 }).outcome, 'nomatch');
+    assert.equal(decide(evidence).outcome, 'match', 'engines without a fit are not held to it');
+  });
+
   it('survives hostile transcripts', () => {
     const hostile = [
       "'; DROP TABLE callers; --",

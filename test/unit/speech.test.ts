@@ -3,13 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { Decimator2 } from '../../src/audio/resample.js';
+import { Decimator2, interpolate2 } from '../../src/audio/resample.js';
 import { parseDirectory } from '../../src/match/directory.js';
 import { parsePhrases } from '../../src/match/phrases.js';
 import { espeakPhones, espeakToArpabet } from '../../src/speech/espeak-phones.js';
 import { buildGrammar, grammarWords } from '../../src/speech/grammar.js';
 import { SoundSwallowerEngine } from '../../src/speech/soundswallower-engine.js';
-import { engineContract } from '../support/engine-contract.js';
+import { engineContract, recognise } from '../support/engine-contract.js';
 import { speechWav } from '../support/speech.js';
 
 const phrases = parsePhrases(readFileSync('grammars/phrases.yaml', 'utf8'));
@@ -71,6 +71,21 @@ describe('16 kHz to 8 kHz', () => {
   });
 });
 
+describe('8 kHz to 16 kHz (prompts over the media socket)', () => {
+  it('doubles the samples, keeps the sound, and leaves no mirror image above 4 kHz', () => {
+    const up = interpolate2(tone(1000, 8000, 200));
+    assert.equal(up.length, 3200);
+    const body = up.subarray(100, 3100);
+    assert.ok(Math.abs(rmsOf(body) / rmsOf(tone(1000, 8000, 200)) - 1) < 0.05, `level ${rmsOf(body)}`);
+    // The image of 1 kHz sits at 7 kHz: what is left once the 1 kHz tone is taken out is small.
+    const clean = tone(1000, 16000, 200).subarray(100, 3100);
+    const scale = rmsOf(body) / rmsOf(clean);
+    let err = 0;
+    for (let i = 0; i < body.length; i++) err += ((body[i] as number) - scale * (clean[i] as number)) ** 2;
+    assert.ok(Math.sqrt(err / body.length) < 0.1 * rmsOf(body), 'nothing but the tone');
+  });
+});
+
 describe('soundswallower engine (the embedded default)', () => {
   let engine: SoundSwallowerEngine;
   before(async () => {
@@ -88,8 +103,46 @@ describe('soundswallower engine (the embedded default)', () => {
     expect: /alice johnson/,
   });
 
+  it('scores how well its words fit the audio against a free phone loop', async () => {
+    const results = await recognise(
+      engine,
+      speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."),
+    );
+    const fit = results.at(-1)?.fit;
+    assert.equal(typeof fit, 'number');
+    // A clear answer the grammar covers fits about as well as any phone sequence.
+    assert.ok((fit as number) > -20, `fit ${fit}`);
+  });
+
   it('gives back its decoders', () => {
     assert.equal(engine.activeStreams, 0);
+  });
+});
+
+describe('soundswallower engine after the directory changes', () => {
+  const person = (id: string, name: string) =>
+    `  - id: ${id}\n    type: person\n    name: "${name}"\n    destination: ${id}\n`;
+  const v1 = `version: 1\nentries:\n${person('chinedu-okonkwo', 'Chinedu Okonkwo')}`;
+  const v2 = `${v1}${person('zelda-quigley', 'Zelda Quigley')}`;
+
+  it('gives a decoder made after the change every word, also those derived for the earlier directory', async () => {
+    // One thread, one pooled decoder: two answers at once need a decoder made after the change.
+    const engine = await SoundSwallowerEngine.create({
+      logger: pino({ level: 'silent' }),
+      poolSize: 1,
+      beam: 1e-80,
+      threads: 1,
+    });
+    try {
+      await engine.setDirectory(parseDirectory(v1), phrases);
+      const say = speechWav('okonkwo', "I'd like to speak to Chinedu Okonkwo, please.");
+      assert.match((await recognise(engine, say)).at(-1)?.text ?? '', /okonkwo/);
+      await engine.setDirectory(parseDirectory(v2), phrases);
+      const both = await Promise.all([recognise(engine, say), recognise(engine, say)]);
+      for (const results of both) assert.match(results.at(-1)?.text ?? '', /okonkwo/);
+    } finally {
+      await engine.close();
+    }
   });
 });
 

@@ -1,0 +1,98 @@
+// Every benchmark, one after the other, then one table of the headline figures against their
+// targets, written with the machine's description and each benchmark's own tables to
+// bench/RESULTS.md (charts beside them in bench/results/).
+//
+//   npm run bench                 (needs the sandbox and the databases, as the tests do)
+//   npm run bench -- --quick      (small sizes: a minute, for trying the harness)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { SummaryRow } from './report.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const quick = values.quick;
+// A quick run must not overwrite the published results.
+const results =
+  process.env.BENCH_RESULTS_DIR ??
+  (quick ? mkdtempSync(join(tmpdir(), 'doorman-bench-')) : join('bench', 'results'));
+const corpus = join(process.cwd(), '..', 'shared', 'corpus');
+
+const runs: Array<{ name: string; args: string[]; skip?: string }> = [
+  { name: 'lookup', args: quick ? ['--entries', '20000', '--lookups', '2000'] : [] },
+  {
+    name: 'accuracy',
+    args: quick ? ['--limit', '20'] : [],
+    ...(existsSync(corpus) || process.env.DOORMAN_CORPUS ? {} : { skip: `no corpus at ${corpus}` }),
+  },
+  { name: 'calls', args: quick ? ['--levels', '2,5'] : [] },
+  { name: 'soak', args: quick ? ['--seconds', '20', '--rate', '5'] : [] },
+];
+
+const failed: string[] = [];
+for (const run of runs) {
+  if (run.skip) {
+    console.error(`bench/${run.name}: skipped (${run.skip})`);
+    continue;
+  }
+  console.error(`bench/${run.name} ${run.args.join(' ')}`);
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', `bench/${run.name}.ts`, ...run.args],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, BENCH_RESULTS_DIR: results },
+      timeout: 3_600_000,
+    },
+  );
+  if (r.status !== 0) failed.push(run.name);
+}
+
+const summaries = runs.flatMap((run) => {
+  const file = join(results, `${run.name}.summary.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SummaryRow[]) : [];
+});
+const table = [
+  '| measure | measured | target | met |',
+  '|---|---|---|---|',
+  ...summaries.map(
+    (s) =>
+      `| ${s.metric} | ${s.value} | ${s.target ?? ''} | ${s.ok === undefined ? '' : s.ok ? 'yes' : '**no**'} |`,
+  ),
+].join('\n');
+
+function asteriskVersion(): string {
+  try {
+    // Its first line names the installed version; the rest is the live state of the sandbox.
+    const status = execFileSync('scripts/asterisk.sh', ['status'], { encoding: 'utf8', timeout: 10_000 });
+    return status.trim().split('\n')[0] ?? '';
+  } catch {
+    return 'Asterisk sandbox not running';
+  }
+}
+const cpu = cpus();
+const machineText = `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}, Node ${process.version}; ${asteriskVersion()}`;
+const detail = runs
+  .filter((r) => existsSync(join(results, `${r.name}.md`)))
+  .map((r) => `## ${r.name}\n\n${readFileSync(join(results, `${r.name}.md`), 'utf8').trim()}\n`)
+  .join('\n');
+const doc = [
+  '# Doorman benchmark results',
+  '',
+  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' (quick run: small sizes)' : ''} on ${machineText}.`,
+  'Regenerate with `npm run bench` (README, Benchmarks).',
+  '',
+  table,
+  '',
+  'Charts: [decision latency against concurrency](results/calls-latency.svg), [memory during the soak](results/soak-rss.svg).',
+  '',
+  detail,
+].join('\n');
+const written = quick ? join(results, 'RESULTS.md') : join('bench', 'RESULTS.md');
+writeFileSync(written, doc);
+console.log(`\n${table}\n\n(written to ${written})`);
+if (failed.length) {
+  console.error(`benchmarks that reported a failure: ${failed.join(', ')}`);
+  process.exitCode = 1;
+}

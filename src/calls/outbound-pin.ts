@@ -1,0 +1,167 @@
+import { timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { CallGoneError, DoormanError } from '../errors.js';
+import type { PinSets } from '../store/pin-sets.js';
+import type { AriConnection } from '../telephony/ari.js';
+import type { ChannelJson } from '../telephony/ari-types.js';
+import { voicemailPins } from '../telephony/voicemail-conf.js';
+import { withTimeout } from '../util/timeout.js';
+import type { EventWaiters } from './event-waiters.js';
+import { askForPin } from './pin-dialogue.js';
+import { playToEnd } from './playback.js';
+
+/** Stasis arguments: `Stasis(doorman,outbound,${EXTEN})` before Dial, `Stasis(doorman,outbound-grant)` on 7777. */
+export const OUTBOUND = 'outbound';
+export const OUTBOUND_GRANT = 'outbound-grant';
+/** The channel variable the outbound dialplan tests before it dials: `allowed` or `granted`. */
+export const OUTBOUND_VARIABLE = 'DOORMAN_OUTBOUND';
+
+/**
+ * Outbound PIN protect: a flagged extension calls out only within `grantSeconds` of entering
+ * its PIN on the feature code. Grants live in this process: a restart revokes them, which errs
+ * on the safe side (the dialplan refuses calls Doorman did not let through).
+ */
+export class OutboundPin {
+  private readonly grants = new Map<string, number>();
+  private readonly cfg: Config['outboundPin'];
+
+  constructor(
+    private readonly config: Config,
+    private readonly ari: AriConnection,
+    private readonly pins: PinSets,
+    private readonly events: EventWaiters,
+    private readonly log: Logger,
+  ) {
+    this.cfg = config.outboundPin;
+  }
+
+  private extensionOf(channel: ChannelJson, args: string[]): string {
+    return args[2] || channel.caller?.number || '';
+  }
+
+  private isProtected(ext: string): boolean {
+    return Object.hasOwn(this.cfg.extensions, ext);
+  }
+
+  /** Before an outbound Dial: let it go on, or say no and hang up. */
+  async check(channel: ChannelJson, args: string[]): Promise<void> {
+    const ext = this.extensionOf(channel, args);
+    const log = this.log.child({ call: channel.id, extension: ext, number: args[1] });
+    const until = this.grants.get(ext) ?? 0;
+    const verdict = !this.isProtected(ext) ? 'allowed' : until > Date.now() ? 'granted' : null;
+    if (verdict) {
+      await this.ari.setVariable(channel.id, OUTBOUND_VARIABLE, verdict);
+      await this.ari.continueInDialplan(channel.id);
+      log.info({ verdict }, 'outbound call let through');
+      return;
+    }
+    log.warn('outbound call refused: no grant (dial the feature code and the PIN first)');
+    await this.withChannel(channel.id, async (signal) => {
+      await this.ari.answer(channel.id);
+      await playToEnd(this.ari, this.events, channel.id, this.cfg.refusedPrompt, 15_000, signal);
+    }).catch(() => {}); // refused either way; the prompt is a courtesy
+    await this.ari.hangup(channel.id).catch(() => {});
+  }
+
+  /** The feature code: asks for the extension's PIN and grants outbound calling. */
+  async grant(channel: ChannelJson, args: string[]): Promise<void> {
+    const ext = this.extensionOf(channel, args);
+    const log = this.log.child({ call: channel.id, extension: ext, feature: OUTBOUND_GRANT });
+    const lockKey = `ext:${ext}`;
+    const policy = {
+      failures: this.config.pins.lockoutFailures,
+      windowMinutes: this.config.pins.lockoutWindowMinutes,
+    };
+    await this.withChannel(channel.id, async (signal) => {
+      await this.ari.answer(channel.id);
+      const play = (sound: string) => playToEnd(this.ari, this.events, channel.id, sound, 15_000, signal);
+      if (!this.isProtected(ext)) {
+        log.info('extension is not PIN protected: nothing to grant');
+        await play(this.cfg.grantedPrompt);
+        return;
+      }
+      if (await this.pins.lockedUntil(lockKey, policy)) {
+        log.warn('extension is locked out after wrong PINs');
+        await play(this.cfg.refusedPrompt);
+        return;
+      }
+      const outcome = await askForPin(
+        {
+          ari: this.ari,
+          events: this.events,
+          channelId: channel.id,
+          signal,
+          promptTimeoutMs: this.config.calls.promptTimeoutMs,
+        },
+        this.cfg,
+        {
+          verify: async (digits) => ((await this.pinMatches(ext, digits)) ? ext : null),
+          wrong: async () => {
+            await this.pins.recordFailure(lockKey);
+            return (await this.pins.lockedUntil(lockKey, policy)) !== null;
+          },
+        },
+      );
+      if (outcome.kind === 'accepted') {
+        await this.pins.clearFailures(lockKey).catch(() => {});
+        this.grants.set(ext, Date.now() + this.cfg.grantSeconds * 1000);
+        log.info({ seconds: this.cfg.grantSeconds }, 'outbound calling granted');
+        await play(this.cfg.grantedPrompt);
+      } else {
+        log.warn({ outcome: outcome.kind, attempts: outcome.attempts }, 'outbound grant refused');
+        await play(this.cfg.refusedPrompt);
+      }
+    }).catch((e) => {
+      if (!(e instanceof CallGoneError)) log.warn({ err: e }, 'the outbound PIN feature code failed');
+    });
+    await this.ari.hangup(channel.id).catch(() => {});
+  }
+
+  /** Whether `entered` is the extension's PIN: from config, else its PIN set, else its mailbox. */
+  private async pinMatches(ext: string, entered: string): Promise<boolean> {
+    const own = this.cfg.extensions[ext]?.pin;
+    if (own) return sameSecret(own, entered);
+    if (this.cfg.pinSet) {
+      const r = await this.pins.checkLabelPin(this.cfg.pinSet, ext, entered);
+      if (r !== null) return r;
+    }
+    if (this.cfg.voicemailConf) {
+      const text = await withTimeout(
+        readFile(this.cfg.voicemailConf, 'utf8'),
+        2_000,
+        'reading voicemail.conf',
+      );
+      const pin = voicemailPins(text).get(`${ext}@${this.cfg.voicemailContext}`);
+      if (pin) return sameSecret(pin, entered);
+    }
+    throw new DoormanError('NO_PIN', `no PIN is known for extension ${ext}`, { extension: ext });
+  }
+
+  /** Runs `fn` with a signal that fires when the channel goes away (or after a minute). */
+  private async withChannel(channelId: string, fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const ac = new AbortController();
+    const stop = this.events.listen((e) => {
+      if ((e.type === 'StasisEnd' || e.type === 'ChannelDestroyed') && e.channel?.id === channelId)
+        ac.abort(new CallGoneError(channelId));
+    });
+    const timer = setTimeout(
+      () => ac.abort(new DoormanError('FEATURE_TIMEOUT', 'feature code took too long')),
+      120_000,
+    );
+    try {
+      await fn(ac.signal);
+    } finally {
+      stop();
+      clearTimeout(timer);
+    }
+  }
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  // Lengths differ: compare against itself so the time taken does not depend on where they differ.
+  return x.length === y.length ? timingSafeEqual(x, y) : !timingSafeEqual(x, x);
+}

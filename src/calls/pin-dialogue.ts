@@ -1,0 +1,83 @@
+import type { AriConnection } from '../telephony/ari.js';
+import { DigitEntry, type DigitEntryRules, type EntryEnd } from './digit-entry.js';
+import type { EventWaiters } from './event-waiters.js';
+import { playToEnd } from './playback.js';
+
+export interface PinDialogueRules extends DigitEntryRules {
+  /** Entries the caller gets, wrong or empty. */
+  attempts: number;
+  prompt: string;
+  /** Played after a wrong PIN, instead of the prompt ("That PIN is not valid. Try again."). */
+  wrongPrompt: string;
+}
+
+export interface PinChannel {
+  ari: AriConnection;
+  events: EventWaiters;
+  channelId: string;
+  signal: AbortSignal;
+  promptTimeoutMs: number;
+}
+
+export type PinOutcome<T> =
+  | { kind: 'accepted'; value: T; attempts: number }
+  /** Wrong PINs used up every attempt, or reached the lockout. */
+  | { kind: 'rejected'; attempts: number; wrong: number; locked: boolean }
+  /** The caller entered nothing, every time. */
+  | { kind: 'no-input'; attempts: number };
+
+export interface PinJudge<T> {
+  /** The value a right PIN stands for (its label), or null for a wrong one. */
+  verify(digits: string): Promise<T | null>;
+  /** Counts a wrong PIN; true when the caller is now locked out. */
+  wrong(): Promise<boolean>;
+}
+
+/**
+ * Prompt, collect, verify, and again after a wrong or empty entry, up to the attempts allowed.
+ * The digits never leave this function except into `verify`: nothing here logs them.
+ */
+export async function askForPin<T>(
+  ch: PinChannel,
+  rules: PinDialogueRules,
+  judge: PinJudge<T>,
+  onEntry?: (end: EntryEnd, attempt: number) => void,
+): Promise<PinOutcome<T>> {
+  let wrong = 0;
+  let prompt = rules.prompt;
+  for (let attempt = 1; attempt <= rules.attempts; attempt++) {
+    const entry = new DigitEntry(rules);
+    const stopListening = ch.events.listen((e) => {
+      if (e.type === 'ChannelDtmfReceived' && e.channel?.id === ch.channelId && e.digit) entry.push(e.digit);
+    });
+    const onAbort = () => entry.cancel();
+    ch.signal.addEventListener('abort', onAbort, { once: true });
+    let digits: string;
+    let end: EntryEnd;
+    try {
+      await playToEnd(ch.ari, ch.events, ch.channelId, prompt, ch.promptTimeoutMs, ch.signal, {
+        stopWhen: entry.firstKeyPressed,
+      });
+      entry.start();
+      ({ digits, end } = await entry.result);
+    } finally {
+      entry.cancel();
+      stopListening();
+      ch.signal.removeEventListener('abort', onAbort);
+    }
+    ch.signal.throwIfAborted();
+    onEntry?.(end, attempt);
+    if (end === 'no-input') {
+      prompt = rules.prompt;
+      continue;
+    }
+    const value = await judge.verify(digits);
+    if (value !== null) return { kind: 'accepted', value, attempts: attempt };
+    wrong++;
+    if (await judge.wrong()) return { kind: 'rejected', attempts: attempt, wrong, locked: true };
+    prompt = rules.wrongPrompt;
+  }
+  return wrong > 0
+    ? { kind: 'rejected', attempts: rules.attempts, wrong, locked: false }
+    : { kind: 'no-input', attempts: rules.attempts };
+}

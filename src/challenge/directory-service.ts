@@ -1,0 +1,108 @@
+import type { Logger } from 'pino';
+import { stringify } from 'yaml';
+import type { Config } from '../config/schema.js';
+import { InvalidInputError } from '../errors.js';
+import { type DirectoryEntry, parseDirectory } from '../match/directory.js';
+import { DirectoryStore } from '../store/directory-store.js';
+import type { Store } from '../store/store.js';
+import type { Challenge } from './setup.js';
+
+/**
+ * The directory lives in the database (shared by every PBX on it) and is edited there; the
+ * YAML file seeds an empty database, and stands in while the database cannot be read. Every
+ * change rebuilds the challenge's grammar and matcher, here at once and on the other PBXs
+ * within `everyMs` (they watch a version number).
+ */
+export class DirectoryService {
+  private readonly db: DirectoryStore;
+  private version: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private syncing: Promise<void> | undefined;
+
+  constructor(
+    store: Store,
+    private readonly challenge: Challenge,
+    private readonly config: Config,
+    private readonly log: Logger,
+  ) {
+    this.db = new DirectoryStore(store);
+  }
+
+  get entries(): readonly DirectoryEntry[] {
+    return this.challenge.entries;
+  }
+
+  /** Follows the database's directory from now on (seeding it from the file if it is empty). */
+  watch(everyMs = 10_000): void {
+    const tick = () => {
+      this.sync().catch((e) => this.log.warn({ err: e }, 'could not read the directory from the database'));
+    };
+    tick();
+    this.timer = setInterval(tick, everyMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.syncing?.catch(() => {});
+  }
+
+  /** Brings the challenge up to the database's directory when its version moved. */
+  sync(): Promise<void> {
+    this.syncing ??= (async () => {
+      const version = await this.db.version();
+      if (version === this.version) return;
+      const entries = await this.db.list();
+      if (entries.length === 0 && version === '') {
+        await this.db.replaceAll(this.challenge.entries);
+        this.log.info({ entries: this.challenge.entries.length }, 'directory seeded from the file');
+        this.version = await this.db.version();
+        return;
+      }
+      await this.challenge.reload(entries);
+      this.log.info({ entries: entries.length }, 'directory loaded from the database');
+      // The version read before the entries: a change made meanwhile is picked up next time.
+      this.version = version;
+    })().finally(() => {
+      this.syncing = undefined;
+    });
+    return this.syncing;
+  }
+
+  async put(entry: DirectoryEntry): Promise<'added' | 'updated'> {
+    checkDestinations(this.config, [entry]);
+    const result = await this.db.put(entry);
+    await this.sync();
+    return result;
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const removed = await this.db.remove(id);
+    if (removed) await this.sync();
+    return removed;
+  }
+
+  /** Replaces the directory with a YAML document in the exchange format. */
+  async import(yaml: string, source = 'the YAML'): Promise<number> {
+    const entries = parseDirectory(yaml, source);
+    checkDestinations(this.config, entries);
+    await this.db.replaceAll(entries);
+    await this.sync();
+    return entries.length;
+  }
+
+  export(): string {
+    return stringify({ version: 1, entries: this.challenge.entries });
+  }
+}
+
+/** Every entry must send callers somewhere this Doorman knows. */
+export function checkDestinations(config: Config, entries: readonly DirectoryEntry[]): void {
+  for (const e of entries) {
+    if (!(e.destination in config.destinations))
+      throw new InvalidInputError(
+        'UNKNOWN_DESTINATION',
+        `entry ${e.id}: no destination named "${e.destination}" (known: ${Object.keys(config.destinations).join(', ')})`,
+      );
+  }
+}

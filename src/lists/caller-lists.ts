@@ -1,0 +1,167 @@
+import type { Config } from '../config/schema.js';
+import { InvalidInputError } from '../errors.js';
+import { normalizeNumber } from '../match/caller-id.js';
+import { CALLER_SOURCES, type CallerSource, type ListName } from '../store/schema.js';
+import type { CallerInput, Store } from '../store/store.js';
+import { csvField, parseCsv } from './csv.js';
+
+/**
+ * The caller lists as people edit them (the CLI and the admin API alike): what a valid entry
+ * is, and the CSV exchange format.
+ */
+
+export const CSV_COLUMNS = [
+  'number',
+  'name',
+  'list',
+  'destination',
+  'source',
+  'scope',
+  'expires_at',
+  'note',
+] as const;
+
+export function checkDestination(config: Config, destination: string | null | undefined): string | null {
+  if (!destination) return null;
+  if (!(destination in config.destinations)) {
+    throw new InvalidInputError(
+      'UNKNOWN_DESTINATION',
+      `no destination named "${destination}" (known: ${Object.keys(config.destinations).join(', ')})`,
+      { destination },
+    );
+  }
+  return destination;
+}
+
+export function checkExpiry(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const t = new Date(value);
+  if (Number.isNaN(t.getTime()))
+    throw new InvalidInputError(
+      'BAD_DATE',
+      `"${value}" is not a date (use e.g. 2027-01-31 or 2027-01-31T18:00:00Z)`,
+      { value },
+    );
+  return t.toISOString();
+}
+
+/** A list entry as a person describes it, before it is checked and normalised. */
+export interface CallerEntry {
+  number: string;
+  list: ListName;
+  source: CallerSource;
+  addedBy: string;
+  name?: string | null;
+  destination?: string | null;
+  scope?: string | null;
+  expires?: string | null;
+  note?: string | null;
+}
+
+/** Checks and normalises an entry: a real number (not withheld), a known destination, a date. */
+export function callerInput(config: Config, e: CallerEntry): CallerInput {
+  const n = normalizeNumber(e.number, config.numbers.defaultCountry);
+  if (n.anonymous) throw new InvalidInputError('BAD_NUMBER', `"${e.number}" is not a number`);
+  return {
+    number: n.key,
+    rawNumber: n.raw,
+    list: e.list,
+    source: e.source,
+    name: e.name ?? null,
+    destination: checkDestination(config, e.destination),
+    scope: e.scope ?? '',
+    expiresAt: checkExpiry(e.expires),
+    note: e.note ?? null,
+    addedBy: e.addedBy,
+  };
+}
+
+/** Writes the lists as CSV (CSV_COLUMNS), defused against formula injection; returns the row count. */
+export async function listExport(
+  store: Store,
+  list: ListName | undefined,
+  write: (s: string) => void,
+): Promise<number> {
+  write(`${CSV_COLUMNS.join(',')}\n`);
+  let count = 0;
+  for (let offset = 0; ; offset += 1000) {
+    const rows = await store.listCallers({ ...(list ? { list } : {}), limit: 1000, offset });
+    for (const r of rows) {
+      write(
+        `${[r.number, r.name, r.list, r.destination, r.source, r.scope, r.expires_at, r.note].map(csvField).join(',')}\n`,
+      );
+      count++;
+    }
+    if (rows.length < 1000) return count;
+  }
+}
+
+export interface ImportReport {
+  imported: number;
+  rejected: Array<{ line: number; reason: string }>;
+}
+
+export interface ImportOptions {
+  /** For rows without a `list` column. */
+  defaultList: ListName;
+  /** Who the entries are recorded as added by. */
+  addedBy: string;
+  /** Names the input in errors (a file name). */
+  source: string;
+  progress?: (done: number, total: number) => void;
+}
+
+/**
+ * Imports CSV text (header row naming any of CSV_COLUMNS; `number` required). Bad rows are
+ * reported with their line numbers and skipped; good rows are written.
+ */
+export async function importCallersCsv(
+  store: Store,
+  config: Config,
+  text: string,
+  opts: ImportOptions,
+): Promise<ImportReport> {
+  const [header, ...data] = [...parseCsv(text)];
+  if (!header) throw new InvalidInputError('CSV_EMPTY', `${opts.source} is empty`);
+  const cols = header[1].map((h) => h.trim().toLowerCase());
+  if (!cols.includes('number'))
+    throw new InvalidInputError(
+      'CSV_HEADER',
+      `${opts.source}: the first row must name the columns, including "number"`,
+    );
+  const report: ImportReport = { imported: 0, rejected: [] };
+  let done = 0;
+  for (const [line, fields] of data) {
+    const get = (c: string) => {
+      const i = cols.indexOf(c);
+      const v = i >= 0 ? fields[i]?.trim() : undefined;
+      return v ? v : undefined;
+    };
+    try {
+      const list = (get('list') ?? opts.defaultList) as ListName;
+      if (list !== 'allow' && list !== 'block') throw new Error(`list must be allow or block, not "${list}"`);
+      const source = (get('source') ?? 'import') as CallerSource;
+      if (!CALLER_SOURCES.includes(source)) throw new Error(`unknown source "${source}"`);
+      const number = get('number');
+      if (!number) throw new Error('no number');
+      await store.upsertCaller(
+        callerInput(config, {
+          number,
+          list,
+          source,
+          name: get('name'),
+          destination: get('destination'),
+          scope: get('scope'),
+          expires: get('expires_at'),
+          note: get('note'),
+          addedBy: opts.addedBy,
+        }),
+      );
+      report.imported++;
+    } catch (e) {
+      report.rejected.push({ line, reason: e instanceof Error ? e.message : String(e) });
+    }
+    opts.progress?.(++done, data.length);
+  }
+  return report;
+}

@@ -1,0 +1,140 @@
+import { type ExpressionBuilder, sql } from 'kysely';
+import { likePattern } from './caller-queries.js';
+import type { Database } from './schema.js';
+import type { CallRow, Store } from './store.js';
+
+export interface CallFilter {
+  outcome?: string | undefined;
+  /** The check whose verdict routed the call (`blocklist`, `challenge`...). */
+  check?: string | undefined;
+  destination?: string | undefined;
+  /** ISO-8601 bounds on when the call started: from inclusive, to exclusive. */
+  from?: string | undefined;
+  to?: string | undefined;
+  /** Part of the caller's number or name. */
+  caller?: string | undefined;
+}
+
+/** Reading the screening log (the admin API); calls are written by the call sessions. */
+export class CallLog {
+  constructor(private readonly store: Store) {}
+
+  private where(f: CallFilter) {
+    return (eb: ExpressionBuilder<Database, 'calls'>) => {
+      const all = [];
+      if (f.outcome) all.push(eb('outcome', '=', f.outcome));
+      if (f.check) all.push(eb('check_name', '=', f.check));
+      if (f.destination) all.push(eb('destination', '=', f.destination));
+      if (f.from) all.push(eb('started_at', '>=', f.from));
+      if (f.to) all.push(eb('started_at', '<', f.to));
+      const c = f.caller?.trim();
+      if (c) {
+        const p = likePattern(c);
+        all.push(
+          eb.or([
+            sql<boolean>`${eb.ref('caller_number')} like ${p} escape '!'`,
+            sql<boolean>`${eb.ref('caller_raw')} like ${p} escape '!'`,
+            sql<boolean>`lower(${eb.ref('caller_name')}) like ${p} escape '!'`,
+          ]),
+        );
+      }
+      return eb.and(all);
+    };
+  }
+
+  async page(f: CallFilter, limit: number, offset: number): Promise<{ total: number; rows: CallRow[] }> {
+    const db = this.store.db;
+    const [rows, count] = await Promise.all([
+      this.store.q('list', () =>
+        db
+          .selectFrom('calls')
+          .selectAll()
+          .where(this.where(f))
+          .orderBy('started_at', 'desc')
+          .orderBy('id')
+          .limit(limit)
+          .offset(offset)
+          .execute(),
+      ),
+      this.store.q('count', () =>
+        db
+          .selectFrom('calls')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where(this.where(f))
+          .executeTakeFirstOrThrow(),
+      ),
+    ]);
+    return { total: Number(count.n), rows };
+  }
+
+  async byId(id: string): Promise<CallRow | undefined> {
+    return this.store.q('read', () =>
+      this.store.db.selectFrom('calls').selectAll().where('id', '=', id).executeTakeFirst(),
+    );
+  }
+
+  /** Every call matching a filter, oldest first, read in batches (for exports of any size). */
+  async *each(f: CallFilter, batch = 1000): AsyncGenerator<CallRow> {
+    for (let offset = 0; ; offset += batch) {
+      const rows = await this.store.q('export', () =>
+        this.store.db
+          .selectFrom('calls')
+          .selectAll()
+          .where(this.where(f))
+          .orderBy('started_at')
+          .orderBy('id')
+          .limit(batch)
+          .offset(offset)
+          .execute(),
+      );
+      yield* rows;
+      if (rows.length < batch) return;
+    }
+  }
+
+  /**
+   * Calls per UTC day and outcome since `from`. The day is the date part of the ISO `started_at`
+   * string, which every database can cut out alike.
+   */
+  async perDay(from: string): Promise<Array<{ day: string; outcome: string; calls: number }>> {
+    const day = sql<string>`substr(started_at, 1, 10)`;
+    const rows = await this.store.q('stats', () =>
+      this.store.db
+        .selectFrom('calls')
+        .select((eb) => [day.as('day'), 'outcome', eb.fn.countAll().as('calls')])
+        .where('started_at', '>=', from)
+        .groupBy([day, 'outcome'])
+        .execute(),
+    );
+    return rows.map((r) => ({ day: r.day, outcome: r.outcome, calls: Number(r.calls) }));
+  }
+
+  /** The numbers the block list turned away most often since `from`, with a name they gave. */
+  async topBlocked(
+    from: string,
+    limit: number,
+  ): Promise<Array<{ number: string; name: string; calls: number }>> {
+    const rows = await this.store.q('stats', () =>
+      this.store.db
+        .selectFrom('calls')
+        .select((eb) => ['caller_number', eb.fn.max('caller_name').as('name'), eb.fn.countAll().as('calls')])
+        .where('started_at', '>=', from)
+        .where('check_name', '=', 'blocklist')
+        .groupBy('caller_number')
+        .orderBy('calls', 'desc')
+        .orderBy('caller_number')
+        .limit(limit)
+        .execute(),
+    );
+    return rows.map((r) => ({ number: r.caller_number, name: r.name, calls: Number(r.calls) }));
+  }
+
+  /** The distinct raw caller numbers of these calls (at most `limit`), by ids or by a filter. */
+  async callerNumbers(which: { ids: readonly string[] } | { filter: CallFilter }, limit: number) {
+    return this.store.q('read', () => {
+      let query = this.store.db.selectFrom('calls').select('caller_raw').distinct().limit(limit);
+      query = 'ids' in which ? query.where('id', 'in', which.ids) : query.where(this.where(which.filter));
+      return query.execute();
+    });
+  }
+}

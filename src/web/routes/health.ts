@@ -1,0 +1,66 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Store } from '../../store/store.js';
+
+export interface HealthSources {
+  store: Store;
+  /** The ARI connection, when this process runs the Stasis app. */
+  ari: { readonly connected: boolean } | null;
+  /** The speech engine's name, when one is loaded. */
+  speechEngine: string | null;
+}
+
+const component = z.object({ state: z.string(), ok: z.boolean() });
+const health = z.object({
+  status: z.enum(['ok', 'degraded']),
+  components: z.object({
+    ari: component,
+    database: component,
+    speech: component.extend({ engine: z.string().nullable() }),
+  }),
+});
+
+/**
+ * Each component's state, without logging in (for monitoring). It says only up or down: reasons
+ * can name hosts, so they go to the log.
+ */
+export const healthRoutes =
+  (sources: HealthSources): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/health',
+      {
+        config: { public: true },
+        schema: {
+          summary: "Each component's state; 503 while any is down",
+          tags: ['health'],
+          security: [],
+          response: { 200: health, 503: health },
+        },
+      },
+      async (request, reply) => {
+        const database = await sources.store
+          .q('ping', () => sql`select 1`.execute(sources.store.db))
+          .then(
+            () => ({ state: 'reachable', ok: true }),
+            (e) => {
+              request.log.warn({ err: e }, 'health: database unreachable');
+              return { state: 'unreachable', ok: false };
+            },
+          );
+        const ari = sources.ari
+          ? { state: sources.ari.connected ? 'connected' : 'disconnected', ok: sources.ari.connected }
+          : { state: 'not running', ok: false };
+        const speech = {
+          state: sources.speechEngine ? 'loaded' : 'not loaded',
+          ok: sources.speechEngine !== null,
+          engine: sources.speechEngine,
+        };
+        const ok = database.ok && ari.ok && speech.ok;
+        return reply
+          .code(ok ? 200 : 503)
+          .send({ status: ok ? 'ok' : 'degraded', components: { ari, database, speech } });
+      },
+    );
+  };

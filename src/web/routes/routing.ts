@@ -1,0 +1,60 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config, Destination } from '../../config/schema.js';
+
+const routing = z.object({
+  destinations: z.array(z.object({ name: z.string(), target: z.string().describe('where the call goes') })),
+  routes: z.array(
+    z.object({
+      name: z.string().describe("the Stasis argument (a DID), or 'default'"),
+      checks: z.array(z.string()),
+      unknown: z.string(),
+      blocked: z.string(),
+      machine: z.string().nullable(),
+      blockAnonymous: z.boolean(),
+      pinSet: z.string().nullable(),
+    }),
+  ),
+});
+export type Routing = z.infer<typeof routing>;
+
+function describeTarget(d: Destination): string {
+  if ('action' in d) return d.action === 'sit' ? 'SIT tone, then hang up' : `hang up (${d.cause})`;
+  return `dialplan ${d.context},${d.extension},${d.priority}`;
+}
+
+/**
+ * The configured destinations and routes, read-only (they live in the config file). Fields are
+ * picked one by one so that nothing secret in the config (ARI password, extension PINs) can leak.
+ */
+export const routingRoutes =
+  (deps: { config: Config }): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { config } = deps;
+    const view: Routing = {
+      destinations: Object.entries(config.destinations).map(([name, d]) => ({
+        name,
+        target: describeTarget(d),
+      })),
+      routes: Object.entries(config.routes).map(([name, r]) => ({
+        name,
+        checks: r.checks,
+        unknown: r.unknown,
+        blocked: r.blocked,
+        machine: r.machine ?? null,
+        blockAnonymous: r.blockAnonymous,
+        pinSet: r.pin?.set ?? null,
+      })),
+    };
+    app.get(
+      '/api/routing',
+      {
+        schema: {
+          summary: 'The destinations and routes from the config (read-only)',
+          tags: ['settings'],
+          response: { 200: routing },
+        },
+      },
+      async () => view,
+    );
+  };

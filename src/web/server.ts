@@ -1,0 +1,161 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { LiveFeed } from '../calls/live-feed.js';
+import type { Config } from '../config/schema.js';
+import { PinSets } from '../store/pin-sets.js';
+import type { Store } from '../store/store.js';
+import { WebAuthStore } from '../store/web-auth.js';
+import { Accounts } from './auth/accounts.js';
+import authPlugin, { SESSION_COOKIE } from './auth/plugin.js';
+import { sendError } from './http-errors.js';
+import { type CallMetrics, metricsRoutes } from './metrics.js';
+import { callerRoutes } from './routes/callers.js';
+import { callRoutes } from './routes/calls.js';
+import { type DirectoryView, directoryRoutes } from './routes/directory.js';
+import { type HealthSources, healthRoutes } from './routes/health.js';
+import { liveRoutes } from './routes/live.js';
+import { nameRuleRoutes } from './routes/name-rules.js';
+import { pinSetRoutes } from './routes/pin-sets.js';
+import { routingRoutes } from './routes/routing.js';
+import { screeningRoutes } from './routes/screening.js';
+import { sessionRoutes } from './routes/session.js';
+import { statsRoutes } from './routes/stats.js';
+import { uiRoutes } from './routes/ui.js';
+
+/** A cache the running Stasis app keeps, to drop after an edit so the next call sees it. */
+export interface Invalidatable {
+  invalidate(): void;
+}
+
+export interface WebDeps {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  /** What /health reports on besides the database. */
+  ari: HealthSources['ari'];
+  speechEngine: string | null;
+  directory: DirectoryView;
+  metrics: CallMetrics;
+  /** Calls as they happen (absent when the API runs without the Stasis app). */
+  live?: LiveFeed;
+  /** The running app's caches (absent when the API runs without the Stasis app). */
+  caches?: { bypass: Invalidatable; nameRules: Invalidatable };
+}
+
+export const OPENAPI_PATH = '/api/openapi.json';
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * The admin HTTP API: one Fastify plugin per concern, every route with a zod schema (validation
+ * and the OpenAPI document come from the same schema), every route behind authentication unless
+ * marked public. Built, not listening: `listen()` is the caller's.
+ */
+export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
+  const { config, store } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ component: 'web' }) as FastifyBaseLogger,
+    trustProxy: config.web.trustProxy,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // Ids in paths are never longer; a long URL is an attack or a mistake.
+    routerOptions: { maxParamLength: 100 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(sendError);
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      statusCode: 404,
+      error: 'Not Found',
+      code: 'NO_ROUTE',
+      message: `no route ${request.method} ${request.url.split('?')[0]}`,
+    }),
+  );
+  // Every answer is data, never a page a browser would render or frame (the web app's files set
+  // their own policy).
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('cache-control', 'no-store');
+    if (!reply.hasHeader('content-security-policy'))
+      reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    reply.header('referrer-policy', 'no-referrer');
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Doorman admin API',
+        description:
+          'Caller lists, name rules, the screening log, the screening switch and the directory. ' +
+          'Authenticate with `Authorization: Bearer TOKEN` (doorman token create NAME), or log in ' +
+          '(session cookie) and send the CSRF token as `x-csrf-token` with every write.',
+        version: '1',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifyCookie);
+  const accounts = new Accounts(new WebAuthStore(store), config.web.sessionHours * 3_600_000);
+  await app.register(authPlugin, { accounts });
+
+  await app.register(healthRoutes({ store, ari: deps.ari, speechEngine: deps.speechEngine }));
+  await app.register(
+    sessionRoutes({
+      accounts,
+      secureCookies: config.web.secureCookies,
+      loginFailuresPerMinute: config.web.loginFailuresPerMinute,
+    }),
+  );
+  await app.register(callerRoutes({ config, store }));
+  await app.register(nameRuleRoutes({ store, nameRules: deps.caches?.nameRules }));
+  await app.register(callRoutes({ config, store }));
+  await app.register(screeningRoutes({ store, bypass: deps.caches?.bypass }));
+  await app.register(directoryRoutes(deps.directory));
+  await app.register(liveRoutes(deps.live));
+  await app.register(pinSetRoutes({ pins: new PinSets(store) }));
+  await app.register(metricsRoutes(deps.metrics));
+  await app.register(statsRoutes({ store }));
+  await app.register(routingRoutes({ config }));
+  await app.register(uiRoutes);
+  app.get(
+    OPENAPI_PATH,
+    { schema: { summary: 'This API as an OpenAPI 3.1 document', tags: ['meta'] } },
+    async () => app.swagger(),
+  );
+  await app.ready();
+  return app;
+}
+
+/**
+ * Builds and starts listening. A web server that cannot start (port taken) is logged and left
+ * out: calls matter more than the admin API.
+ */
+export async function startWebServer(deps: WebDeps): Promise<FastifyInstance | null> {
+  const { host, port } = deps.config.web;
+  let app: FastifyInstance | undefined;
+  try {
+    app = await createWebServer(deps);
+    const address = await app.listen({ host, port });
+    deps.logger.info({ address }, 'admin API listening');
+    return app;
+  } catch (e) {
+    deps.logger.error({ err: e, host, port }, 'the admin API could not start; screening goes on without it');
+    await app?.close().catch(() => {});
+    return null;
+  }
+}

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
+import { judgeTranscript } from '../../src/challenge/answer.js';
+import { DirectoryService } from '../../src/challenge/directory-service.js';
+import { type Challenge, createChallenge, loadDirectoryFile } from '../../src/challenge/setup.js';
+import { configSchema } from '../../src/config/schema.js';
+import { Store } from '../../src/store/store.js';
+import { api, startTestWeb, type TestWeb } from '../support/web.js';
+
+const logger = pino({ level: 'silent' });
+const dir = mkdtempSync(join(tmpdir(), 'doorman-directory-'));
+const config = configSchema.parse({
+  store: { url: `sqlite:${join(dir, 'doorman.db')}`, timeoutMs: 5_000 },
+  directory: { file: 'test/fixtures/directory.yaml' },
+  speech: { threads: 1, poolSize: 1 },
+});
+const ZELDA = {
+  type: 'person' as const,
+  name: 'Zelda Quigley',
+  aliases: [],
+  sounds_like: [],
+  destination: 'voicemail',
+  enabled: true,
+};
+const heard = (c: Challenge, text: string) => judgeTranscript(c.deps, text, 1_000).decision;
+
+describe('the directory in the database', () => {
+  let store: Store;
+  let here: Challenge;
+  let there: Challenge;
+  let service: DirectoryService;
+  let other: DirectoryService;
+  let web: TestWeb;
+
+  before(async () => {
+    store = await Store.open(config.store);
+    const seed = loadDirectoryFile(config.directory.file);
+    here = await createChallenge(config, seed, logger);
+    there = await createChallenge(config, seed, logger);
+    service = new DirectoryService(store, here, config, logger);
+    // Another PBX on the same database.
+    other = new DirectoryService(store, there, config, logger);
+    web = await startTestWeb({}, () => ({
+      directory: {
+        get entries() {
+          return here.entries;
+        },
+        get matcher() {
+          return here.deps.matcher;
+        },
+        policy: here.deps.policy,
+        editor: service,
+      },
+    }));
+  });
+  after(async () => {
+    await web?.close();
+    await Promise.all([here?.engine.close(), there?.engine.close()]);
+    await store?.close();
+  });
+
+  it('is seeded from the file, then edited: the matcher (and grammar) know a new name at once', async () => {
+    await service.sync();
+    await other.sync();
+    const seeded = here.entries.length;
+    assert.ok(seeded > 0);
+    assert.notEqual(heard(here, 'zelda quigley please').entry, 'zelda-quigley');
+    assert.equal(await service.put({ id: 'zelda-quigley', ...ZELDA }), 'added');
+    assert.equal(here.entries.length, seeded + 1);
+    assert.equal(heard(here, 'zelda quigley please').entry, 'zelda-quigley');
+    // The other PBX follows on its next look at the database.
+    assert.notEqual(heard(there, 'zelda quigley please').entry, 'zelda-quigley');
+    await other.sync();
+    assert.equal(heard(there, 'zelda quigley please').entry, 'zelda-quigley');
+  });
+
+  it('refuses an entry for a destination that does not exist, and bad YAML, with the reason', async () => {
+    await assert.rejects(
+      service.put({ id: 'nobody', ...ZELDA, destination: 'nowhere' }),
+      /no destination named "nowhere"/,
+    );
+    await assert.rejects(service.import('entries: [{id: x}]'), /entry 1 \(x\)/);
+  });
+
+  it('is edited over the API: put, remove, import and export YAML', async () => {
+    const put = await api(web, 'PUT', '/api/directory/entries/yusuf-okafor', {
+      ...ZELDA,
+      name: 'Yusuf Okafor',
+      sounds_like: ['you soof oh car for'],
+    });
+    assert.deepEqual([put.status, put.body.result], [200, 'added']);
+    const tried = await api(web, 'POST', '/api/directory/try', { text: 'yusuf okafor' });
+    assert.equal(tried.body.entry, 'yusuf-okafor');
+    const bad = await api(web, 'PUT', '/api/directory/entries/Bad_Id', ZELDA);
+    assert.equal(bad.status, 400);
+    const exported = await fetch(`${web.base}/api/directory/export`, {
+      headers: { authorization: `Bearer ${web.token}` },
+    });
+    const yaml = await exported.text();
+    assert.match(exported.headers.get('content-type') ?? '', /application\/yaml/);
+    assert.match(yaml, /id: yusuf-okafor/);
+    assert.equal((await api(web, 'DELETE', '/api/directory/entries/yusuf-okafor')).status, 204);
+    assert.equal((await api(web, 'DELETE', '/api/directory/entries/yusuf-okafor')).status, 404);
+    const imported = await fetch(`${web.base}/api/directory/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/yaml' },
+      body: 'version: 1\nentries:\n  - {id: only-one, type: department, name: Accounts, destination: desk}\n',
+    });
+    assert.deepEqual(await imported.json(), { entries: 1 });
+    assert.deepEqual(
+      (await api(web, 'GET', '/api/directory')).body.items.map((e: { id: string }) => e.id),
+      ['only-one'],
+    );
+    const broken = await fetch(`${web.base}/api/directory/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/yaml' },
+      body: 'entries: [',
+    });
+    assert.equal(broken.status, 400);
+    assert.match(((await broken.json()) as { message: string }).message, /not valid YAML/);
+  });
+});

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { bytesFromPcm } from '../../src/audio/wav.js';
+import { PromptListener } from '../../src/challenge/prompt-listener.js';
+
+const RATE = 16_000;
+const FRAME = 320; // 20 ms, as Asterisk sends slin16
+
+/** One 20 ms frame: a loud tone for `s`, silence for `.`; its first sample tags its position. */
+const frames = (pattern: string) =>
+  [...pattern].map((c, k) => {
+    const pcm = new Int16Array(FRAME);
+    for (let i = 0; i < FRAME; i++)
+      pcm[i] = c === 's' ? Math.round(6_000 * Math.sin((2 * Math.PI * 300 * i) / RATE)) : 0;
+    pcm[0] = k;
+    return bytesFromPcm(pcm);
+  });
+const tags = (heard: Buffer[]) => heard.map((b) => b.readInt16LE(0));
+const listener = () =>
+  new PromptListener({ sampleRate: RATE, speechThresholdDbfs: -42, bargeInMs: 100, keepBeforeMs: 60 });
+const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+
+describe('prompt listener (barge-in)', () => {
+  it('keeps only the last moments while nobody speaks over the question', () => {
+    const l = listener();
+    for (const f of frames('..........')) l.push(f);
+    assert.equal(l.answered, false);
+    assert.deepEqual(tags(l.heard()), [7, 8, 9]);
+  });
+
+  it('takes a short noise for no answer, and keeps it with the moments before it', () => {
+    const l = listener();
+    for (const f of frames('......ss.')) l.push(f);
+    assert.equal(l.answered, false);
+    assert.deepEqual(tags(l.heard()), [6, 7, 8]);
+  });
+
+  it('notices a caller answering over the question, and keeps all they said from just before it', async () => {
+    const l = listener();
+    let spoke = false;
+    l.speaking.then(() => {
+      spoke = true;
+    });
+    for (const f of frames('........sssss..ss')) l.push(f);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(spoke, true);
+    assert.equal(l.answered, true);
+    assert.deepEqual(tags(l.heard()), range(5, 17));
+  });
+});
