@@ -8,6 +8,12 @@ scripts/setup.sh
 npm run -s typecheck
 npm run -s lint
 
+# Another Doorman, demo or benchmark still running against the sandbox would take the tests'
+# calls and load the machine: say so, loudly, before the tests start.
+if others=$(pgrep -af 'doorman|bench/' | grep -v -e "^$$ " -e 'scripts/test.sh' -e pgrep -e doorman-asterisk); then
+  printf '[test] warning: processes that may use the Asterisk sandbox are running:\n%s\n' "$others" >&2
+fi
+
 # A sandbox left running is restarted, so it runs this checkout's docker/asterisk config.
 started=""
 if scripts/asterisk.sh status >/dev/null 2>&1; then

@@ -80,7 +80,7 @@ export class SimulatedCaller {
     this.ari.on('event', (e) => this.onEvent(e));
   }
 
-  async connect(timeoutMs = 10_000): Promise<void> {
+  async connect(timeoutMs = 30_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(

@@ -66,6 +66,7 @@ export async function startTestWeb(
   };
   const app = await createWebServer(deps);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  let closing: Promise<void> | undefined;
   return {
     base: address,
     dir,
@@ -75,9 +76,9 @@ export async function startTestWeb(
     accounts,
     token,
     deps,
-    async close() {
-      await app.close();
-      await store.close();
+    close() {
+      closing ??= app.close().then(() => store.close());
+      return closing;
     },
   };
 }

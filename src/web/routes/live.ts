@@ -13,8 +13,9 @@ export const liveRoutes =
   (feed: LiveFeed | undefined): FastifyPluginAsyncZod =>
   async (app) => {
     const open = new Set<ServerResponse>();
-    // Streams never end by themselves: close them, or the server would wait for them on stop.
-    app.addHook('onClose', async () => {
+    // Streams never end by themselves: end them before the server closes, or its close would
+    // wait for them (onClose hooks run only after the server has closed).
+    app.addHook('preClose', async () => {
       for (const res of open) res.end();
     });
     app.get(
