@@ -9,7 +9,7 @@ import type { Challenge } from '../challenge/setup.js';
 import type { Config, Route } from '../config/schema.js';
 import { CallGoneError, DoormanError, TimeoutError } from '../errors.js';
 import { type CallerNumber, normalizeNumber } from '../match/caller-id.js';
-import type { Outcome } from '../match/decide.js';
+import { CHOICES_OFFERED, type Outcome } from '../match/decide.js';
 import type { NameRules } from '../match/name-rules.js';
 import type { Check, CheckContext } from '../policy/check.js';
 import { allowlistCheck } from '../policy/checks/allowlist.js';
@@ -349,7 +349,7 @@ export class CallSession {
    * caller presses nothing useful in time, or the question cannot be spoken.
    */
   private async askToChoose(answer: HeardAnswer, leg: MediaLeg, signal: AbortSignal): Promise<string | null> {
-    const options = answer.contenders.slice(0, 3).map((id, i) => ({
+    const options = answer.contenders.slice(0, CHOICES_OFFERED).map((id, i) => ({
       id,
       digit: String(i + 1),
       name: this.deps.challenge.entries.find((e) => e.id === id)?.name ?? id,
@@ -646,13 +646,22 @@ export class CallSession {
     this.firstPromptAt ??= performance.now();
     const socket = leg.socket;
     let stopped = false;
-    await Promise.race([
-      socket.play(audio, audio.length / 16 + this.deps.config.calls.promptTimeoutMs),
-      stopWhen?.then(() => {
-        stopped = true;
-      }) ?? new Promise<never>(() => {}),
-      new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
-    ]);
+    // Removed after each question: the signal lives as long as the call, which may ask often.
+    let onAbort = () => {};
+    try {
+      await Promise.race([
+        socket.play(audio, audio.length / 16 + this.deps.config.calls.promptTimeoutMs),
+        stopWhen?.then(() => {
+          stopped = true;
+        }) ?? new Promise<never>(() => {}),
+        new Promise<void>((resolve) => {
+          onAbort = resolve;
+          signal.addEventListener('abort', onAbort, { once: true });
+        }),
+      ]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
     if (stopped) socket.command('FLUSH_MEDIA');
     if (signal.aborted) throw signal.reason;
     if (!socket.open) throw new DoormanError('MEDIA_CLOSED', 'media WebSocket closed while asking');
@@ -707,7 +716,7 @@ export class CallSession {
   }
 
   /** Hears the caller while the question plays (`challenge.bargeInMs`; 0: the question always plays out). */
-  private listenOverPrompt(leg: MediaLeg): { heard: PromptListener; speaking?: Promise<void>; stop(): void } {
+  private listenOverPrompt(leg: MediaLeg): { heard: PromptListener; speaking: Promise<void>; stop(): void } {
     const cfg = this.deps.config;
     const heard = new PromptListener({
       sampleRate: MEDIA_RATE,
@@ -720,7 +729,8 @@ export class CallSession {
     socket.on('audio', onAudio);
     return {
       heard,
-      ...(cfg.challenge.bargeInMs ? { speaking: heard.speaking } : {}),
+      // Never settles when barge-in is off (an infinite bargeInMs).
+      speaking: heard.speaking,
       stop: () => socket.off('audio', onAudio),
     };
   }

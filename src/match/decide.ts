@@ -2,6 +2,9 @@ import type { Candidate } from './matcher.js';
 
 export type Outcome = 'match' | 'ambiguous' | 'nomatch' | 'machine' | 'silence';
 
+/** An ambiguous answer's caller is asked to pick one of at most this many entries by key press. */
+export const CHOICES_OFFERED = 3;
+
 export interface DecisionPolicy {
   /** A candidate must score at least this to be routed to. */
   acceptScore: number;
