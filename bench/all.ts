@@ -4,6 +4,7 @@
 //
 //   npm run bench                 (needs the sandbox and the databases, as the tests do)
 //   npm run bench -- --quick      (small sizes: a minute, for trying the harness)
+//   npm run bench -- --only accuracy[,calls...]   (reruns those; the others' last results stay)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
@@ -11,7 +12,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SummaryRow } from './report.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+});
+const only = values.only?.split(',').map((s) => s.trim());
 const quick = values.quick;
 // A quick run must not overwrite the published results.
 const results =
@@ -30,8 +34,17 @@ const runs: Array<{ name: string; args: string[]; skip?: string }> = [
   { name: 'soak', args: quick ? ['--seconds', '20', '--rate', '5'] : [] },
 ];
 
+const unknown = only?.filter((name) => !runs.some((r) => r.name === name)) ?? [];
+if (unknown.length) {
+  console.error(
+    `--only: no benchmark ${unknown.join(', ')} (there are ${runs.map((r) => r.name).join(', ')})`,
+  );
+  process.exit(2);
+}
+
 const failed: string[] = [];
 for (const run of runs) {
+  if (only && !only.includes(run.name)) continue;
   if (run.skip) {
     console.error(`bench/${run.name}: skipped (${run.skip})`);
     continue;
@@ -80,7 +93,7 @@ const detail = runs
 const doc = [
   '# Doorman benchmark results',
   '',
-  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' (quick run: small sizes)' : ''} on ${machineText}.`,
+  `${only ? 'Composed' : 'Measured'} ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' (quick run: small sizes)' : ''} on ${machineText}${only ? `: ${only.join(', ')} measured then, the rest earlier (each section gives its date)` : ''}.`,
   'Regenerate with `npm run bench` (README, Benchmarks).',
   '',
   table,
