@@ -87,12 +87,41 @@ export function espeakToArpabet(mnemonics: string): string[] {
 }
 
 /** ARPAbet for a word by espeak-ng's rules; null when espeak-ng is missing or fails. */
-export function espeakPhones(word: string, timeoutMs = 2_000): Promise<string[] | null> {
+export async function espeakPhones(word: string, timeoutMs = 2_000): Promise<string[] | null> {
+  return (await espeakPhonesOf([word], timeoutMs)).get(word) ?? null;
+}
+
+/**
+ * ARPAbet for many words by espeak-ng's rules, in one run (a line each: a directory of thousands
+ * of names would otherwise start thousands of processes). Words espeak-ng gives nothing for are
+ * left out; all of them when espeak-ng is missing or fails.
+ */
+export function espeakPhonesOf(list: readonly string[], timeoutMs = 10_000): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  // One word a line, each its own clause, so a line out is a word in; other characters could
+  // be read as espeak-ng commands or punctuation.
+  const plain = list.filter((w) => /^[a-z]+$/.test(w));
+  if (!plain.length) return Promise.resolve(found);
   return new Promise((resolve) => {
-    execFile('espeak-ng', ['-q', '-x', '-v', 'en-us', word], { timeout: timeoutMs }, (err, stdout) => {
-      if (err) return resolve(null);
-      const phones = espeakToArpabet(stdout.trim().split(/\s+/).join(''));
-      resolve(phones.length ? phones : null);
-    });
+    const child = execFile(
+      'espeak-ng',
+      ['-q', '-x', '-v', 'en-us'],
+      { timeout: timeoutMs, maxBuffer: 64 * plain.length + 4096 },
+      (err, stdout) => {
+        if (err) return resolve(found);
+        const lines = stdout
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean);
+        if (lines.length !== plain.length) return resolve(found);
+        plain.forEach((w, i) => {
+          const phones = espeakToArpabet((lines[i] as string).split(/\s+/).join(''));
+          if (phones.length) found.set(w, phones);
+        });
+        resolve(found);
+      },
+    );
+    child.stdin?.on('error', () => {}); // espeak-ng missing: the callback reports it
+    child.stdin?.end(plain.map((w) => `${w}.\n`).join(''));
   });
 }

@@ -11,7 +11,7 @@ import type { DirectoryEntry } from '../match/directory.js';
 import type { Phrases } from '../match/phrases.js';
 import { CmuLexicon } from './cmu-lexicon.js';
 import type { SpeechEngine, SpeechResult, SpeechStream, StreamOptions } from './engine.js';
-import { espeakPhones } from './espeak-phones.js';
+import { espeakPhonesOf } from './espeak-phones.js';
 import { buildGrammar, grammarWords } from './grammar.js';
 import { ResultQueue } from './result-queue.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './soundswallower-worker.js';
@@ -123,21 +123,6 @@ export class SoundSwallowerEngine implements SpeechEngine {
     phrases: Phrases,
   ): Promise<{ unpronounceable: string[] }> {
     const draft = buildGrammar(entries, phrases);
-    let derived = 0;
-    const unpronounceable: string[] = [];
-    for (const word of draft.words) {
-      if (this.lexicon.has(word)) continue;
-      const plain = word.replace(/'/g, '');
-      const phones = this.lexicon.pronunciations(plain)[0] ?? (await espeakPhones(plain));
-      if (phones?.length) {
-        derived++;
-        this.lexicon.add(word, phones);
-      } else {
-        unpronounceable.push(word);
-      }
-    }
-    const unusable = new Set(unpronounceable);
-    const spec = unusable.size ? buildGrammar(entries, phrases, (w) => !unusable.has(w)) : draft;
     const phraseWords = [
       ...new Set(
         [...phrases.carriers, ...phrases.closers, ...phrases.openers, ...phrases.fillers].flatMap(
@@ -145,6 +130,28 @@ export class SoundSwallowerEngine implements SpeechEngine {
         ),
       ),
     ];
+    const phraseSet = new Set([...phraseWords, ...phrases.nobody.flatMap(grammarWords)]);
+    const plain = (word: string) => word.replace(/'/g, '');
+    // espeak-ng's rules for every name: for words the dictionary lacks, and beside the
+    // dictionary's own for the rest, whose names from other languages often carry an anglicised
+    // guess (the dictionary says Siobhan is "SH AW B AA N"; espeak-ng knows "SH IH V AO N").
+    const names = [...draft.words].filter((w) => !phraseSet.has(w) || !this.lexicon.has(w));
+    const espeak = await espeakPhonesOf([...new Set(names.map(plain))]);
+    let derived = 0;
+    const unpronounceable: string[] = [];
+    for (const word of names) {
+      const spelled = this.lexicon.pronunciations(plain(word))[0]; // "o'brien" as "obrien"
+      if (!this.lexicon.has(word) && spelled) this.lexicon.add(word, spelled);
+      const known = this.lexicon.pronunciations(word);
+      const phones = espeak.get(plain(word));
+      if (phones && !known.some((p) => p.join(' ') === phones.join(' '))) {
+        if (!known.length) derived++;
+        this.lexicon.add(word, phones);
+      }
+      if (!this.lexicon.has(word)) unpronounceable.push(word);
+    }
+    const unusable = new Set(unpronounceable);
+    const spec = unusable.size ? buildGrammar(entries, phrases, (w) => !unusable.has(w)) : draft;
     // Decoders load no dictionary of their own (the model's holds ~135k words, most of a
     // decoder's memory): each gets exactly the words of the grammar, variants as "word(2)".
     const words: Array<[string, string]> = [];

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { Decimator2, interpolate2 } from '../../src/audio/resample.js';
 import { parseDirectory } from '../../src/match/directory.js';
 import { parsePhrases } from '../../src/match/phrases.js';
-import { espeakPhones, espeakToArpabet } from '../../src/speech/espeak-phones.js';
+import { espeakPhones, espeakPhonesOf, espeakToArpabet } from '../../src/speech/espeak-phones.js';
 import { buildGrammar, grammarWords } from '../../src/speech/grammar.js';
 import { SoundSwallowerEngine } from '../../src/speech/soundswallower-engine.js';
 import { engineContract, recognise } from '../support/engine-contract.js';
@@ -57,6 +57,13 @@ describe('pronunciations from espeak-ng', () => {
     const phones = await espeakPhones('kowalczyk');
     assert.ok(phones && phones.length >= 6, String(phones));
     assert.equal(phones?.[0], 'K');
+  });
+
+  it('derives many words in one run, a word each, and leaves out what it cannot say', async () => {
+    const found = await espeakPhonesOf(['siobhan', 'kowalczyk', 'o1', '', 'niamh']);
+    assert.deepEqual([...found.keys()], ['siobhan', 'kowalczyk', 'niamh']);
+    assert.deepEqual(found.get('siobhan'), await espeakPhones('siobhan'));
+    assert.deepEqual(found.get('siobhan'), ['SH', 'IH', 'V', 'AO', 'N']);
   });
 });
 
@@ -140,6 +147,23 @@ describe('soundswallower engine after the directory changes', () => {
       await engine.setDirectory(parseDirectory(v2), phrases);
       const both = await Promise.all([recognise(engine, say), recognise(engine, say)]);
       for (const results of both) assert.match(results.at(-1)?.text ?? '', /okonkwo/);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it("gives names the dictionary knows espeak-ng's pronunciation too, once", async () => {
+    const engine = await SoundSwallowerEngine.create({ logger: pino({ level: 'silent' }), threads: 1 });
+    try {
+      const dictionary = engine.lexicon.pronunciations('siobhan').map((p) => p.join(' '));
+      assert.ok(dictionary.length && !dictionary.includes('SH IH V AO N'), String(dictionary));
+      const directory = parseDirectory(`version: 1\nentries:\n${person('siobhan-kelly', 'Siobhan Kelly')}`);
+      await engine.setDirectory(directory, phrases);
+      await engine.setDirectory(directory, phrases);
+      const now = engine.lexicon.pronunciations('siobhan').map((p) => p.join(' '));
+      assert.deepEqual(now, [...dictionary, 'SH IH V AO N']);
+      // Carrier phrases keep the dictionary's alone.
+      assert.equal(engine.lexicon.pronunciations('speak').length, 1);
     } finally {
       await engine.close();
     }
