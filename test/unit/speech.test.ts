@@ -153,7 +153,12 @@ describe('soundswallower engine after the directory changes', () => {
   });
 
   it("gives names the dictionary knows espeak-ng's pronunciation too, once", async () => {
-    const engine = await SoundSwallowerEngine.create({ logger: pino({ level: 'silent' }), threads: 1 });
+    const engine = await SoundSwallowerEngine.create({
+      logger: pino({ level: 'silent' }),
+      poolSize: 1,
+      beam: 1e-80,
+      threads: 1,
+    });
     try {
       const dictionary = engine.lexicon.pronunciations('siobhan').map((p) => p.join(' '));
       assert.ok(dictionary.length && !dictionary.includes('SH IH V AO N'), String(dictionary));
