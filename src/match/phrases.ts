@@ -11,6 +11,7 @@ export const phrasesSchema = z
     openers: z.array(phrase).default([]),
     fillers: z.array(phrase).default([]),
     honorifics: z.record(z.string(), z.array(phrase)).default({}),
+    nicknames: z.record(z.string(), z.array(phrase)).default({}),
     nobody: z.array(phrase).default([]),
   })
   .strict();

@@ -12,8 +12,9 @@ export const PARTIAL_WEIGHT = 0.96;
 
 /**
  * Every way a caller may ask for an entry: its name, aliases, sounds-like spellings, and for
- * people the first name, the surname, and each title + surname. The recogniser's grammar and the
- * matcher both use this list, so what can be heard is exactly what can be matched.
+ * people the first name, the surname, each title + surname, and the usual nicknames of the first
+ * name (alone and with the surname) when the directory lists none of its own. The recogniser's
+ * grammar and the matcher both use this list, so what can be heard is exactly what can be matched.
  */
 export function spokenVariants(e: DirectoryEntry, phrases: Phrases): SpokenVariant[] {
   const out: SpokenVariant[] = [];
@@ -36,6 +37,22 @@ export function spokenVariants(e: DirectoryEntry, phrases: Phrases): SpokenVaria
       add(last, PARTIAL_WEIGHT);
       for (const t of titles) add(`${t} ${last}`, 1);
     }
+    // An admin who lists aliases has said how this person is asked for.
+    const parts = e.name.split(/\s+/).filter(Boolean);
+    if (!e.aliases.length && parts.length >= 2) {
+      const last = parts[parts.length - 1] as string;
+      for (const nick of nicknamesOf(parts[0] as string, phrases)) {
+        add(nick, PARTIAL_WEIGHT);
+        add(`${nick} ${last}`, 1);
+      }
+    }
   }
   return out;
+}
+
+/** grammars/phrases.yaml's nicknames of a first name ("william": bill, will, billy, liam). */
+function nicknamesOf(first: string, phrases: Phrases): string[] {
+  return Object.hasOwn(phrases.nicknames, first.toLowerCase())
+    ? (phrases.nicknames[first.toLowerCase()] ?? [])
+    : [];
 }

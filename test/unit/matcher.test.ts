@@ -58,6 +58,32 @@ describe('directory matcher', () => {
     assert.equal(outcome('is ann there').outcome, 'ambiguous');
   });
 
+  it('knows the usual nicknames of a first name the directory gives no aliases for', () => {
+    const plain = new DirectoryMatcher(
+      [
+        person('william-harris', 'William Harris'),
+        person('robert-kemp', 'Robert Kemp', ['Robbie']),
+        person('katherine-moss', 'Katherine Moss'),
+        person('catherine-walsh', 'Catherine Walsh'),
+      ],
+      phrases,
+      modelLexicon(),
+    );
+    const route = (transcript: string) => {
+      const m = plain.match(transcript);
+      return decide({ speechMs: 2_000, transcriptWords: m.words.length, candidates: m.candidates });
+    };
+    assert.equal(route('can i talk to bill harris').entry, 'william-harris');
+    assert.equal(route('is bill there').entry, 'william-harris');
+    // The admin listed how Robert is asked for: only that.
+    assert.equal(route('robbie please').entry, 'robert-kemp');
+    assert.notEqual(route('is bob there').entry, 'robert-kemp');
+    // A nickname two people share names neither of them alone.
+    const kate = route('kate please');
+    assert.equal(kate.outcome, 'ambiguous');
+    assert.deepEqual([...kate.contenders].sort(), ['catherine-walsh', 'katherine-moss']);
+  });
+
   it('keeps names that differ by a sound apart', () => {
     assert.equal(outcome('catherine walsh').entry, 'catherine-walsh');
     assert.equal(outcome('kathryn welsh please').entry, 'kathryn-welsh');
