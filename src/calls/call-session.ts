@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import type { EndpointReason } from '../audio/endpointer.js';
 import { dbfs, rms } from '../audio/levels.js';
 import { pcmFromBytes } from '../audio/wav.js';
-import { AnswerListener } from '../challenge/answer.js';
+import { type AnswerDeps, AnswerListener } from '../challenge/answer.js';
 import { PromptListener } from '../challenge/prompt-listener.js';
+import { answeredRight, expectedAnswer } from '../challenge/questions.js';
 import type { Challenge } from '../challenge/setup.js';
 import type { Config, Route } from '../config/schema.js';
 import { CallGoneError, DoormanError, TimeoutError } from '../errors.js';
@@ -81,6 +82,15 @@ export interface HeardAnswer {
   /** Frames that arrived before chan_websocket's MEDIA_START line. */
   framesBeforeStart: number;
   recording: string | null;
+  /** The second question (challenge.secondQuestion), asked after a clear answer. */
+  second?: SecondAnswer;
+}
+
+export interface SecondAnswer {
+  question: string;
+  transcript: string;
+  /** A person who gave the right answer; true also when the question could not be asked. */
+  passed: boolean;
 }
 
 export interface CallReport {
@@ -339,6 +349,9 @@ export class CallSession {
       if (answer.outcome !== 'silence' && answer.outcome !== 'ambiguous') break;
       if (attempt < this.route.retries) this.log.info({ outcome: answer.outcome, attempt }, 'asking again');
     }
+    if (answer?.outcome === 'match' && leg && this.deps.challenge.questions.length) {
+      answer = { ...answer, second: await this.askSecondQuestion(leg, signal) };
+    }
     await this.closeMedia();
     return answer as HeardAnswer;
   }
@@ -557,7 +570,7 @@ export class CallSession {
 
   /** The destination of the entry the caller asked for, if it is one configured here. */
   private entryDestination(a: HeardAnswer): string | null {
-    if (a.outcome !== 'match' || !a.entry) return null;
+    if (a.outcome !== 'match' || !a.entry || a.second?.passed === false) return null;
     const destination = this.deps.challenge.entries.find((e) => e.id === a.entry)?.destination;
     return destination && destination in this.deps.config.destinations ? destination : null;
   }
@@ -569,6 +582,14 @@ export class CallSession {
     if (destination) {
       const entry = this.deps.challenge.entries.find((e) => e.id === a.entry);
       return { kind: 'route', destination, reason: `asked for ${entry?.name} ("${a.transcript}")`, check };
+    }
+    if (a.outcome === 'match' && a.second?.passed === false) {
+      return {
+        kind: 'route',
+        destination: this.route.unknown,
+        reason: `asked for ${a.entry}, then answered "${a.second.question}" with "${a.second.transcript}"`,
+        check,
+      };
     }
     if (a.outcome === 'match')
       this.log.warn({ entry: a.entry }, 'directory entry names no configured destination');
@@ -631,6 +652,46 @@ export class CallSession {
   }
 
   /**
+   * "What day of the week is it?": one of the second questions at random, spoken over the media
+   * socket (the caller may answer over it), and the answer heard on that question's grammar.
+   * A question that cannot be spoken lets the caller through (fail-open), as a failed check does.
+   */
+  private async askSecondQuestion(leg: MediaLeg, signal: AbortSignal): Promise<SecondAnswer> {
+    const { questions } = this.deps.challenge;
+    const { question, deps } = questions[
+      Math.floor(Math.random() * questions.length)
+    ] as (typeof questions)[0];
+    let audio: Int16Array;
+    try {
+      audio = await speak(question.ask);
+    } catch (e) {
+      this.log.warn({ err: e }, 'cannot speak the second question; letting the caller through');
+      return { question: question.ask, transcript: '', passed: true };
+    }
+    this.publish({ type: 'step', step: 'asking the second question' });
+    const overPrompt = this.listenOverPrompt(leg);
+    try {
+      await this.playOverMedia(leg, audio, signal, overPrompt.speaking);
+    } finally {
+      overPrompt.stop();
+    }
+    const heard = await this.listen(
+      leg,
+      signal,
+      overPrompt.heard.heard(),
+      deps,
+      `${this.channelId}-question`,
+    );
+    const now = new Date();
+    const passed = answeredRight(question, heard.outcome === 'match' ? heard.entry : null, now);
+    this.log.info(
+      { question: question.ask, expected: expectedAnswer(question, now), heard: heard.transcript, passed },
+      'second question answered',
+    );
+    return { question: question.ask, transcript: heard.transcript, passed };
+  }
+
+  /**
    * Plays the question over the media socket, so the caller is heard while it plays (Asterisk
    * hears nothing from a bridged channel that is playing a sound of its own) and it stops when
    * `stopWhen` resolves. A sound only Asterisk has is played by Asterisk, without barge-in.
@@ -644,7 +705,18 @@ export class CallSession {
     const audio = await mediaPrompt(sound);
     if (!audio || !leg.socket) return this.playPrompt(sound, signal);
     this.firstPromptAt ??= performance.now();
+    await this.playOverMedia(leg, audio, signal, stopWhen);
+  }
+
+  /** Plays 16 kHz audio to the caller over the media socket until it ends or `stopWhen` resolves. */
+  private async playOverMedia(
+    leg: MediaLeg,
+    audio: Int16Array,
+    signal: AbortSignal,
+    stopWhen?: Promise<void>,
+  ): Promise<void> {
     const socket = leg.socket;
+    if (!socket) throw new DoormanError('MEDIA_CLOSED', 'no media WebSocket to speak over');
     let stopped = false;
     // Removed after each question: the signal lives as long as the call, which may ask often.
     let onAbort = () => {};
@@ -739,10 +811,16 @@ export class CallSession {
    * Streams the caller's answer into the challenge until it is over, then decides. `early` is
    * what they said over the question (or its last moments), heard before listening began.
    */
-  private listen(leg: MediaLeg, signal: AbortSignal, early: Buffer[] = []): Promise<HeardAnswer> {
+  private listen(
+    leg: MediaLeg,
+    signal: AbortSignal,
+    early: Buffer[] = [],
+    deps: AnswerDeps = this.deps.challenge.deps,
+    recordAs: string = this.channelId,
+  ): Promise<HeardAnswer> {
     const socket = leg.socket as MediaSocket;
     const cfg = this.deps.config.listen;
-    const listener = new AnswerListener(this.deps.challenge.deps, MEDIA_RATE, signal);
+    const listener = new AnswerListener(deps, MEDIA_RATE, signal);
     const frames: Buffer[] = [];
     let received = 0;
     let heardBytes = 0;
@@ -754,7 +832,7 @@ export class CallSession {
         if (finished) return;
         finished = true;
         cleanup();
-        this.conclude(listener, frames, received, socket.framesBeforeStart).then(resolve, reject);
+        this.conclude(listener, frames, received, socket.framesBeforeStart, recordAs).then(resolve, reject);
       };
       const onAudio = (frame: Buffer) => {
         frames.push(frame);
@@ -807,6 +885,7 @@ export class CallSession {
     frames: Buffer[],
     received: number,
     framesBeforeStart: number,
+    recordAs: string,
   ): Promise<HeardAnswer> {
     const result = await listener.finish();
     const pcm = pcmFromBytes(Buffer.concat(frames));
@@ -814,7 +893,7 @@ export class CallSession {
     const end = Math.min(pcm.length, start + (result.speechMs * MEDIA_RATE) / 1000);
     const level = result.speechMs > 0 ? rms(pcm, start, end) : 0;
     const recording = await this.deps.recordings
-      .save(this.channelId, { sampleRate: MEDIA_RATE, samples: pcm })
+      .save(recordAs, { sampleRate: MEDIA_RATE, samples: pcm })
       .catch((e) => {
         this.log.warn({ err: e }, 'could not save the recorded answer');
         return null;

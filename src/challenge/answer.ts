@@ -29,6 +29,8 @@ export interface AnswerDeps {
   /** Longest wait for the engine's final result after the audio ends. */
   finalTimeoutMs: number;
   hints: string[];
+  /** The engine's grammar to search (`StreamOptions.grammar`); the directory's when absent. */
+  grammar?: string;
 }
 
 /** A transcript matched against the directory and decided on: what every answer goes through. */
@@ -76,6 +78,7 @@ export class AnswerListener {
       language: 'en-US',
       signal,
       maxAudioMs: deps.listen.noSpeechTimeoutMs + deps.listen.maxSpeechMs,
+      ...(deps.grammar ? { grammar: deps.grammar } : {}),
     });
     this.result = finalResult(this.stream);
     this.result.catch(() => {});

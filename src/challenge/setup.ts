@@ -11,6 +11,7 @@ import type { SpeechEngine } from '../speech/engine.js';
 import { GoogleSpeechEngine } from '../speech/google-engine.js';
 import { SOUNDSWALLOWER_DICT, SoundSwallowerEngine } from '../speech/soundswallower-engine.js';
 import type { AnswerDeps } from './answer.js';
+import { answerPhrases, choiceEntries, parseQuestions, type Question, questionGrammar } from './questions.js';
 
 function readText(file: string, what: string): string {
   try {
@@ -31,6 +32,11 @@ export function loadPhrases(config: Config): Phrases {
   return parsePhrases(readText(file, 'phrases file'), file);
 }
 
+export function loadQuestions(config: Config) {
+  const file = config.speech.questionsFile || packagePath('grammars/questions.yaml');
+  return parseQuestions(readText(file, 'questions file'), file);
+}
+
 export function loadDirectoryFile(file: string): DirectoryEntry[] {
   return parseDirectory(readText(file, 'directory'), file);
 }
@@ -43,6 +49,8 @@ export interface Challenge {
   deps: AnswerDeps;
   engine: SpeechEngine;
   entries: DirectoryEntry[];
+  /** The second question's questions, each with what it takes to hear its answer (empty when off). */
+  questions: Array<{ question: Question; deps: AnswerDeps }>;
   /** Rebuilds grammar, matcher and hints for another directory; calls already listening finish on the old. */
   reload(entries: DirectoryEntry[]): Promise<void>;
 }
@@ -93,9 +101,31 @@ export async function createChallenge(
     finalTimeoutMs: config.speech.finalTimeoutMs,
     hints: list.filter((e) => e.enabled).flatMap((e) => [e.name, ...e.aliases]),
   });
+  const questions = config.challenge.secondQuestion ? loadQuestions(config) : null;
+  const forAnswers = questions ? answerPhrases(questions, phrases) : phrases;
+  const asked: Challenge['questions'] = [];
+  // One after another: each adds pronunciations to the shared lexicon.
+  for (const [i, question] of (questions?.questions ?? []).entries()) {
+    const choices = choiceEntries(question);
+    if (created.engine instanceof SoundSwallowerEngine)
+      await created.engine.setDirectory(choices, forAnswers, questionGrammar(i));
+    asked.push({
+      question,
+      deps: {
+        engine,
+        matcher: new DirectoryMatcher(choices, forAnswers, lexicon),
+        policy: config.challenge,
+        listen: config.listen,
+        finalTimeoutMs: config.speech.finalTimeoutMs,
+        hints: question.choices,
+        grammar: questionGrammar(i),
+      },
+    });
+  }
   const challenge: Challenge = {
     engine,
     entries,
+    questions: asked,
     deps: depsFor(entries),
     async reload(next) {
       // The grammar first: a matcher that knows a name the recogniser cannot hear is no use.

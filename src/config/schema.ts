@@ -192,6 +192,8 @@ export const configSchema = z
         finalTimeoutMs: ms(100, 10_000, 2_000),
         /** Words around names (carriers, greetings); empty: the packaged grammars/phrases.yaml. */
         phrasesFile: z.string().default(''),
+        /** The second question's questions (challenge.secondQuestion); '' = grammars/questions.yaml. */
+        questionsFile: z.string().default(''),
       })
       .strict()
       .prefault({}),
@@ -214,6 +216,12 @@ export const configSchema = z
          * Lower lets more doubtful answers through; -1000 turns the check off.
          */
         minAcousticFit: z.number().min(-1000).max(0).default(-80),
+        /**
+         * After a caller names someone, ask one more question at random (grammars/questions.yaml:
+         * "What day of the week is it?") and put them through only on the right answer; a wrong
+         * answer or none goes to the route's unknown destination, not allowlisted.
+         */
+        secondQuestion: z.boolean().default(false),
         /** After naming the entries it could not tell apart, how long to wait for a key press. */
         choiceTimeoutMs: ms(1_000, 30_000, 5_000),
         /**

@@ -20,7 +20,12 @@ export interface StreamOptions {
   signal: AbortSignal;
   /** The stream ends by itself after this much audio, ms. */
   maxAudioMs?: number;
+  /** Which of the engine's grammars to search (embedded engine); the directory's when absent. */
+  grammar?: string;
 }
+
+/** The name of the grammar built from the directory. */
+export const DIRECTORY_GRAMMAR = 'directory';
 
 /** One utterance's recognition: write 16-bit little-endian PCM frames, then end. */
 export interface SpeechStream {

@@ -10,7 +10,13 @@ import { DoormanError } from '../errors.js';
 import type { DirectoryEntry } from '../match/directory.js';
 import type { Phrases } from '../match/phrases.js';
 import { CmuLexicon } from './cmu-lexicon.js';
-import type { SpeechEngine, SpeechResult, SpeechStream, StreamOptions } from './engine.js';
+import {
+  DIRECTORY_GRAMMAR,
+  type SpeechEngine,
+  type SpeechResult,
+  type SpeechStream,
+  type StreamOptions,
+} from './engine.js';
 import { espeakPhonesOf } from './espeak-phones.js';
 import { buildGrammar, grammarWords } from './grammar.js';
 import { ResultQueue } from './result-queue.js';
@@ -62,13 +68,9 @@ export class SoundSwallowerEngine implements SpeechEngine {
   readonly name = 'soundswallower';
   readonly lexicon = CmuLexicon.fromFile(SOUNDSWALLOWER_DICT);
   private readonly threads: RecognitionThread[] = [];
-  private grammar = {
-    t: 'grammar' as const,
-    jsgf: '',
-    words: [] as Array<[string, string]>,
-    phraseWords: [] as string[],
-    version: 0,
-  };
+  /** Each grammar by name (the directory's, questions'), as last sent to the threads. */
+  private readonly grammars = new Map<string, Extract<ToWorker, { t: 'grammar' }>>();
+  private grammarVersion = 0;
   private nextId = 1;
   private closed = false;
   private readonly log: Logger;
@@ -103,7 +105,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
       } satisfies WorkerSetup,
     });
     const thread: RecognitionThread = { worker, streams: new Map() };
-    if (this.grammar.version) worker.postMessage(this.grammar satisfies ToWorker);
+    for (const g of this.grammars.values()) worker.postMessage(g satisfies ToWorker);
     worker.on('message', (m: FromWorker) => thread.streams.get(m.id)?.onWorker(m));
     worker.on('error', (e) => this.log.error({ err: e }, 'recognition thread failed'));
     worker.on('exit', (code) => {
@@ -117,10 +119,14 @@ export class SoundSwallowerEngine implements SpeechEngine {
     return thread;
   }
 
-  /** Rebuilds the grammar for a directory; streams opened afterwards use it. */
+  /**
+   * Rebuilds the grammar for a directory; streams opened afterwards use it. Other lists of
+   * things to say (a question's answers) get grammars of their own, by name (`StreamOptions.grammar`).
+   */
   async setDirectory(
     entries: readonly DirectoryEntry[],
     phrases: Phrases,
+    name: string = DIRECTORY_GRAMMAR,
   ): Promise<{ unpronounceable: string[] }> {
     const draft = buildGrammar(entries, phrases);
     const phraseWords = [
@@ -160,14 +166,16 @@ export class SoundSwallowerEngine implements SpeechEngine {
         words.push([i ? `${w}(${i + 1})` : w, p.join(' ')]);
       }
     }
-    this.grammar = {
-      t: 'grammar',
+    const grammar = {
+      t: 'grammar' as const,
+      name,
       jsgf: spec.jsgf,
       words,
       phraseWords,
-      version: this.grammar.version + 1,
+      version: ++this.grammarVersion,
     };
-    for (const t of this.threads) t.worker.postMessage(this.grammar satisfies ToWorker);
+    this.grammars.set(name, grammar);
+    for (const t of this.threads) t.worker.postMessage(grammar satisfies ToWorker);
     if (unpronounceable.length) {
       this.log.warn(
         { words: unpronounceable },
@@ -179,15 +187,16 @@ export class SoundSwallowerEngine implements SpeechEngine {
   }
 
   open(opts: StreamOptions): SpeechStream {
-    if (!this.grammar.version)
-      throw new DoormanError('ENGINE_NO_GRAMMAR', 'speech engine has no directory yet');
+    const grammar = opts.grammar ?? DIRECTORY_GRAMMAR;
+    if (!this.grammars.has(grammar))
+      throw new DoormanError('ENGINE_NO_GRAMMAR', `speech engine has no grammar "${grammar}" yet`);
     // The least busy thread takes the stream.
     const thread = this.threads.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
     const id = this.nextId++;
     const loop = thread.streams.size < (this.opts.phoneLoopMaxStreams ?? Number.POSITIVE_INFINITY);
     const stream = new SoundSwallowerStream(id, thread, opts);
     thread.streams.set(id, stream);
-    thread.worker.postMessage({ t: 'open', id, loop } satisfies ToWorker);
+    thread.worker.postMessage({ t: 'open', id, loop, grammar } satisfies ToWorker);
     return stream;
   }
 

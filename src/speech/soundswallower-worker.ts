@@ -18,6 +18,8 @@ export interface WorkerSetup {
 export type ToWorker =
   | {
       t: 'grammar';
+      /** Streams ask for a grammar by name: the directory's, or a question's. */
+      name: string;
       version: number;
       jsgf: string;
       /** Every word of the grammar with its pronunciation (decoders start with no dictionary). */
@@ -26,7 +28,7 @@ export type ToWorker =
       phraseWords: string[];
     }
   /** `loop`: also decode this stream with the phone loop (the engine skips it under load). */
-  | { t: 'open'; id: number; loop: boolean }
+  | { t: 'open'; id: number; loop: boolean; grammar: string }
   | { t: 'audio'; id: number; pcm: Float32Array }
   | { t: 'end'; id: number };
 
@@ -39,7 +41,8 @@ interface Pooled {
   decoder: Decoder;
   /** The same audio through a free loop of context-independent phones. */
   loop?: Decoder;
-  grammarVersion: number;
+  /** The grammar it searches: name and version. */
+  grammar: string;
   /** Words this decoder has been given (a word cannot be added twice). */
   known: Set<string>;
 }
@@ -57,14 +60,22 @@ const port = parentPort;
 if (!port) throw new Error('soundswallower-worker runs as a worker thread');
 const module = await createModule();
 const idle: Pooled[] = [];
-let grammar: { version: number; jsgf: string; words: Array<[string, string]> } = {
-  version: 0,
-  jsgf: '',
-  words: [],
-};
-let phraseWords = new Set<string>();
+interface Grammar {
+  key: string;
+  jsgf: string;
+  words: Array<[string, string]>;
+  phraseWords: Set<string>;
+}
+const grammars = new Map<string, Grammar>();
+interface Stream {
+  work: Promise<void>;
+  d?: Pooled;
+  lastPartial: string;
+  loop: boolean;
+  grammar: Grammar;
+}
 /** Per stream: the work so far (in order), the decoder once it has one, the last partial sent. */
-const streams = new Map<number, { work: Promise<void>; d?: Pooled; lastPartial: string; loop: boolean }>();
+const streams = new Map<number, Stream>();
 
 async function createPooled(withLoop: boolean): Promise<Pooled> {
   const decoder = new module.Decoder({
@@ -79,7 +90,7 @@ async function createPooled(withLoop: boolean): Promise<Pooled> {
     wbeam: setup.beam * 1e20,
   });
   await decoder.initialize();
-  const d: Pooled = { decoder, grammarVersion: 0, known: new Set() };
+  const d: Pooled = { decoder, grammar: '', known: new Set() };
   if (withLoop) d.loop = await createLoop();
   return d;
 }
@@ -124,21 +135,22 @@ function warmUp(): void {
     });
 }
 
-async function acquire(useLoop: boolean): Promise<Pooled> {
+async function acquire(useLoop: boolean, grammar: Grammar): Promise<Pooled> {
   if (!idle.length && warming) await warming;
   const withLoop = useLoop && setup.phoneLoop;
-  // One that already has a loop if this stream needs it (then any, then a new one).
-  const withLoops = idle.flatMap((x, i) => (x.loop ? [i] : []));
-  const at = withLoop ? (withLoops.at(-1) ?? -1) : idle.length - 1;
+  // One that already has a loop if this stream needs it (then any, then a new one), and among
+  // those one that already searches this grammar (setting a large grammar takes a while).
+  const fits = idle.flatMap((x, i) => (!withLoop || x.loop ? [i] : []));
+  const at = fits.find((i) => idle[i]?.grammar === grammar.key) ?? fits.at(-1) ?? -1;
   const d = (at >= 0 ? idle.splice(at, 1)[0] : idle.pop()) ?? (await createPooled(withLoop));
   if (withLoop && !d.loop) d.loop = await createLoop();
-  if (d.grammarVersion !== grammar.version) {
+  if (d.grammar !== grammar.key) {
     // Words of earlier grammars stay; only the new ones are added.
     const missing = grammar.words.filter(([w]) => !d.known.has(w));
     if (missing.length) d.decoder.add_words(...missing);
     for (const [w] of missing) d.known.add(w);
     d.decoder.set_grammar(grammar.jsgf);
-    d.grammarVersion = grammar.version;
+    d.grammar = grammar.key;
   }
   d.decoder.start();
   if (withLoop) d.loop?.start();
@@ -181,7 +193,7 @@ function pathScore(decoder: Decoder): number {
  * not in the directory, a garbled answer). Carrier phrases fit well or badly alike, so the
  * difference is spread over the name, not over the whole answer.
  */
-function acousticFit(d: Pooled, useLoop: boolean): number | undefined {
+function acousticFit(d: Pooled, useLoop: boolean, phraseWords: Set<string>): number | undefined {
   if (!d.loop || !useLoop) return undefined;
   let words = 0;
   let names = 0;
@@ -199,12 +211,12 @@ function acousticFit(d: Pooled, useLoop: boolean): number | undefined {
   return (pathScore(d.decoder) - pathScore(d.loop)) / (names || words);
 }
 
-function step(id: number, fn: (s: { d: Pooled; lastPartial: string; loop: boolean }) => void): void {
+function step(id: number, fn: (s: Stream & { d: Pooled }) => void): void {
   const s = streams.get(id);
   if (!s) return;
   s.work = s.work
     .then(() => {
-      if (s.d) fn(s as { d: Pooled; lastPartial: string; loop: boolean });
+      if (s.d) fn(s as Stream & { d: Pooled });
     })
     .catch((e) => {
       streams.delete(id);
@@ -215,17 +227,22 @@ function step(id: number, fn: (s: { d: Pooled; lastPartial: string; loop: boolea
 port.on('message', (m: ToWorker) => {
   switch (m.t) {
     case 'grammar':
-      grammar = m;
-      phraseWords = new Set(m.phraseWords);
+      grammars.set(m.name, {
+        key: `${m.name}@${m.version}`,
+        jsgf: m.jsgf,
+        words: m.words,
+        phraseWords: new Set(m.phraseWords),
+      });
       warmUp();
       return;
     case 'open': {
-      const s: { work: Promise<void>; d?: Pooled; lastPartial: string; loop: boolean } = {
-        work: Promise.resolve(),
-        lastPartial: '',
-        loop: m.loop,
-      };
-      s.work = acquire(m.loop).then((d) => {
+      const grammar = grammars.get(m.grammar);
+      if (!grammar) {
+        port.postMessage({ t: 'error', id: m.id, message: `no grammar ${m.grammar}` } satisfies FromWorker);
+        return;
+      }
+      const s: Stream = { work: Promise.resolve(), lastPartial: '', loop: m.loop, grammar };
+      s.work = acquire(m.loop, grammar).then((d) => {
         s.d = d;
       });
       streams.set(m.id, s);
@@ -254,7 +271,7 @@ port.on('message', (m: ToWorker) => {
         // it heard words on the way (an answer cut short): keep what it heard.
         const heard = s.d.decoder.get_text().trim();
         const text = heard || s.lastPartial;
-        const fit = heard ? acousticFit(s.d, s.loop) : undefined;
+        const fit = heard ? acousticFit(s.d, s.loop, s.grammar.phraseWords) : undefined;
         release(s.d);
         streams.delete(m.id);
         port.postMessage({

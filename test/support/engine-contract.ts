@@ -10,6 +10,7 @@ export async function recognise(
   file: string,
   rate: 8000 | 16000 = 8000,
   signal = new AbortController().signal,
+  grammar?: string,
 ) {
   const pcm = parseWav(readFileSync(file));
   let samples = pcm.samples;
@@ -20,6 +21,7 @@ export async function recognise(
     hints: ['Alice Johnson', 'Accounts'],
     language: 'en-US',
     signal,
+    ...(grammar ? { grammar } : {}),
   });
   const results: SpeechResult[] = [];
   const reading = (async () => {

@@ -29,3 +29,33 @@ export function speechSpanMs(file: string, listen: Config['listen']): number {
   if (end.speechStartMs === null || end.speechEndMs === null) throw new Error(`${file}: no speech found`);
   return end.speechEndMs - end.speechStartMs;
 }
+
+/** Parts said one after another (a number is that many seconds of silence), as one 8 kHz WAV. */
+export function saidInTurn(name: string, parts: Array<string | number>): string {
+  mkdirSync(DIR, { recursive: true });
+  const out = join(DIR, `${name}.wav`);
+  if (!existsSync(out)) {
+    const files = parts.map((p, i) => {
+      if (typeof p === 'string') return p;
+      const gap = join(DIR, `${name}.gap${i}.wav`);
+      execFileSync('sox', [
+        '-n',
+        '-r',
+        '8000',
+        '-c',
+        '1',
+        '-b',
+        '16',
+        '-e',
+        'signed-integer',
+        gap,
+        'trim',
+        '0',
+        String(p),
+      ]);
+      return gap;
+    });
+    execFileSync('sox', [...files, out]);
+  }
+  return out;
+}

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { Decimator2, interpolate2 } from '../../src/audio/resample.js';
+import { answerPhrases, choiceEntries, parseQuestions } from '../../src/challenge/questions.js';
 import { parseDirectory } from '../../src/match/directory.js';
 import { parsePhrases } from '../../src/match/phrases.js';
 import { espeakPhones, espeakPhonesOf, espeakToArpabet } from '../../src/speech/espeak-phones.js';
@@ -147,6 +148,35 @@ describe('soundswallower engine after the directory changes', () => {
       await engine.setDirectory(parseDirectory(v2), phrases);
       const both = await Promise.all([recognise(engine, say), recognise(engine, say)]);
       for (const results of both) assert.match(results.at(-1)?.text ?? '', /okonkwo/);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('searches the grammar a stream names, and the directory for the others', async () => {
+    const engine = await SoundSwallowerEngine.create({
+      logger: pino({ level: 'silent' }),
+      poolSize: 1,
+      beam: 1e-80,
+      threads: 1,
+    });
+    try {
+      const questions = parseQuestions(readFileSync('grammars/questions.yaml', 'utf8'));
+      const weekday = questions.questions.find((q) => q.answer === '{weekday}');
+      assert.ok(weekday);
+      await engine.setDirectory(parseDirectory(v1), phrases);
+      await engine.setDirectory(choiceEntries(weekday), answerPhrases(questions, phrases), 'weekday');
+      const name = speechWav('okonkwo', "I'd like to speak to Chinedu Okonkwo, please.");
+      const day = speechWav('its-thursday', "It's Thursday.");
+      const signal = new AbortController().signal;
+      // One decoder: it switches grammar between the streams.
+      assert.match((await recognise(engine, day, 8000, signal, 'weekday')).at(-1)?.text ?? '', /thursday/);
+      assert.match((await recognise(engine, name)).at(-1)?.text ?? '', /okonkwo/);
+      assert.match((await recognise(engine, day, 8000, signal, 'weekday')).at(-1)?.text ?? '', /thursday/);
+      assert.throws(
+        () => engine.open({ sampleRate: 8000, hints: [], language: 'en-US', signal, grammar: 'nope' }),
+        /no grammar "nope"/,
+      );
     } finally {
       await engine.close();
     }

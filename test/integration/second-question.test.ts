@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
+import { startCaller, startTestDoorman, testConfig } from '../support/doorman.js';
+import { saidInTurn, speechWav } from '../support/speech.js';
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+describe('the second question on the Asterisk sandbox', () => {
+  const config = testConfig({
+    'challenge.secondQuestion': true,
+    'speech.questionsFile': 'test/fixtures/weekday-question.yaml',
+    routes: { default: { unknown: 'fallback' } },
+  });
+  let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
+  let caller: SimulatedCaller;
+  const alice = speechWav('alice-second', 'Alice Johnson, please.');
+  // The weekday the caller names, said after the question has been asked (and while it plays).
+  const answering = (day: string) =>
+    saidInTurn(`alice-then-${day.toLowerCase()}`, [alice, 3.5, speechWav(`its-${day}`, `It's ${day}.`)]);
+
+  before(async () => {
+    doorman = await startTestDoorman('second-question', config);
+    caller = await startCaller('second-question', config);
+  });
+  after(async () => {
+    await caller?.close();
+    await doorman?.stop();
+  });
+
+  it('puts a caller through who names someone and then gives the right day', async () => {
+    const today = WEEKDAYS[new Date().getDay()] as string;
+    const from = '+15557770001';
+    const result = await caller.call({
+      from,
+      to: '15550001000',
+      say: answering(today),
+      delaySeconds: 3,
+      waitSeconds: 10,
+      timeoutMs: 45_000,
+    });
+    const report = await doorman.report(result.channelId);
+    assert.equal(result.destination, 'desk', JSON.stringify(report.answer));
+    assert.equal(report.answer?.entry, 'alice-johnson');
+    assert.equal(report.answer?.second?.passed, true);
+    assert.match(report.answer?.second?.transcript ?? '', new RegExp(today, 'i'));
+    assert.ok((await doorman.store.lookup(from)).allow, 'allowlisted');
+  });
+
+  it('sends one who gives the wrong day to the unknown destination, not allowlisted', async () => {
+    const wrong = WEEKDAYS[(new Date().getDay() + 3) % 7] as string;
+    const from = '+15557770002';
+    const result = await caller.call({
+      from,
+      to: '15550001000',
+      say: answering(wrong),
+      delaySeconds: 3,
+      waitSeconds: 10,
+      timeoutMs: 45_000,
+    });
+    const report = await doorman.report(result.channelId);
+    assert.equal(result.destination, 'fallback', JSON.stringify(report.answer));
+    assert.equal(report.answer?.entry, 'alice-johnson');
+    assert.equal(report.answer?.second?.passed, false);
+    assert.match(report.verdict?.reason ?? '', /What day of the week/);
+    assert.equal((await doorman.store.lookup(from)).allow, undefined);
+  });
+});
