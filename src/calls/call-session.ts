@@ -89,6 +89,8 @@ export interface HeardAnswer {
 export interface SecondAnswer {
   question: string;
   transcript: string;
+  /** From asking to the decision on the answer. */
+  ms: number;
   /** A person who gave the right answer; true also when the question could not be asked. */
   passed: boolean;
 }
@@ -253,6 +255,16 @@ export class CallSession {
         try {
           answer = await this.challenge(timings, signal);
           verdict = this.verdictFor(answer);
+          const { second } = answer;
+          if (second) {
+            // Shown with the other checks in the screening log; the verdict says only what failed.
+            checks.push({
+              check: 'second-question',
+              result: second.passed ? 'next' : 'route',
+              ms: second.ms,
+              detail: `"${second.question}": heard "${second.transcript}"${second.passed ? '' : ' (wrong)'}`,
+            });
+          }
           checks.push({
             check: 'challenge',
             result: 'route',
@@ -661,12 +673,13 @@ export class CallSession {
     const { question, deps } = questions[
       Math.floor(Math.random() * questions.length)
     ] as (typeof questions)[0];
+    const t0 = performance.now();
     let audio: Int16Array;
     try {
       audio = await speak(question.ask);
     } catch (e) {
       this.log.warn({ err: e }, 'cannot speak the second question; letting the caller through');
-      return { question: question.ask, transcript: '', passed: true };
+      return { question: question.ask, transcript: '', passed: true, ms: 0 };
     }
     this.publish({ type: 'step', step: 'asking the second question' });
     const overPrompt = this.listenOverPrompt(leg);
@@ -688,7 +701,8 @@ export class CallSession {
       { question: question.ask, expected: expectedAnswer(question, now), heard: heard.transcript, passed },
       'second question answered',
     );
-    return { question: question.ask, transcript: heard.transcript, passed };
+    const ms = Math.round(performance.now() - t0);
+    return { question: question.ask, transcript: heard.transcript, passed, ms };
   }
 
   /**

@@ -45,6 +45,9 @@ describe('the second question on the Asterisk sandbox', () => {
     assert.equal(report.answer?.second?.passed, true);
     assert.match(report.answer?.second?.transcript ?? '', new RegExp(today, 'i'));
     assert.ok((await doorman.store.lookup(from)).allow, 'allowlisted');
+    const trace = report.checks.find((c) => c.check === 'second-question');
+    assert.equal(trace?.result, 'next');
+    assert.match(trace?.detail ?? '', /What day of the week is it/);
   });
 
   it('sends one who gives the wrong day to the unknown destination, not allowlisted', async () => {
