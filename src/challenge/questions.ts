@@ -1,8 +1,7 @@
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DoormanError } from '../errors.js';
 import type { DirectoryEntry } from '../match/directory.js';
 import type { Phrases } from '../match/phrases.js';
+import { parseYamlAs } from '../util/yaml-file.js';
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const TODAY = '{weekday}';
@@ -39,14 +38,7 @@ export type Questions = z.infer<typeof questionsSchema>;
 
 /** grammars/questions.yaml: the second question's questions, their choices and right answers. */
 export function parseQuestions(text: string, source = 'questions'): Questions {
-  const r = questionsSchema.safeParse(parseYaml(text) ?? {});
-  if (!r.success) {
-    const issue = r.error.issues[0] as z.core.$ZodIssue;
-    throw new DoormanError('QUESTIONS_INVALID', `${source}: ${issue.path.join('.')}: ${issue.message}`, {
-      source,
-    });
-  }
-  return r.data;
+  return parseYamlAs(questionsSchema, text, source, 'QUESTIONS_INVALID');
 }
 
 /** The right answer to a question asked at `now` (local time: the PBX's day). */

@@ -1,6 +1,5 @@
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DoormanError } from '../errors.js';
+import { parseYamlAs } from '../util/yaml-file.js';
 
 const phrase = z.string().trim().min(1).max(100);
 
@@ -20,12 +19,5 @@ export const phrasesSchema = z
 export type Phrases = z.infer<typeof phrasesSchema>;
 
 export function parsePhrases(text: string, source = 'phrases'): Phrases {
-  const r = phrasesSchema.safeParse(parseYaml(text) ?? {});
-  if (!r.success) {
-    const issue = r.error.issues[0] as z.core.$ZodIssue;
-    throw new DoormanError('PHRASES_INVALID', `${source}: ${issue.path.join('.')}: ${issue.message}`, {
-      source,
-    });
-  }
-  return r.data;
+  return parseYamlAs(phrasesSchema, text, source, 'PHRASES_INVALID');
 }

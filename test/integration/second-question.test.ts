@@ -15,9 +15,23 @@ describe('the second question on the Asterisk sandbox', () => {
   let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
   let caller: SimulatedCaller;
   const alice = speechWav('alice-second', 'Alice Johnson, please.');
-  // The weekday the caller names, said after the question has been asked (and while it plays).
-  const answering = (day: string) =>
-    saidInTurn(`alice-then-${day.toLowerCase()}`, [alice, 3.5, speechWav(`its-${day}`, `It's ${day}.`)]);
+  /** A caller who asks for Alice, then names `day` once the second question is asked. */
+  const callSaying = async (from: string, day: string) => {
+    const say = saidInTurn(`alice-then-${day.toLowerCase()}`, [
+      alice,
+      3.5,
+      speechWav(`its-${day}`, `It's ${day}.`),
+    ]);
+    const result = await caller.call({
+      from,
+      to: '15550001000',
+      say,
+      delaySeconds: 3,
+      waitSeconds: 10,
+      timeoutMs: 45_000,
+    });
+    return { result, report: await doorman.report(result.channelId) };
+  };
 
   before(async () => {
     doorman = await startTestDoorman('second-question', config);
@@ -31,15 +45,7 @@ describe('the second question on the Asterisk sandbox', () => {
   it('puts a caller through who names someone and then gives the right day', async () => {
     const today = WEEKDAYS[new Date().getDay()] as string;
     const from = '+15557770001';
-    const result = await caller.call({
-      from,
-      to: '15550001000',
-      say: answering(today),
-      delaySeconds: 3,
-      waitSeconds: 10,
-      timeoutMs: 45_000,
-    });
-    const report = await doorman.report(result.channelId);
+    const { result, report } = await callSaying(from, today);
     assert.equal(result.destination, 'desk', JSON.stringify(report.answer));
     assert.equal(report.answer?.entry, 'alice-johnson');
     assert.equal(report.answer?.second?.passed, true);
@@ -53,15 +59,7 @@ describe('the second question on the Asterisk sandbox', () => {
   it('sends one who gives the wrong day to the unknown destination, not allowlisted', async () => {
     const wrong = WEEKDAYS[(new Date().getDay() + 3) % 7] as string;
     const from = '+15557770002';
-    const result = await caller.call({
-      from,
-      to: '15550001000',
-      say: answering(wrong),
-      delaySeconds: 3,
-      waitSeconds: 10,
-      timeoutMs: 45_000,
-    });
-    const report = await doorman.report(result.channelId);
+    const { result, report } = await callSaying(from, wrong);
     assert.equal(result.destination, 'fallback', JSON.stringify(report.answer));
     assert.equal(report.answer?.entry, 'alice-johnson');
     assert.equal(report.answer?.second?.passed, false);

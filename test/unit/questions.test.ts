@@ -68,5 +68,6 @@ describe('second questions', () => {
       /lower-case/,
     );
     assert.throws(bad('nonsense: 1\n'), /q\.yaml/);
+    assert.throws(bad('questions: [\n'), /q\.yaml: not valid YAML/);
   });
 });

@@ -127,6 +127,10 @@ describe('soundswallower engine (the embedded default)', () => {
   });
 });
 
+/** One thread with one pooled decoder: streams after the first reuse it, or need a new one. */
+const oneDecoderEngine = () =>
+  SoundSwallowerEngine.create({ logger: pino({ level: 'silent' }), poolSize: 1, beam: 1e-80, threads: 1 });
+
 describe('soundswallower engine after the directory changes', () => {
   const person = (id: string, name: string) =>
     `  - id: ${id}\n    type: person\n    name: "${name}"\n    destination: ${id}\n`;
@@ -135,12 +139,7 @@ describe('soundswallower engine after the directory changes', () => {
 
   it('gives a decoder made after the change every word, also those derived for the earlier directory', async () => {
     // One thread, one pooled decoder: two answers at once need a decoder made after the change.
-    const engine = await SoundSwallowerEngine.create({
-      logger: pino({ level: 'silent' }),
-      poolSize: 1,
-      beam: 1e-80,
-      threads: 1,
-    });
+    const engine = await oneDecoderEngine();
     try {
       await engine.setDirectory(parseDirectory(v1), phrases);
       const say = speechWav('okonkwo', "I'd like to speak to Chinedu Okonkwo, please.");
@@ -154,12 +153,7 @@ describe('soundswallower engine after the directory changes', () => {
   });
 
   it('searches the grammar a stream names, and the directory for the others', async () => {
-    const engine = await SoundSwallowerEngine.create({
-      logger: pino({ level: 'silent' }),
-      poolSize: 1,
-      beam: 1e-80,
-      threads: 1,
-    });
+    const engine = await oneDecoderEngine();
     try {
       const questions = parseQuestions(readFileSync('grammars/questions.yaml', 'utf8'));
       const weekday = questions.questions.find((q) => q.answer === '{weekday}');
@@ -183,12 +177,7 @@ describe('soundswallower engine after the directory changes', () => {
   });
 
   it("gives names the dictionary knows espeak-ng's pronunciation too, once", async () => {
-    const engine = await SoundSwallowerEngine.create({
-      logger: pino({ level: 'silent' }),
-      poolSize: 1,
-      beam: 1e-80,
-      threads: 1,
-    });
+    const engine = await oneDecoderEngine();
     try {
       const dictionary = engine.lexicon.pronunciations('siobhan').map((p) => p.join(' '));
       assert.ok(dictionary.length && !dictionary.includes('SH IH V AO N'), String(dictionary));
