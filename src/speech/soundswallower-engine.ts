@@ -9,6 +9,7 @@ import { pcmFromBytes } from '../audio/wav.js';
 import { DoormanError } from '../errors.js';
 import type { DirectoryEntry } from '../match/directory.js';
 import type { Phrases } from '../match/phrases.js';
+import { acronymsOf, spelledOut } from './acronyms.js';
 import { CmuLexicon } from './cmu-lexicon.js';
 import {
   DIRECTORY_GRAMMAR,
@@ -145,6 +146,11 @@ export class SoundSwallowerEngine implements SpeechEngine {
     const espeak = await espeakPhonesOf([...new Set(names.map(plain))]);
     let derived = 0;
     const unpronounceable: string[] = [];
+    for (const word of acronymsOf(entries)) {
+      const letters = spelledOut(word);
+      if (!this.lexicon.pronunciations(word).some((p) => p.join(' ') === letters.join(' ')))
+        this.lexicon.add(word, letters);
+    }
     for (const word of names) {
       const spelled = this.lexicon.pronunciations(plain(word))[0]; // "o'brien" as "obrien"
       if (!this.lexicon.has(word) && spelled) this.lexicon.add(word, spelled);

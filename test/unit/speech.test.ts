@@ -7,6 +7,7 @@ import { Decimator2, interpolate2 } from '../../src/audio/resample.js';
 import { answerPhrases, choiceEntries, parseQuestions } from '../../src/challenge/questions.js';
 import { parseDirectory } from '../../src/match/directory.js';
 import { parsePhrases } from '../../src/match/phrases.js';
+import { acronymsOf, spelledOut } from '../../src/speech/acronyms.js';
 import { espeakPhones, espeakPhonesOf, espeakToArpabet } from '../../src/speech/espeak-phones.js';
 import { buildGrammar, grammarWords } from '../../src/speech/grammar.js';
 import { SoundSwallowerEngine } from '../../src/speech/soundswallower-engine.js';
@@ -58,6 +59,24 @@ describe('pronunciations from espeak-ng', () => {
     const phones = await espeakPhones('kowalczyk');
     assert.ok(phones && phones.length >= 6, String(phones));
     assert.equal(phones?.[0], 'K');
+  });
+
+  it('finds the words a directory writes in capitals, and spells them out', () => {
+    const entry = (name: string, aliases: string[]) => ({
+      id: 'x',
+      type: 'department' as const,
+      name,
+      aliases,
+      sounds_like: [],
+      destination: 'desk',
+      enabled: true,
+    });
+    const found = acronymsOf([
+      entry('Human Resources', ['HR', 'the HR team', 'People']),
+      entry('IT', ['I.T.']),
+    ]);
+    assert.deepEqual([...found].sort(), ['hr', 'it']);
+    assert.deepEqual(spelledOut('hr'), ['EY', 'CH', 'AA', 'R']);
   });
 
   it('derives many words in one run, a word each, and leaves out what it cannot say', async () => {
@@ -188,6 +207,23 @@ describe('soundswallower engine after the directory changes', () => {
       assert.deepEqual(now, [...dictionary, 'SH IH V AO N']);
       // Carrier phrases keep the dictionary's alone.
       assert.equal(engine.lexicon.pronunciations('speak').length, 1);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('lets callers spell out what the directory writes in capitals', async () => {
+    const engine = await oneDecoderEngine();
+    try {
+      const directory = parseDirectory(
+        'version: 1\nentries:\n  - id: ar\n    type: department\n    name: "Accounts Receivable"\n    aliases: ["AR"]\n    destination: ar\n',
+      );
+      await engine.setDirectory(directory, phrases);
+      const pronunciations = engine.lexicon.pronunciations('ar').map((p) => p.join(' '));
+      assert.ok(pronunciations.includes('EY AA R'), String(pronunciations));
+      assert.ok(pronunciations.includes('AA R'), 'and still as the dictionary says it');
+      const said = speechWav('a-r-please', 'A. R. please.');
+      assert.match((await recognise(engine, said)).at(-1)?.text ?? '', /\bar\b/);
     } finally {
       await engine.close();
     }
