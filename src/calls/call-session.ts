@@ -646,11 +646,20 @@ export class CallSession {
   private startLease(): void {
     const seconds = this.deps.config.calls.leaseSeconds;
     const renew = () => {
-      this.deps.ari.setVariable(this.channelId, LEASE_VARIABLE, String(seconds)).catch((e) => {
+      this.deps.ari.setVariable(this.channelId, LEASE_VARIABLE, String(seconds)).catch(async (e) => {
         // A renewal still in flight as the call leaves Stasis (routed, hung up) finds the channel
         // gone or elsewhere: there is no lease left to keep, so that is not worth a warning.
-        if (this.left || !this.leaseTimer || isGone(e))
-          this.log.debug({ err: e }, 'lease not renewed: call left');
+        // Asterisk answers "Failed to execute function" when the channel is hanging up as the
+        // TIMEOUT() function is written: whether it is gone takes one more look.
+        const left =
+          this.left ||
+          !this.leaseTimer ||
+          isGone(e) ||
+          (await this.deps.ari.getChannel(this.channelId).then(
+            () => false,
+            (e2: unknown) => isGone(e2),
+          ));
+        if (left) this.log.debug({ err: e }, 'lease not renewed: call left');
         else this.log.warn({ err: e }, 'could not renew the call lease');
       });
     };
