@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CallReport } from '../src/calls/call-session.js';
+import { SoundSwallowerEngine } from '../src/speech/soundswallower-engine.js';
 import type { SimulatedCallResult } from '../src/telephony/simulated-caller.js';
 import { asteriskCpuSeconds, benchConfig, fliteSentence, startLive } from './live.js';
 import { machine, percentile, publish, publishSummary } from './report.js';
@@ -50,6 +51,11 @@ const reports = new Map<string, CallReport>();
 doorman.app.on('call', (r) => reports.set(r.facts.channelId, r));
 global.gc?.();
 const timers0 = timersOf();
+const heapMb = () => process.memoryUsage().heapUsed / 1048576;
+const heap0 = heapMb();
+// Recognition threads keep every decoder they make (~25 MB of WebAssembly memory each).
+const decodersHeld = () => (doorman.speech instanceof SoundSwallowerEngine ? doorman.speech.decoders : 0);
+const decoders0 = decodersHeld();
 const rss: Array<[number, number]> = [];
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
@@ -95,6 +101,10 @@ const astCpu = asteriskCpu() - ast0;
 // Leaks: give hang-ups a moment to settle, then look on both sides.
 await new Promise((r) => setTimeout(r, 3_000));
 global.gc?.();
+// The soak's own record of every call is part of that heap: its size as JSON, roughly.
+const recordsMb = JSON.stringify([...reports.values()]).length / 1048576;
+const heap1 = heapMb();
+const decoders1 = decodersHeld();
 const [bridges, channels] = await Promise.all([
   caller.connection.listBridges(),
   caller.connection.listChannels(),
@@ -133,11 +143,11 @@ await doorman.stop();
 const text = [
   `Soak on the Asterisk sandbox (${new Date().toISOString().slice(0, 10)}, ${machine()}): ${outcomes.length} calls at ${rate}/s for ${seconds} s from a pool of ${poolSize} allowlisted numbers, ${(screenedShare * 100).toFixed(0)}% of calls from new numbers that take the speech challenge`,
   '',
-  '| calls | errors | not routed to their destination | screened calls right | allowlisted: Stasis -> routed p50 / p99 | peak calls in Doorman | leaked bridges / channels / timers | RSS start -> peak -> end | RSS drift (second vs last third) | Doorman CPU | Asterisk CPU |',
-  '|---|---|---|---|---|---|---|---|---|---|---|',
-  `| ${outcomes.length} | ${errors} | ${wrong} | ${screenedRight}/${screenedCalls} | ${percentile(routeMs, 0.5).toFixed(0)} / ${percentile(routeMs, 0.99).toFixed(0)} ms | ${peakActive} | ${leakedBridges} / ${leakedChannels} / ${leakedTimers} | ${rss[0]?.[1].toFixed(0)} -> ${Math.max(...rss.map((r) => r[1])).toFixed(0)} -> ${rss.at(-1)?.[1].toFixed(0)} MB | ${driftPerMin >= 0 ? '+' : ''}${driftPerMin.toFixed(1)} MB/min | ${((100 * (cpu.user + cpu.system)) / 1e6 / wall).toFixed(0)}% | ${((100 * astCpu) / wall).toFixed(0)}% |`,
+  '| calls | errors | not routed to their destination | screened calls right | allowlisted: Stasis -> routed p50 / p99 | peak calls in Doorman | leaked bridges / channels / timers | RSS start -> peak -> end | RSS drift (second vs last third) | JS heap after GC, start -> end | decoders held, start -> end | Doorman CPU | Asterisk CPU |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  `| ${outcomes.length} | ${errors} | ${wrong} | ${screenedRight}/${screenedCalls} | ${percentile(routeMs, 0.5).toFixed(0)} / ${percentile(routeMs, 0.99).toFixed(0)} ms | ${peakActive} | ${leakedBridges} / ${leakedChannels} / ${leakedTimers} | ${rss[0]?.[1].toFixed(0)} -> ${Math.max(...rss.map((r) => r[1])).toFixed(0)} -> ${rss.at(-1)?.[1].toFixed(0)} MB | ${driftPerMin >= 0 ? '+' : ''}${driftPerMin.toFixed(1)} MB/min | ${heap0.toFixed(0)} -> ${heap1.toFixed(0)} MB | ${decoders0} -> ${decoders1} | ${((100 * (cpu.user + cpu.system)) / 1e6 / wall).toFixed(0)}% | ${((100 * astCpu) / wall).toFixed(0)}% |`,
   '',
-  `Wall time ${wall.toFixed(0)} s; RSS curve: soak-rss.svg. CPU is % of one core; Doorman's process includes the simulated callers' observer.`,
+  `Wall time ${wall.toFixed(0)} s; RSS curve: soak-rss.svg. CPU is % of one core; Doorman's process includes the simulated callers' observer, and its JS heap the soak's own record of every call (${recordsMb.toFixed(0)} MB as JSON). RSS also holds the recognition threads' WebAssembly memory, which the JS heap does not.`,
   '',
 ].join('\n');
 publish('soak', text);

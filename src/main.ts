@@ -21,6 +21,8 @@ export interface RunningDoorman {
   web: FastifyInstance | null;
   /** Resolves once connected to Asterisk for the first time. */
   connected: Promise<void>;
+  /** The speech challenge's engine (as wrapped by `StartOptions`). */
+  speech: SpeechEngine;
   stop(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function startDoorman(
     ari,
     web,
     connected,
+    speech: challenge.engine,
     async stop() {
       await web?.close();
       await directory.stop();

@@ -51,6 +51,7 @@ export interface SoundSwallowerOptions {
 interface RecognitionThread {
   worker: Worker;
   streams: Map<number, SoundSwallowerStream>;
+  decoders: number;
 }
 
 // From dist/ the worker is plain JS; from src/ (tsx: tests, development) it is TypeScript, and a
@@ -105,9 +106,12 @@ export class SoundSwallowerEngine implements SpeechEngine {
         phoneLoop: this.opts.phoneLoop ?? true,
       } satisfies WorkerSetup,
     });
-    const thread: RecognitionThread = { worker, streams: new Map() };
+    const thread: RecognitionThread = { worker, streams: new Map(), decoders: 0 };
     for (const g of this.grammars.values()) worker.postMessage(g satisfies ToWorker);
-    worker.on('message', (m: FromWorker) => thread.streams.get(m.id)?.onWorker(m));
+    worker.on('message', (m: FromWorker) => {
+      if (m.t === 'decoders') thread.decoders = m.count;
+      else thread.streams.get(m.id)?.onWorker(m);
+    });
     worker.on('error', (e) => this.log.error({ err: e }, 'recognition thread failed'));
     worker.on('exit', (code) => {
       if (this.closed) return;
@@ -212,6 +216,11 @@ export class SoundSwallowerEngine implements SpeechEngine {
     rmSync(dirname(this.emptyDict), { recursive: true, force: true });
   }
 
+  /** Decoders the threads hold (each a model copy, ~25 MB; kept once made, see the worker). */
+  get decoders(): number {
+    return this.threads.reduce((n, t) => n + t.decoders, 0);
+  }
+
   get activeStreams(): number {
     return this.threads.reduce((n, t) => n + t.streams.size, 0);
   }
@@ -268,7 +277,7 @@ class SoundSwallowerStream implements SpeechStream {
     ]);
   }
 
-  onWorker(m: FromWorker): void {
+  onWorker(m: Exclude<FromWorker, { t: 'decoders' }>): void {
     if (m.t === 'partial') this.results_.push({ text: m.text, final: false });
     else {
       this.thread.streams.delete(this.id);

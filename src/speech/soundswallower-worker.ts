@@ -33,6 +33,8 @@ export type ToWorker =
   | { t: 'end'; id: number };
 
 export type FromWorker =
+  /** How many decoders (grammar searches and phone loops) the thread holds: they are kept. */
+  | { t: 'decoders'; count: number }
   | { t: 'partial'; id: number; text: string }
   | { t: 'final'; id: number; text: string; fit?: number }
   | { t: 'error'; id: number; message: string };
@@ -77,6 +79,12 @@ interface Stream {
 /** Per stream: the work so far (in order), the decoder once it has one, the last partial sent. */
 const streams = new Map<number, Stream>();
 
+let decoders = 0;
+function counted(): void {
+  decoders++;
+  port?.postMessage({ t: 'decoders', count: decoders } satisfies FromWorker);
+}
+
 async function createPooled(withLoop: boolean): Promise<Pooled> {
   const decoder = new module.Decoder({
     hmm: setup.modelDir,
@@ -90,6 +98,7 @@ async function createPooled(withLoop: boolean): Promise<Pooled> {
     wbeam: setup.beam * 1e20,
   });
   await decoder.initialize();
+  counted();
   const d: Pooled = { decoder, grammar: '', known: new Set() };
   if (withLoop) d.loop = await createLoop();
   return d;
@@ -110,6 +119,7 @@ async function createLoop(): Promise<Decoder> {
     wbeam: 1e-40,
   });
   await loop.initialize();
+  counted();
   loop.add_words(...PHONES.map((p) => [loopWord(p), p] as [string, string]));
   loop.set_grammar(LOOP_JSGF);
   return loop;
