@@ -9,6 +9,7 @@ import { DurableWrites } from './store/durable-writes.js';
 import { Store } from './store/store.js';
 import { AriConnection } from './telephony/ari.js';
 import { CallMetrics } from './web/metrics.js';
+import { directoryOf } from './web/routes/directory.js';
 import { startWebServer } from './web/server.js';
 import { Webhooks } from './webhooks/webhooks.js';
 
@@ -69,16 +70,7 @@ export async function startDoorman(
       logger,
       ari,
       speechEngine: challenge.engine.name,
-      directory: {
-        get entries() {
-          return challenge.entries;
-        },
-        get matcher() {
-          return challenge.deps.matcher;
-        },
-        policy: challenge.deps.policy,
-        editor: directory,
-      },
+      directory: directoryOf(challenge, directory),
       metrics,
       caches: { bypass: app.bypass, nameRules: app.nameRules },
       live: app.live,

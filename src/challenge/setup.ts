@@ -93,9 +93,9 @@ export async function createChallenge(
   const created = await createEngine(config, entries, phrases, logger);
   const lexicon = created.lexicon;
   const engine = wrapEngine(created.engine);
-  const depsFor = (list: DirectoryEntry[]): AnswerDeps => ({
+  const depsFor = (list: DirectoryEntry[], around: Phrases = phrases): AnswerDeps => ({
     engine,
-    matcher: new DirectoryMatcher(list, phrases, lexicon),
+    matcher: new DirectoryMatcher(list, around, lexicon),
     policy: config.challenge,
     listen: config.listen,
     finalTimeoutMs: config.speech.finalTimeoutMs,
@@ -109,18 +109,7 @@ export async function createChallenge(
     const choices = choiceEntries(question);
     if (created.engine instanceof SoundSwallowerEngine)
       await created.engine.setDirectory(choices, forAnswers, questionGrammar(i));
-    asked.push({
-      question,
-      deps: {
-        engine,
-        matcher: new DirectoryMatcher(choices, forAnswers, lexicon),
-        policy: config.challenge,
-        listen: config.listen,
-        finalTimeoutMs: config.speech.finalTimeoutMs,
-        hints: question.choices,
-        grammar: questionGrammar(i),
-      },
-    });
+    asked.push({ question, deps: { ...depsFor(choices, forAnswers), grammar: questionGrammar(i) } });
   }
   const challenge: Challenge = {
     engine,

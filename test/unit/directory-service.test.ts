@@ -9,6 +9,7 @@ import { DirectoryService } from '../../src/challenge/directory-service.js';
 import { type Challenge, createChallenge, loadDirectoryFile } from '../../src/challenge/setup.js';
 import { configSchema } from '../../src/config/schema.js';
 import { Store } from '../../src/store/store.js';
+import { directoryOf } from '../../src/web/routes/directory.js';
 import { api, startTestWeb, type TestWeb } from '../support/web.js';
 
 const logger = pino({ level: 'silent' });
@@ -44,18 +45,7 @@ describe('the directory in the database', () => {
     service = new DirectoryService(store, here, config, logger);
     // Another PBX on the same database.
     other = new DirectoryService(store, there, config, logger);
-    web = await startTestWeb({}, () => ({
-      directory: {
-        get entries() {
-          return here.entries;
-        },
-        get matcher() {
-          return here.deps.matcher;
-        },
-        policy: here.deps.policy,
-        editor: service,
-      },
-    }));
+    web = await startTestWeb({}, () => ({ directory: directoryOf(here, service) }));
   });
   after(async () => {
     await web?.close();

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { judgeTranscript } from '../../challenge/answer.js';
+import type { Challenge } from '../../challenge/setup.js';
 import { NotFoundError } from '../../errors.js';
 import type { DecisionPolicy } from '../../match/decide.js';
 import { type DirectoryEntry, directoryEntrySchema } from '../../match/directory.js';
@@ -16,6 +17,20 @@ export interface DirectoryView {
   readonly matcher: DirectoryMatcher;
   readonly policy: DecisionPolicy;
   readonly editor?: DirectoryEditor;
+}
+
+/** A running challenge's directory as the API sees it: the entries and matcher it has now. */
+export function directoryOf(challenge: Challenge, editor?: DirectoryEditor): DirectoryView {
+  return {
+    get entries() {
+      return challenge.entries;
+    },
+    get matcher() {
+      return challenge.deps.matcher;
+    },
+    policy: challenge.deps.policy,
+    ...(editor ? { editor } : {}),
+  };
 }
 
 export interface DirectoryEditor {
