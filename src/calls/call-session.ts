@@ -114,6 +114,8 @@ export interface CallReport {
     promptMs?: number;
     mediaSetupMs?: number;
     listenMs?: number;
+    /** Asking an ambiguous answer's caller to choose, until the key press (or giving up). */
+    choiceMs?: number;
     totalMs: number;
   };
 }
@@ -352,7 +354,9 @@ export class CallSession {
       timings.listenMs = performance.now() - t;
       if (answer.outcome === 'ambiguous' && !askedToChoose) {
         askedToChoose = true;
+        t = performance.now();
         const chosen = await this.askToChoose(answer, leg, signal);
+        timings.choiceMs = performance.now() - t;
         if (chosen) {
           answer = { ...answer, outcome: 'match', entry: chosen, contenders: [chosen] };
           break;
@@ -398,7 +402,12 @@ export class CallSession {
       signal,
     );
     this.log.info({ options: options.map((o) => o.id) }, 'asking the caller to choose');
-    await leg.socket?.play(audio, audioMs + 2_000);
+    // A caller who knows the answer need not hear the other names: a key stops the list.
+    const keyPressed = pressed.then(
+      () => {},
+      () => new Promise<void>(() => {}),
+    );
+    await this.playOverMedia(leg, audio, signal, keyPressed);
     try {
       const e = await pressed;
       const chosen = options.find((o) => o.digit === e.digit)?.id ?? null;

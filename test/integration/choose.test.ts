@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { speak } from '../../src/speech/tts.js';
 import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { startCaller, startTestDoorman, testConfig } from '../support/doorman.js';
 import { speechWav } from '../support/speech.js';
@@ -38,6 +39,10 @@ describe('callers asking for one of two names that sound the same', () => {
     const report = await doorman.report(result.channelId);
     assert.equal(report.answer?.entry, 'anne-leigh');
     assert.deepEqual(report.answer?.contenders, ['anne-leigh']);
+    // The key, pressed while the names were still being read out, cut the list short.
+    const listMs = (await speak('Did you mean Ann Lee? Press 1. Or Anne Leigh? Press 2.')).length / 16;
+    const choiceMs = report.timings.choiceMs ?? Number.POSITIVE_INFINITY;
+    assert.ok(choiceMs < listMs - 500, `choosing took ${Math.round(choiceMs)} ms; the list is ${listMs} ms`);
   });
 
   it('who press nothing are asked again, then go to the unknown destination', async () => {
