@@ -93,6 +93,7 @@ export interface SecondAnswer {
   ms: number;
   /** A person who gave the right answer; true also when the question could not be asked. */
   passed: boolean;
+  recording: string | null;
 }
 
 export interface CallReport {
@@ -457,6 +458,7 @@ export class CallSession {
           transcript: r.answer?.transcript ?? null,
           candidates: r.answer ? JSON.stringify(r.answer.candidates) : null,
           recording: r.answer?.recording ?? null,
+          question_recording: r.answer?.second?.recording ?? null,
           timings: JSON.stringify(roundAll(r.timings)),
           account_code: r.accountCode,
         },
@@ -697,7 +699,7 @@ export class CallSession {
       audio = await speak(question.ask);
     } catch (e) {
       this.log.warn({ err: e }, 'cannot speak the second question; letting the caller through');
-      return { question: question.ask, transcript: '', passed: true, ms: 0 };
+      return { question: question.ask, transcript: '', passed: true, ms: 0, recording: null };
     }
     this.publish({ type: 'step', step: 'asking the second question' });
     const overPrompt = this.listenOverPrompt(leg);
@@ -720,7 +722,7 @@ export class CallSession {
       'second question answered',
     );
     const ms = Math.round(performance.now() - t0);
-    return { question: question.ask, transcript: heard.transcript, passed, ms };
+    return { question: question.ask, transcript: heard.transcript, passed, ms, recording: heard.recording };
   }
 
   /**

@@ -181,6 +181,14 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('directory_entries').ifExists().execute();
     },
   },
+  '0006-question-recording': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('calls').addColumn('question_recording', 'varchar(1000)').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('calls').dropColumn('question_recording').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

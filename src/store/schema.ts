@@ -46,6 +46,8 @@ export interface CallsTable {
   /** JSON: [{id, score}] */
   candidates: string | null;
   recording: string | null;
+  /** The caller's answer to the second question (challenge.secondQuestion), when one was asked. */
+  question_recording: string | null;
   /** JSON: durations in ms. */
   timings: string;
   /** The label of the PIN the caller entered (also set as CHANNEL(accountcode)); never the PIN. */

@@ -13,7 +13,11 @@ import type { CallerSource, CallersTable, CallsTable, Database, ListName } from 
 
 export type CallerRow = Omit<CallersTable, 'hits'> & { hits: number };
 /** A call-log row; queued writes from before PIN routes carry no account code. */
-export type CallRow = Omit<CallsTable, 'account_code'> & { account_code?: string | null };
+/** Optional: a write queued by an older Doorman (durable-writes) lacks the later columns. */
+export type CallRow = Omit<CallsTable, 'account_code' | 'question_recording'> & {
+  account_code?: string | null;
+  question_recording?: string | null;
+};
 
 export interface CallerInput {
   number: string;

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { parseWav } from '../../src/audio/wav.js';
 import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { startCaller, startTestDoorman, testConfig } from '../support/doorman.js';
 import { saidInTurn, speechWav } from '../support/speech.js';
@@ -54,6 +56,12 @@ describe('the second question on the Asterisk sandbox', () => {
     const trace = report.checks.find((c) => c.check === 'second-question');
     assert.equal(trace?.result, 'next');
     assert.match(trace?.detail ?? '', /What day of the week is it/);
+    // Both answers are kept for the screening log, each as its own recording.
+    const row = await doorman.logRow(result.channelId);
+    assert.ok(row?.recording && row.question_recording, JSON.stringify(row));
+    assert.notEqual(row.recording, row.question_recording);
+    const answer = parseWav(readFileSync(row.question_recording));
+    assert.ok(answer.samples.length / answer.sampleRate > 1, 'the spoken day is in it');
   });
 
   it('sends one who gives the wrong day to the unknown destination, not allowlisted', async () => {

@@ -72,6 +72,12 @@ export async function startTestDoorman(name: string, config = testConfig(), opts
         });
       });
     },
+    /** The call log's row of the call whose inbound channel is `channelId`, once it is written. */
+    async logRow(channelId: string) {
+      const find = async () => (await doorman.store.recentCalls(50)).find((c) => c.channel_id === channelId);
+      await waitUntil('the call is in the log', async () => !!(await find()));
+      return find();
+    },
   };
 }
 

@@ -213,21 +213,32 @@ describe('admin API security', () => {
         ['rec-symlink', join(recordings, '2026-01-01', 'link.wav')],
         ['rec-missing', join(recordings, 'nope.wav')],
       ];
-      for (const [id, recording] of rows) await web.store.recordCall(callRow(id, { recording }));
+      // The answer to the second question is served (and guarded) the same way.
+      for (const [id, recording] of rows)
+        await web.store.recordCall(callRow(id, { recording, question_recording: recording }));
+      await web.store.recordCall(callRow('rec-no-question', { recording: inside }));
     });
 
-    it("streams a call's recording as audio/wav", async () => {
-      const r = await raw(web, '/api/calls/rec-ok/recording', { authorization: `Bearer ${web.token}` });
-      assert.equal(r.status, 200);
-      assert.equal(r.type, 'audio/wav');
-      assert.equal(r.body, 'RIFF-inside');
+    it("streams a call's recordings as audio/wav", async () => {
+      for (const part of ['recording', 'question-recording']) {
+        const r = await raw(web, `/api/calls/rec-ok/${part}`, { authorization: `Bearer ${web.token}` });
+        assert.equal(r.status, 200, part);
+        assert.equal(r.type, 'audio/wav');
+        assert.equal(r.body, 'RIFF-inside');
+      }
+      const none = await raw(web, '/api/calls/rec-no-question/question-recording', {
+        authorization: `Bearer ${web.token}`,
+      });
+      assert.equal(none.status, 404, 'no second question was asked');
     });
 
     it('refuses recordings outside the folder: absolute, dot-dot, symlinked out', async () => {
       for (const id of ['rec-abs', 'rec-dotdot', 'rec-relative', 'rec-symlink']) {
-        const r = await raw(web, `/api/calls/${id}/recording`, { authorization: `Bearer ${web.token}` });
-        assert.equal(r.status, 403, id);
-        assert.doesNotMatch(r.body, /SECRET|root:/);
+        for (const part of ['recording', 'question-recording']) {
+          const r = await raw(web, `/api/calls/${id}/${part}`, { authorization: `Bearer ${web.token}` });
+          assert.equal(r.status, 403, `${id} ${part}`);
+          assert.doesNotMatch(r.body, /SECRET|root:/);
+        }
       }
       const missing = await raw(web, '/api/calls/rec-missing/recording', {
         authorization: `Bearer ${web.token}`,

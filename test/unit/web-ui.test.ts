@@ -14,9 +14,9 @@ const XSS_IMG = '<img src=x onerror="window.__xss=1">';
 const XSS_SCRIPT = '<script>window.__xss=1</script>';
 
 /** One second of a 440 Hz tone: a WAV the browser must be able to load and play. */
-function toneWav(): Buffer {
+function toneWav(seconds = 1): Buffer {
   const rate = 8000;
-  const samples = Int16Array.from({ length: rate }, (_, i) =>
+  const samples = Int16Array.from({ length: rate * seconds }, (_, i) =>
     Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)),
   );
   return encodeWav({ sampleRate: rate, samples });
@@ -50,6 +50,7 @@ describe('admin web app in a browser', () => {
     const recordings = join(web.dir, 'recordings');
     mkdirSync(recordings, { recursive: true });
     writeFileSync(join(recordings, 'answer.wav'), toneWav());
+    writeFileSync(join(recordings, 'question.wav'), toneWav(2));
 
     const added = await api(web, 'POST', '/api/callers', {
       number: '+15550100001',
@@ -67,6 +68,7 @@ describe('admin web app in a browser', () => {
         transcript: XSS_SCRIPT,
         candidates: '[{"id":"alice-johnson","score":0.91,"heard":"Alice Johnson"}]',
         recording: join(recordings, 'answer.wav'),
+        question_recording: join(recordings, 'question.wav'),
       }),
     );
     for (const [id, number] of [
@@ -163,25 +165,36 @@ describe('admin web app in a browser', () => {
     await shot('callers');
   });
 
-  it('plays the recorded answer of a call in the page', async () => {
+  it('plays the recorded answers of a call in the page', async () => {
     await open('/calls', 'Screening log');
     // The rows arrive after the page: wait for them, then check hostile names show as text.
     for (const text of [XSS_IMG, XSS_SCRIPT])
       await page.getByRole('cell', { name: text, exact: true }).first().waitFor();
     await page.getByRole('button', { name: /Details of the call from \+15550100003/ }).click();
-    const audio = page.locator('audio');
-    await audio.waitFor();
-    await page.waitForFunction(() => (document.querySelector('audio')?.readyState ?? 0) >= 1, null, {
-      timeout: 10_000,
-    });
-    const loaded = await audio.evaluate(async (a: HTMLAudioElement) => {
-      await a.play();
-      await new Promise((r) => setTimeout(r, 300));
-      return { duration: a.duration, error: a.error?.code ?? null, time: a.currentTime };
-    });
-    assert.equal(loaded.error, null);
-    assert.ok(Math.abs(loaded.duration - 1) < 0.05, `duration ${loaded.duration}`);
-    assert.ok(loaded.time > 0, `played to ${loaded.time}`);
+    // The answer to "who would you like to speak to?" (1 s here), and to the second question (2 s).
+    for (const [caption, seconds] of [
+      ['Recorded answer', 1],
+      ['Recorded answer to the second question', 2],
+    ] as const) {
+      const audio = page
+        .locator('figure')
+        .filter({ has: page.getByText(caption, { exact: true }) })
+        .locator('audio');
+      await audio.waitFor();
+      await audio.evaluate(
+        (a: HTMLAudioElement) =>
+          a.readyState >= 1 || new Promise((r) => a.addEventListener('loadedmetadata', r, { once: true })),
+      );
+      const loaded = await audio.evaluate(async (a: HTMLAudioElement) => {
+        await a.play();
+        await new Promise((r) => setTimeout(r, 300));
+        a.pause();
+        return { duration: a.duration, error: a.error?.code ?? null, time: a.currentTime };
+      });
+      assert.equal(loaded.error, null, caption);
+      assert.ok(Math.abs(loaded.duration - seconds) < 0.05, `${caption}: duration ${loaded.duration}`);
+      assert.ok(loaded.time > 0, `${caption}: played to ${loaded.time}`);
+    }
     const transcript = page.locator('#call-recorded p').filter({ hasText: 'Transcript:' });
     assert.equal(await transcript.textContent(), `Transcript: ${XSS_SCRIPT}`);
     await assertNoScriptRan();

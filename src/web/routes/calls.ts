@@ -50,6 +50,7 @@ const call = z.object({
   transcript: z.string().nullable(),
   candidates: z.unknown().describe('[{id, score}] of the speech challenge'),
   hasRecording: z.boolean(),
+  hasQuestionRecording: z.boolean().describe("the caller's answer to the second question was recorded"),
   timings: z.unknown(),
 });
 export type CallView = z.infer<typeof call>;
@@ -71,6 +72,7 @@ const toCall = (r: CallRow): z.infer<typeof call> => ({
   transcript: r.transcript,
   candidates: json(r.candidates),
   hasRecording: !!r.recording,
+  hasQuestionRecording: !!r.question_recording,
   timings: json(r.timings),
 });
 
@@ -207,24 +209,35 @@ export const callRoutes =
       async (request) => toCall(await find(request.params.id)),
     );
 
-    app.get(
-      '/api/calls/:id/recording',
-      {
-        schema: {
-          summary: "The caller's recorded answer (WAV)",
-          tags: ['calls'],
-          params: idParam,
-          produces: ['audio/wav'],
-          response: { 200: z.unknown().describe('the WAV file'), ...errorResponses(400, 403, 404) },
+    // The answer to "who would you like to speak to?", and to the second question.
+    const recordings = [
+      ['recording', "The caller's recorded answer (WAV)", (r: CallRow) => r.recording],
+      [
+        'question-recording',
+        "The caller's recorded answer to the second question (WAV)",
+        (r: CallRow) => r.question_recording ?? null,
+      ],
+    ] as const;
+    for (const [path, summary, fileOf] of recordings) {
+      app.get(
+        `/api/calls/:id/${path}`,
+        {
+          schema: {
+            summary,
+            tags: ['calls'],
+            params: idParam,
+            produces: ['audio/wav'],
+            response: { 200: z.unknown().describe('the WAV file'), ...errorResponses(400, 403, 404) },
+          },
         },
-      },
-      async (request, reply) => {
-        const row = await find(request.params.id);
-        const file = await recordingFile(config.recordings.dir, row.id, row.recording);
-        return reply
-          .type('audio/wav')
-          .header('content-disposition', `inline; filename="${row.id}.wav"`)
-          .send(createReadStream(file));
-      },
-    );
+        async (request, reply) => {
+          const row = await find(request.params.id);
+          const file = await recordingFile(config.recordings.dir, row.id, fileOf(row));
+          return reply
+            .type('audio/wav')
+            .header('content-disposition', `inline; filename="${row.id}-${path}.wav"`)
+            .send(createReadStream(file));
+        },
+      );
+    }
   };

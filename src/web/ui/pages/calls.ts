@@ -57,18 +57,19 @@ function details(c: CallView): HTMLElement {
       records(c.candidates),
     ),
     timings.length ? h('p', {}, h('strong', {}, 'Timings: '), timings.join(', ')) : null,
-    c.hasRecording
-      ? h(
-          'figure',
-          {},
-          h('figcaption', {}, 'Recorded answer'),
-          h('audio', {
-            controls: true,
-            preload: 'metadata',
-            src: `/api/calls/${encodeURIComponent(c.id)}/recording`,
-          }),
-        )
-      : h('p', {}, 'No recording.'),
+    c.hasRecording ? recordingFigure(c.id, 'recording', 'Recorded answer') : h('p', {}, 'No recording.'),
+    c.hasQuestionRecording
+      ? recordingFigure(c.id, 'question-recording', 'Recorded answer to the second question')
+      : null,
+  );
+}
+
+function recordingFigure(id: string, path: string, caption: string): HTMLElement {
+  return h(
+    'figure',
+    {},
+    h('figcaption', {}, caption),
+    h('audio', { controls: true, preload: 'metadata', src: `/api/calls/${encodeURIComponent(id)}/${path}` }),
   );
 }
 
