@@ -27,13 +27,14 @@ import { type AriConnection, isGone } from '../telephony/ari.js';
 import type { AriEvent, ChannelJson } from '../telephony/ari-types.js';
 import { MediaSocket } from '../telephony/media-socket.js';
 import type { Cached } from '../util/cached.js';
+import { CallLease } from './call-lease.js';
 import { EventWaiters } from './event-waiters.js';
 import type { LiveEvent, LiveFeed } from './live-feed.js';
 import { mediaPrompt } from './media-prompts.js';
 import { runPinCheck } from './pin-check.js';
 import { playToEnd } from './playback.js';
 import type { RecordingStore } from './recordings.js';
-import { LEASE_VARIABLE, type Router } from './router.js';
+import type { Router } from './router.js';
 
 const PRE_CHECKS: Record<string, Check> = {
   bypass: bypassCheck,
@@ -159,7 +160,6 @@ export class CallSession {
   private readonly events = new EventWaiters();
   private readonly abort = new AbortController();
   private readonly route: Route;
-  private leaseTimer: NodeJS.Timeout | undefined;
   private media: MediaLeg | undefined;
   private readonly t0 = performance.now();
   private readonly startedAt = new Date();
@@ -167,6 +167,7 @@ export class CallSession {
   private readonly caller: CallerNumber;
   private left = false;
   private answered = false;
+  private readonly lease: CallLease;
   private readonly callId = randomUUID();
 
   constructor(
@@ -185,6 +186,13 @@ export class CallSession {
     this.route = deps.config.routes[routeKey] ?? (deps.config.routes.default as Route);
     this.caller = normalizeNumber(this.facts.callerNumber, deps.config.numbers.defaultCountry);
     this.log = deps.logger.child({ call: channel.id, caller: this.facts.callerNumber, did: this.facts.did });
+    this.lease = new CallLease(
+      deps.ari,
+      channel.id,
+      deps.config.calls.leaseSeconds,
+      this.log,
+      () => this.left,
+    );
   }
 
   get channelId(): string {
@@ -238,7 +246,7 @@ export class CallSession {
       did: this.facts.did,
       route: this.facts.route,
     });
-    this.startLease();
+    this.lease.start();
     try {
       const pre = await this.preChecks();
       checks = pre.trace;
@@ -313,7 +321,7 @@ export class CallSession {
     } catch (e) {
       ({ outcome, error } = await this.recover(e));
     } finally {
-      this.stopLease();
+      this.lease.stop();
       await this.closeMedia();
       timings.totalMs = performance.now() - this.t0;
       if (this.firstPromptAt !== undefined) timings.firstPromptMs = this.firstPromptAt - this.t0;
@@ -652,35 +660,6 @@ export class CallSession {
       this.log.error({ err: e2 }, 'could not hand the call back; the dialplan lease will');
       return { outcome: 'failed', error: why };
     }
-  }
-
-  private startLease(): void {
-    const seconds = this.deps.config.calls.leaseSeconds;
-    const renew = () => {
-      this.deps.ari.setVariable(this.channelId, LEASE_VARIABLE, String(seconds)).catch(async (e) => {
-        // A renewal still in flight as the call leaves Stasis (routed, hung up) finds the channel
-        // gone or elsewhere: there is no lease left to keep, so that is not worth a warning.
-        // Asterisk answers "Failed to execute function" when the channel is hanging up as the
-        // TIMEOUT() function is written: whether it is gone takes one more look.
-        const left =
-          this.left ||
-          !this.leaseTimer ||
-          isGone(e) ||
-          (await this.deps.ari.getChannel(this.channelId).then(
-            () => false,
-            (e2: unknown) => isGone(e2),
-          ));
-        if (left) this.log.debug({ err: e }, 'lease not renewed: call left');
-        else this.log.warn({ err: e }, 'could not renew the call lease');
-      });
-    };
-    renew();
-    this.leaseTimer = setInterval(renew, (seconds * 1000) / 3);
-  }
-
-  private stopLease(): void {
-    clearInterval(this.leaseTimer);
-    this.leaseTimer = undefined;
   }
 
   /**
