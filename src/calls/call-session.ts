@@ -329,7 +329,7 @@ export class CallSession {
     return this.finishReport({ outcome, verdict, checks, answer, error, timings, accountCode });
   }
 
-  /** Answers, asks who they want (again after silence or an ambiguous answer), and listens. */
+  /** Answers, asks who they want (again after silence, an ambiguous answer or nobody named), and listens. */
   private async challenge(timings: CallReport['timings'], signal: AbortSignal): Promise<HeardAnswer> {
     let t = performance.now();
     await this.answerOnce();
@@ -337,6 +337,8 @@ export class CallSession {
     let leg: MediaLeg | undefined;
     let answer: HeardAnswer | undefined;
     let askedToChoose = false;
+    /** The last answer that was not silence. */
+    let said: HeardAnswer | undefined;
     for (let attempt = 0; attempt <= this.route.retries; attempt++) {
       // Media first: a caller who answers over the question is heard, and the question stops.
       if (!leg) {
@@ -359,7 +361,10 @@ export class CallSession {
       timings.promptMs ??= performance.now() - t;
       if (overPrompt.heard.answered) this.log.info('caller answered over the question');
       t = performance.now();
-      answer = await this.listen(leg, signal, overPrompt.heard.heard());
+      // Each attempt keeps its own recording: `<channel>.wav`, then `<channel>-again1.wav`...
+      const recordAs = attempt ? `${this.channelId}-again${attempt}` : this.channelId;
+      answer = await this.listen(leg, signal, overPrompt.heard.heard(), undefined, recordAs);
+      if (answer.outcome !== 'silence') said = answer;
       timings.listenMs = performance.now() - t;
       if (answer.outcome === 'ambiguous' && !askedToChoose) {
         askedToChoose = true;
@@ -371,9 +376,15 @@ export class CallSession {
           break;
         }
       }
-      if (answer.outcome !== 'silence' && answer.outcome !== 'ambiguous') break;
+      const again =
+        answer.outcome === 'silence' ||
+        answer.outcome === 'ambiguous' ||
+        (answer.outcome === 'nomatch' && this.route.retryNomatch);
+      if (!again) break;
       if (attempt < this.route.retries) this.log.info({ outcome: answer.outcome, attempt }, 'asking again');
     }
+    // Silent when asked again: what they did say is the answer to log and route on.
+    if (answer?.outcome === 'silence' && said) answer = said;
     if (answer?.outcome === 'match' && leg && this.deps.challenge.questions.length) {
       answer = { ...answer, second: await this.askSecondQuestion(leg, signal) };
     }

@@ -81,10 +81,15 @@ const route = z
     machine: z.string().min(1).optional(),
     /** The prompt asking who they want (a sound name as Asterisk sees it). */
     prompt: z.string().min(1).default('doorman/who-to-speak-to'),
-    /** Asked again after silence or an ambiguous answer. */
+    /** Asked again after silence, an ambiguous answer, or (`retryNomatch`) one that named nobody. */
     retryPrompt: z.string().min(1).default('doorman/sorry-again'),
     /** How many times the question is asked again. */
     retries: z.number().int().min(0).max(5).default(1),
+    /**
+     * Ask again when the answer named nobody in the directory (a greeting, a garbled or noisy
+     * answer, a name the recogniser could not place) instead of routing to `unknown` at once.
+     */
+    retryNomatch: z.boolean().default(true),
     /** The `pin` check: callers must enter a PIN of this set (B2B lines). */
     pin: routePin.optional(),
   })

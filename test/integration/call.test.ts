@@ -9,7 +9,7 @@ import { setBypassFor } from '../../src/store/screening-state.js';
 import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { HOOK_SECRET, HookReceiver } from '../support/hook-receiver.js';
-import { speechSpanMs, speechWav } from '../support/speech.js';
+import { saidInTurn, speechSpanMs, speechWav } from '../support/speech.js';
 
 describe('a live call through Doorman on the Asterisk sandbox', () => {
   const hooks = new HookReceiver();
@@ -23,7 +23,7 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     'outbound.trunks': ['PJSIP/trunk'],
     routes: {
       default: { unknown: 'fallback', machine: 'machines' },
-      '15550002000': { unknown: 'voicemail' },
+      '15550002000': { unknown: 'voicemail', retryNomatch: false },
       '15550003000': { unknown: 'fallback', blockAnonymous: true },
       '15550004000': { unknown: 'fallback', blocked: 'sit' },
       '15550005000': { unknown: 'voicemail', checks: ['blocklist'] },
@@ -323,13 +323,30 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
   });
 
   it("sends a caller who names nobody to the route's unknown destination, chosen by the number dialled", async () => {
-    const other = await call(greeting);
+    const other = await call(greeting, { waitSeconds: 20 });
     assert.equal(other.destination, 'fallback');
     const dialled = await call(greeting, { to: '15550002000' });
     assert.equal(dialled.destination, 'voicemail');
     const report = await doorman.report(dialled.channelId);
     assert.equal(report.facts.route, '15550002000');
     assert.equal(report.answer?.outcome, 'nomatch', `heard "${report.answer?.transcript}"`);
+    // The default route asked again (and kept the greeting, not the silence after it, as the
+    // answer); the other one does not ask again (retryNomatch: false).
+    const asked = await doorman.report(other.channelId);
+    assert.equal(asked.answer?.outcome, 'nomatch', `heard "${asked.answer?.transcript}"`);
+    const again = (r: typeof report) => (r.answer?.recording ?? '').replace(/\.wav$/, '-again1.wav');
+    assert.ok(asked.answer?.recording?.endsWith(`${other.channelId}.wav`), asked.answer?.recording ?? '');
+    assert.ok(existsSync(again(asked)), 'the second attempt has its own recording');
+    assert.ok(!existsSync(again(report)), 'asked once');
+  });
+
+  it('asks a caller who named nobody again, and routes the name they say then', async () => {
+    const result = await call(saidInTurn('greeting-then-alice', [greeting, 3.5, alice]), {
+      waitSeconds: 15,
+    });
+    assert.equal(result.destination, 'desk', JSON.stringify(result.timeline));
+    const report = await doorman.report(result.channelId);
+    assert.equal(report.answer?.entry, 'alice-johnson', `heard "${report.answer?.transcript}"`);
   });
 
   it('asks a silent caller again, then routes them to the unknown destination', async () => {
