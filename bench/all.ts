@@ -30,6 +30,11 @@ const runs: Array<{ name: string; args: string[]; skip?: string }> = [
     args: quick ? ['--limit', '20'] : [],
     ...(existsSync(corpus) || process.env.DOORMAN_CORPUS ? {} : { skip: `no corpus at ${corpus}` }),
   },
+  {
+    name: 'directory',
+    args: quick ? ['--sizes', '40,250', '--every', '25'] : [],
+    ...(existsSync(corpus) || process.env.DOORMAN_CORPUS ? {} : { skip: `no corpus at ${corpus}` }),
+  },
   { name: 'calls', args: quick ? ['--levels', '2,5'] : [] },
   { name: 'soak', args: quick ? ['--seconds', '20', '--rate', '5'] : [] },
 ];

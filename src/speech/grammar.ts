@@ -12,7 +12,43 @@ export interface GrammarSpec {
   words: Set<string>;
 }
 
-const alternatives = (phrases: string[][]) => phrases.map((p) => p.join(' ')).join(' | ');
+interface WordTrie {
+  next: Map<string, WordTrie>;
+  /** A phrase may end here. */
+  end: boolean;
+}
+
+/**
+ * Alternatives left-factored: phrases that begin with the same words share them ("michael
+ * (smith | jones)" rather than "michael smith | michael jones"). The same language, but the
+ * recogniser's search holds one state per shared prefix instead of one per phrase, which is
+ * what keeps a large directory's grammar affordable.
+ */
+function alternatives(phrases: string[][]): string {
+  const root: WordTrie = { next: new Map(), end: false };
+  for (const p of phrases) {
+    let node = root;
+    for (const w of p) {
+      let child = node.next.get(w);
+      if (!child) {
+        child = { next: new Map(), end: false };
+        node.next.set(w, child);
+      }
+      node = child;
+    }
+    node.end = true;
+  }
+  const emit = (node: WordTrie): string =>
+    [...node.next]
+      .map(([w, child]) => {
+        if (!child.next.size) return w;
+        const rest = emit(child);
+        if (child.end) return `${w} [${rest}]`;
+        return child.next.size > 1 ? `${w} (${rest})` : `${w} ${rest}`;
+      })
+      .join(' | ');
+  return emit(root);
+}
 
 /**
  * A JSGF grammar for answers to "who would you like to speak to?": an optional greeting, an

@@ -56,4 +56,11 @@ describe('benchmarks (smoke runs)', () => {
     assert.match(table, /\| all \(6\) \| doorman \|/);
     assert.match(readFileSync(join(out, 'accuracy.md'), 'utf8'), /baseline/);
   });
+
+  it('bench/directory screens against a padded directory', {
+    skip: !existsSync(corpus) && 'no ../shared/corpus here',
+  }, () => {
+    const table = bench('bench/directory.ts', '--sizes', '40,100', '--every', '50');
+    assert.match(table, /\| 40 \|.*\n\| 100 \|/);
+  });
 });

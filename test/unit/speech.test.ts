@@ -24,6 +24,43 @@ function tone(hz: number, rate: number, ms: number): Int16Array {
 }
 const rmsOf = (s: Int16Array) => Math.sqrt(s.reduce((a, x) => a + x * x, 0) / s.length);
 
+/** The body of one rule of a JSGF grammar. */
+function ruleOf(jsgf: string, name: string): string {
+  const m = jsgf.match(new RegExp(`^(?:public )?<${name}> = (.*);$`, 'm'));
+  assert.ok(m?.[1], `no rule <${name}>`);
+  return m[1];
+}
+
+/** Every word sequence a rule body of words, `|`, `( )` and `[ ]` can say (no rule references). */
+function sentences(body: string): Set<string> {
+  const tokens = body.match(/[()[\]|]|[^\s()[\]|]+/g) ?? [];
+  let at = 0;
+  // alternatives := sequence ('|' sequence)*; sequence := (word | '(' alternatives ')' | '[' alternatives ']')*
+  const alternatives = (): string[][] => {
+    const out = sequence();
+    while (tokens[at] === '|') {
+      at++;
+      out.push(...sequence());
+    }
+    return out;
+  };
+  const sequence = (): string[][] => {
+    let out: string[][] = [[]];
+    for (let t = tokens[at]; t !== undefined && t !== '|' && t !== ')' && t !== ']'; t = tokens[at]) {
+      at++;
+      let part: string[][] = [[t]];
+      if (t === '(' || t === '[') {
+        part = alternatives();
+        at++; // the closing bracket
+        if (t === '[') part.push([]);
+      }
+      out = out.flatMap((a) => part.map((b) => [...a, ...b]));
+    }
+    return out;
+  };
+  return new Set(alternatives().map((w) => w.join(' ')));
+}
+
 describe('grammar', () => {
   it('spells words as the recogniser dictionary does', () => {
     assert.deepEqual(grammarWords("I'd like Dr. O'Brien-Smith, please!"), [
@@ -39,12 +76,34 @@ describe('grammar', () => {
   it('offers every way of naming an entry, and leaves out unusable words', () => {
     const g = buildGrammar(directory, phrases);
     assert.match(g.jsgf, /^#JSGF V1\.0;/);
+    const targets = sentences(ruleOf(g.jsgf, 'target'));
     for (const alt of ['alice johnson', 'alice', 'johnson', 'doctor johnson', 'bob miller', 'accounts']) {
-      assert.ok(g.jsgf.includes(alt), alt);
+      assert.ok(targets.has(alt), alt);
     }
     const without = buildGrammar(directory, phrases, (w) => w !== 'johnson');
     assert.ok(!without.words.has('johnson'));
-    assert.ok(without.jsgf.includes('alice'));
+    assert.ok(sentences(ruleOf(without.jsgf, 'target')).has('alice'));
+    assert.ok(![...sentences(ruleOf(without.jsgf, 'target'))].some((t) => t.includes('johnson')));
+  });
+
+  it('shares the words phrases begin with, and says exactly the same phrases', () => {
+    const people = parseDirectory(
+      [
+        'version: 1',
+        'entries:',
+        ...['Michael Smith', 'Michael Jones', 'Michael Jones Junior', 'Mary Smith'].map(
+          (name, i) => `  - { id: p${i}, type: person, name: "${name}", aliases: [], destination: d }`,
+        ),
+      ].join('\n'),
+    );
+    const target = ruleOf(buildGrammar(people, { ...phrases, nicknames: {} }).jsgf, 'target');
+    const said = sentences(target);
+    for (const phrase of ['michael smith', 'michael jones', 'michael jones junior', 'mary smith', 'michael'])
+      assert.ok(said.has(phrase), phrase);
+    assert.ok(!said.has('mary jones') && !said.has('michael junior'), 'no phrase the directory lacks');
+    // Each first name once: the recogniser keeps one state for "michael", not one per Michael.
+    assert.equal(target.match(/\bmichael\b/g)?.length, 1, target);
+    assert.equal(target.match(/\bmister\b/g)?.length, 1, target);
   });
 });
 

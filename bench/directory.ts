@@ -1,0 +1,129 @@
+// How the speech challenge scales with the size of the directory: the corpus's directory padded
+// with made-up people (common first names × common surnames, none of them a corpus name), the
+// same recordings screened against each size. Recognition CPU grows with the grammar; this shows
+// by how much, and what it does to names routed right when many more names compete.
+//
+//   npx tsx bench/directory.ts [--corpus DIR] [--sizes 40,250,1000,2500] [--every N]
+//   (--every N screens every Nth recording of the manifest: 4 by default)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { screenFile } from '../src/challenge/screen-file.js';
+import { createChallenge, loadDirectoryFile, loadPhrases } from '../src/challenge/setup.js';
+import { loadConfig } from '../src/config/load.js';
+import { CHOICES_OFFERED } from '../src/match/decide.js';
+import type { DirectoryEntry } from '../src/match/directory.js';
+import { words } from '../src/match/normalize.js';
+import { machine, percentile, publish, publishSummary } from './report.js';
+
+const { values } = parseArgs({
+  options: {
+    corpus: { type: 'string' },
+    sizes: { type: 'string', default: '40,250,1000,2500' },
+    every: { type: 'string', default: '4' },
+  },
+});
+const corpus = values.corpus ?? join(process.cwd(), '..', 'shared', 'corpus');
+const sizes = values.sizes.split(',').map(Number);
+const every = Number(values.every);
+
+// Common US surnames (census order), written as a directory would.
+const SURNAMES =
+  'Smith Johnson Williams Brown Jones Miller Davis Garcia Rodriguez Wilson Martinez Anderson Taylor Thomas Moore Martin Jackson White Lopez Clark Lewis Robinson Walker Perez Hall Young Allen Sanchez Wright King Scott Green Adams Nelson Hill Campbell Mitchell Roberts Carter Phillips Evans Torres Parker Collins Edwards Stewart Flores Morris Rivera Cook Rogers Morgan Peterson Cooper Reed Bailey Bell Gomez Howard Ward Cox Diaz Richardson Wood Watson Brooks Bennett Gray Reyes Cruz Hughes Price Myers Long Foster Sanders Ross Morales Powell Sullivan Russell Ortiz Jenkins Gutierrez Perry Butler Barnes Fisher Henderson Coleman Simmons Patterson Jordan Reynolds Hamilton Graham Kim Ramos Wallace Griffin West Cole Hayes Chavez Gibson Bryant Ellis Stevens Ford Marshall Owens McDonald Harrison Ruiz Kennedy Wells Alvarez Woods Mendoza Castillo Olson Webb Washington Tucker Freeman Burns Henry Vasquez Snyder Simpson Crawford Jimenez Porter Mason Shaw Gordon Wagner Hunter Romero Hicks Dixon Hunt Palmer Robertson Black Holmes Stone Meyer Boyd Mills Warren Fox Rose Rice Schmidt Patel Ferguson Nichols Herrera Medina Ryan Fernandez Weaver Daniels Stephens Gardner Payne Dunn Pierce Arnold Spencer Peters Hawkins Grant Hansen Castro Hoffman Hart Elliott Cunningham Knight Bradley'.split(
+    ' ',
+  );
+
+interface ManifestLine {
+  file: string;
+  expect: string;
+  accept: string[];
+  duration_s: number;
+}
+
+const config = loadConfig({ env: {}, overrides: { 'speech.finalTimeoutMs': 10_000 } });
+const phrases = loadPhrases(config);
+const base = loadDirectoryFile(join(corpus, 'directory.yaml'));
+const manifest: ManifestLine[] = readFileSync(join(corpus, 'manifest.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l))
+  .filter((_: unknown, i: number) => i % every === 0);
+
+/** `n` made-up people beside the corpus's entries; none shares a first name or surname with them. */
+function padded(n: number): DirectoryEntry[] {
+  const taken = new Set(base.flatMap((e) => words(e.name)));
+  const firsts = Object.keys(phrases.nicknames).filter((f) => !taken.has(f));
+  const lasts = SURNAMES.filter((l) => !taken.has(l.toLowerCase()));
+  const out = [...base];
+  for (let i = 0; out.length < n && i < firsts.length * lasts.length; i++) {
+    const first = firsts[i % firsts.length] as string;
+    const last = lasts[Math.floor(i / firsts.length)] as string;
+    out.push({
+      id: `made-up-${i}`,
+      type: 'person',
+      name: `${first[0]?.toUpperCase()}${first.slice(1)} ${last}`,
+      aliases: [],
+      sounds_like: [],
+      destination: 'desk',
+      enabled: true,
+    });
+  }
+  return out;
+}
+
+const isName = (l: ManifestLine) => !['machine', 'silence', 'nomatch'].includes(l.expect);
+const rows: string[] = [];
+const cpuAt = new Map<number, number>();
+for (const size of sizes) {
+  const directory = padded(size);
+  const t0 = performance.now();
+  const challenge = await createChallenge(config, directory, pino({ level: 'warn' }, pino.destination(2)));
+  // The first answer waits for the recognition threads to load the grammar: part of being ready.
+  const first = manifest[0] as ManifestLine;
+  await screenFile(challenge, join(corpus, first.file));
+  const readyS = (performance.now() - t0) / 1000;
+  const cpu0 = process.cpuUsage();
+  let audioS = 0;
+  let right = 0;
+  const decisions: number[] = [];
+  for (const line of manifest) {
+    const r = await screenFile(challenge, join(corpus, line.file));
+    audioS += line.duration_s;
+    decisions.push(r.detail.decisionMs);
+    const offered = r.outcome === 'ambiguous' ? r.detail.contenders.slice(0, CHOICES_OFFERED) : [];
+    if (
+      isName(line) &&
+      (line.accept.includes(r.entry ?? '') || offered.some((id) => line.accept.includes(id)))
+    )
+      right++;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const cpuPerAudio = (cpu.user + cpu.system) / 1e6 / audioS;
+  cpuAt.set(directory.length, cpuPerAudio);
+  const names = manifest.filter(isName).length;
+  rows.push(
+    `| ${directory.length.toLocaleString('en-US')} | ${readyS.toFixed(1)} s | ${cpuPerAudio.toFixed(3)} | ${Math.floor(1 / cpuPerAudio)} | ${percentile(decisions, 0.5).toFixed(0)} / ${percentile(decisions, 0.95).toFixed(0)} ms | ${((100 * right) / names).toFixed(1)}% (${right}/${names}) | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB |`,
+  );
+  console.error(rows.at(-1));
+  await challenge.engine.close();
+}
+
+publish(
+  'directory',
+  [
+    `Speech challenge against directories of growing size (${new Date().toISOString().slice(0, 10)}, ${machine()}): every ${every}th recording of \`${corpus}\` (${manifest.length}), its directory padded with made-up people`,
+    '',
+    '| entries | ready (load + first answer) | CPU per second of audio | answers decoded at once in real time, per core | decision after end of audio p50 / p95 (files fed faster than real time) | names routed right | RSS |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n'),
+);
+const largest = Math.max(...cpuAt.keys());
+publishSummary('directory', [
+  {
+    metric: `recognition CPU per second of audio, ${largest.toLocaleString('en-US')}-entry directory`,
+    value: (cpuAt.get(largest) ?? 0).toFixed(3),
+  },
+]);
