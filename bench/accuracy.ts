@@ -12,12 +12,12 @@ import { pino } from 'pino';
 import { screenFile } from '../src/challenge/screen-file.js';
 import { createChallenge, loadDirectoryFile, loadPhrases } from '../src/challenge/setup.js';
 import { loadConfig } from '../src/config/load.js';
-import { CHOICES_OFFERED, decide } from '../src/match/decide.js';
+import { decide } from '../src/match/decide.js';
 import type { DirectoryEntry } from '../src/match/directory.js';
 import { words } from '../src/match/normalize.js';
 import { codes } from '../src/match/phonetics.js';
 import { spokenVariants } from '../src/match/variants.js';
-import { machine, publish, publishSummary, settingOverrides } from './report.js';
+import { machine, publish, publishSummary, routedTo, settingOverrides } from './report.js';
 
 interface ManifestLine {
   file: string;
@@ -83,8 +83,8 @@ interface Row {
   decisionMs: number;
   transcript: string;
   fit: number | undefined;
-  /** Entries an ambiguous answer's caller is asked to choose from. */
-  offered: string[];
+  /** Where the call goes after the caller's choice, if an ambiguous answer asked for one. */
+  routed: string;
 }
 const rows: Row[] = [];
 const t0 = performance.now();
@@ -102,7 +102,7 @@ for (const line of manifest) {
     decisionMs: r.detail.decisionMs,
     transcript: r.transcript,
     fit: r.detail.fit,
-    offered: r.outcome === 'ambiguous' ? r.detail.contenders.slice(0, CHOICES_OFFERED) : [],
+    routed: routedTo(r, line.accept),
   });
   if (process.env.BENCH_VERBOSE && !line.accept.includes(got)) {
     console.error(`${line.file} ${line.expect}: got ${got} from "${r.transcript}"`);
@@ -120,14 +120,6 @@ if (values.files) {
   );
 }
 await challenge.engine.close();
-
-/**
- * Where the call goes once the caller has answered: an ambiguous answer ends, live, with "Did you
- * mean A? Press 1. Or B? Press 2.", so a caller whose entry was offered presses its key; one whose
- * entry was not offered presses nothing useful and the question is asked again (a miss here).
- */
-const routedTo = (r: Row) =>
-  r.got === 'ambiguous' ? (r.offered.find((id) => r.line.accept.includes(id)) ?? 'ambiguous') : r.got;
 
 /** A routed outcome ("ambiguous" asks the caller to choose; it routes nowhere by itself). */
 const isEntry = (x: string) => !['machine', 'silence', 'nomatch', 'ambiguous'].includes(x);
@@ -165,7 +157,7 @@ const header =
 const table = [header, '|---|---|---|---|---|---|---|---|---|---|---|'];
 for (const [name, subset] of groups.filter(([, g]) => g.length)) {
   for (const [label, pick, routed] of [
-    ['doorman', (r: Row) => r.got, routedTo],
+    ['doorman', (r: Row) => r.got, (r: Row) => r.routed],
     ['baseline', (r: Row) => r.base, (r: Row) => r.base],
   ] as const) {
     const s = summary(subset, pick, routed);
@@ -200,7 +192,7 @@ const namesRight = (voice: string) =>
   share(
     rows.filter((r) => r.line.voice.startsWith(`${voice}/`)),
     (r) => isEntry(r.line.expect),
-    (r) => r.line.accept.includes(routedTo(r)),
+    (r) => r.line.accept.includes(r.routed),
   );
 const flite = namesRight('flite');
 const espeak = namesRight('espeak-ng');

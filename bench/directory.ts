@@ -12,10 +12,9 @@ import { pino } from 'pino';
 import { screenFile } from '../src/challenge/screen-file.js';
 import { createChallenge, loadDirectoryFile, loadPhrases } from '../src/challenge/setup.js';
 import { loadConfig } from '../src/config/load.js';
-import { CHOICES_OFFERED } from '../src/match/decide.js';
 import type { DirectoryEntry } from '../src/match/directory.js';
 import { words } from '../src/match/normalize.js';
-import { machine, percentile, publish, publishSummary } from './report.js';
+import { machine, percentile, publish, publishSummary, routedTo } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -91,12 +90,7 @@ for (const size of sizes) {
     const r = await screenFile(challenge, join(corpus, line.file));
     audioS += line.duration_s;
     decisions.push(r.detail.decisionMs);
-    const offered = r.outcome === 'ambiguous' ? r.detail.contenders.slice(0, CHOICES_OFFERED) : [];
-    if (
-      isName(line) &&
-      (line.accept.includes(r.entry ?? '') || offered.some((id) => line.accept.includes(id)))
-    )
-      right++;
+    if (isName(line) && line.accept.includes(routedTo(r, line.accept))) right++;
   }
   const cpu = process.cpuUsage(cpu0);
   const cpuPerAudio = (cpu.user + cpu.system) / 1e6 / audioS;

@@ -4,13 +4,14 @@ import type { EndpointReason } from '../audio/endpointer.js';
 import { dbfs, rms } from '../audio/levels.js';
 import { pcmFromBytes } from '../audio/wav.js';
 import { type AnswerDeps, AnswerListener } from '../challenge/answer.js';
+import { choiceOptions, choicePrompt } from '../challenge/choice.js';
 import { PromptListener } from '../challenge/prompt-listener.js';
 import { answeredRight, expectedAnswer } from '../challenge/questions.js';
 import type { Challenge } from '../challenge/setup.js';
 import type { Config, Route } from '../config/schema.js';
 import { CallGoneError, DoormanError, TimeoutError } from '../errors.js';
 import { type CallerNumber, normalizeNumber } from '../match/caller-id.js';
-import { CHOICES_OFFERED, type Outcome } from '../match/decide.js';
+import type { Outcome } from '../match/decide.js';
 import type { NameRules } from '../match/name-rules.js';
 import type { Check, CheckContext } from '../policy/check.js';
 import { allowlistCheck } from '../policy/checks/allowlist.js';
@@ -398,12 +399,8 @@ export class CallSession {
    * caller presses nothing useful in time, or the question cannot be spoken.
    */
   private async askToChoose(answer: HeardAnswer, leg: MediaLeg, signal: AbortSignal): Promise<string | null> {
-    const options = answer.contenders.slice(0, CHOICES_OFFERED).map((id, i) => ({
-      id,
-      digit: String(i + 1),
-      name: this.deps.challenge.entries.find((e) => e.id === id)?.name ?? id,
-    }));
-    const text = `Did you mean ${options.map((o) => `${o.name}? Press ${o.digit}.`).join(' Or ')}`;
+    const options = choiceOptions(answer.contenders, this.deps.challenge.entries);
+    const text = choicePrompt(options);
     let audio: Int16Array;
     try {
       audio = await speak(text);

@@ -349,6 +349,19 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     assert.equal(report.answer?.entry, 'alice-johnson', `heard "${report.answer?.transcript}"`);
   });
 
+  it('routes a caller who names nobody twice to the unknown destination, on their second answer', async () => {
+    const result = await call(saidInTurn('greeting-twice', [greeting, 3.5, greeting]), { waitSeconds: 25 });
+    assert.equal(result.destination, 'fallback', JSON.stringify(result.timeline));
+    const report = await doorman.report(result.channelId);
+    assert.equal(report.answer?.outcome, 'nomatch', `heard "${report.answer?.transcript}"`);
+    // The answer logged is the latest one heard, with its own recording.
+    assert.ok(
+      report.answer?.recording?.endsWith(`${result.channelId}-again1.wav`),
+      report.answer?.recording ?? '',
+    );
+    assert.ok(existsSync(report.answer?.recording ?? ''), 'the second answer was recorded');
+  });
+
   it('asks a silent caller again, then routes them to the unknown destination', async () => {
     const result = await call(undefined, { delaySeconds: 0, waitSeconds: 30 });
     assert.equal(result.destination, 'fallback');

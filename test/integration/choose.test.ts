@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { choiceOptions, choicePrompt } from '../../src/challenge/choice.js';
+import { loadDirectoryFile } from '../../src/challenge/setup.js';
 import { speak } from '../../src/speech/tts.js';
 import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { startCaller, startTestDoorman, testConfig } from '../support/doorman.js';
@@ -40,7 +42,11 @@ describe('callers asking for one of two names that sound the same', () => {
     assert.equal(report.answer?.entry, 'anne-leigh');
     assert.deepEqual(report.answer?.contenders, ['anne-leigh']);
     // The key, pressed while the names were still being read out, cut the list short.
-    const listMs = (await speak('Did you mean Ann Lee? Press 1. Or Anne Leigh? Press 2.')).length / 16;
+    const offered = choiceOptions(
+      ['ann-lee', 'anne-leigh'],
+      loadDirectoryFile(config.directory.file as string),
+    );
+    const listMs = (await speak(choicePrompt(offered))).length / 16;
     const choiceMs = report.timings.choiceMs ?? Number.POSITIVE_INFINITY;
     assert.ok(choiceMs < listMs - 500, `choosing took ${Math.round(choiceMs)} ms; the list is ${listMs} ms`);
   });
@@ -57,7 +63,10 @@ describe('callers asking for one of two names that sound the same', () => {
     assert.equal(result.destination, 'fallback');
     const report = await doorman.report(result.channelId);
     // Asked to choose (and waited for a key), then asked again; silent the second time.
-    assert.notEqual(report.answer?.outcome, 'match');
+    // Logged on what they did say: the ambiguous answer and its recording, not the silence.
+    assert.equal(report.answer?.outcome, 'ambiguous', `heard "${report.answer?.transcript}"`);
+    assert.deepEqual([...(report.answer?.contenders ?? [])].sort(), ['ann-lee', 'anne-leigh']);
+    assert.ok(report.answer?.recording?.endsWith(`${result.channelId}.wav`), report.answer?.recording ?? '');
     assert.ok(
       report.timings.totalMs > config.challenge.choiceTimeoutMs + 2 * 2_600,
       `took ${Math.round(report.timings.totalMs)} ms`,
