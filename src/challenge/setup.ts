@@ -76,6 +76,7 @@ async function createEngine(config: Config, entries: DirectoryEntry[], phrases: 
     beam: config.speech.beam,
     phoneLoop: config.speech.phoneLoop,
     phoneLoopMaxStreams: config.speech.phoneLoopMaxStreams,
+    nameLanguages: config.speech.nameLanguages,
   });
   await engine.setDirectory(entries, phrases);
   return { engine, lexicon: engine.lexicon };

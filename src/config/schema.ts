@@ -191,6 +191,16 @@ export const configSchema = z
         phoneLoopMaxStreams: z.number().int().min(1).max(1000).default(2),
         /** Recognisers loaded per thread at start; more are made as answers overlap, and kept. */
         poolSize: z.number().int().min(1).max(64).default(1),
+        /**
+         * Embedded recogniser: espeak-ng languages whose reading of each person's name is also
+         * accepted (Agnieszka as Polish says it, Padraig as Irish does). Empty: English only.
+         */
+        nameLanguages: z
+          .array(
+            z.string().regex(/^[a-z]{2,3}(-[a-z0-9-]+)?$/i, 'an espeak-ng language, e.g. "es" or "pt-br"'),
+          )
+          .max(30)
+          .default(['es', 'it', 'de', 'fr', 'pl', 'ga', 'vi', 'sw']),
         /** Recogniser search beam: smaller is wider (more accurate, more CPU). */
         beam: z.number().positive().max(1).default(1e-80),
         /** Longest wait for the final transcript once the caller stopped talking. */

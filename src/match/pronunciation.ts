@@ -74,3 +74,78 @@ export function phoneSimilarity(a: readonly string[], b: readonly string[]): num
   }
   return Math.max(0, 1 - (prev[b.length] as number) / Math.max(a.length, b.length));
 }
+
+const consonants = (p: readonly string[]) => p.filter((x) => !VOWELS.has(x)).length;
+
+/** Each consonant's class: consonants linked by `NEAR` (directly or through others) share one. */
+const CONSONANT_CLASS = (() => {
+  const cls = new Map<string, string>();
+  const find = (x: string): string => {
+    const up = cls.get(x) ?? x;
+    return up === x ? x : find(up);
+  };
+  for (const [a, b] of NEAR)
+    if (!VOWELS.has(a as string) && !VOWELS.has(b as string)) cls.set(find(a as string), find(b as string));
+  return (x: string) => find(x);
+})();
+
+/** The consonants of a reading, near ones alike: readings much alike share it. */
+const skeleton = (p: readonly string[]) =>
+  p
+    .filter((x) => !VOWELS.has(x))
+    .map(CONSONANT_CLASS)
+    .join(' ');
+
+/**
+ * Readings of many words, found by their consonant skeleton: asking whether some other word
+ * sounds like a reading compares it with the few sharing its skeleton, not with every word (a
+ * directory of thousands of names would otherwise take minutes). Readings alike in all but a
+ * consonant of another class are not found; the price of that speed.
+ */
+export class ReadingIndex {
+  private readonly bySkeleton = new Map<string, Array<{ word: string; phones: readonly string[] }>>();
+
+  add(word: string, phones: readonly string[]): void {
+    const key = skeleton(phones);
+    const list = this.bySkeleton.get(key);
+    if (list) list.push({ word, phones });
+    else this.bySkeleton.set(key, [{ word, phones }]);
+  }
+
+  /** Whether a word other than `except` has a reading at least `limit` (0..1) like `phones`. */
+  hasLike(phones: readonly string[], limit: number, except: string): boolean {
+    return (this.bySkeleton.get(skeleton(phones)) ?? []).some(
+      (r) => r.word !== except && phoneSimilarity(r.phones, phones) >= limit,
+    );
+  }
+}
+
+/**
+ * Which of a word's further readings (a name as other languages read it: `candidates`, one a
+ * language) to take, in order: one that another language reads much the same (one language's
+ * odd rule, Spanish "John" as "hone", is not how people say the name), unlike the readings the
+ * word already has (a near copy only costs search time), unlike every other word's in `others`
+ * (it would make two names sound the same), and with no fewer consonants than the word has
+ * already (a reading that drops them, "Haddad" as "ada", fits any vowelly sound: a greeting,
+ * another name). Pure.
+ */
+export function distinctReadings(
+  word: string,
+  candidates: readonly (readonly string[])[],
+  own: readonly (readonly string[])[],
+  others: ReadingIndex,
+  limits = { own: 0.85, others: 0.75, agree: 0.8 },
+): string[][] {
+  const kept: string[][] = [];
+  const mine = [...own];
+  const fewest = Math.min(...own.map(consonants));
+  for (const c of candidates) {
+    if (consonants(c) < fewest) continue;
+    if (!candidates.some((o) => o !== c && phoneSimilarity(o, c) >= limits.agree)) continue;
+    if (mine.some((p) => phoneSimilarity(c, p) >= limits.own)) continue;
+    if (others.hasLike(c, limits.others, word)) continue;
+    kept.push([...c]);
+    mine.push(c);
+  }
+  return kept;
+}

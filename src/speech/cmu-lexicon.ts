@@ -7,6 +7,8 @@ import type { Lexicon } from '../match/pronunciation.js';
  */
 export class CmuLexicon implements Lexicon {
   private readonly entries = new Map<string, string[][]>();
+  /** Pronunciations added after loading (derived ones), kept apart from the dictionary's own. */
+  private readonly added = new Map<string, string[][]>();
 
   constructor(text: string) {
     for (const line of text.split('\n')) {
@@ -28,17 +30,22 @@ export class CmuLexicon implements Lexicon {
   }
 
   pronunciations(word: string): string[][] {
+    return [...(this.entries.get(word) ?? []), ...(this.added.get(word) ?? [])];
+  }
+
+  /** The dictionary's own pronunciations of a word, without any added since. */
+  listed(word: string): readonly string[][] {
     return this.entries.get(word) ?? [];
   }
 
   /** Adds pronunciations (e.g. derived for names the dictionary lacks). */
   add(word: string, phones: string[]): void {
-    const list = this.entries.get(word);
+    const list = this.added.get(word);
     if (list) list.push(phones);
-    else this.entries.set(word, [phones]);
+    else this.added.set(word, [phones]);
   }
 
   has(word: string): boolean {
-    return this.entries.has(word);
+    return this.entries.has(word) || this.added.has(word);
   }
 }

@@ -77,13 +77,160 @@ export function espeakToArpabet(mnemonics: string): string[] {
   while (i < s.length) {
     const hit = TABLE.find(([k]) => s.startsWith(k, i));
     if (hit) {
-      out.push(...hit[1]);
+      // "m'e@ri" is M EH R IY: the R that ends "e@" and the one after it are one sound.
+      out.push(...(out.at(-1) === hit[1][0] ? hit[1].slice(1) : hit[1]));
       i += hit[0].length;
     } else {
       i++; // a modifier (2, 5, :) or a phoneme with no ARPAbet counterpart
     }
   }
   return out;
+}
+
+/**
+ * IPA (`espeak-ng --ipa`, any language) to ARPAbet, longest first: the nearest English phone,
+ * since the recogniser's model knows only those. Continental vowels go to their English
+ * neighbours ([e] as in "hey", [o] as in "go"); sounds English lacks to what an English
+ * listener hears ([x] as "h", [y] as "oo", [ɲ] as "ny").
+ */
+const IPA: Array<[string, string[]]> = [
+  ['tʃ', ['CH']],
+  ['dʒ', ['JH']],
+  ['tɕ', ['CH']],
+  ['dʑ', ['JH']],
+  ['aɪ', ['AY']],
+  ['ai', ['AY']],
+  ['aʊ', ['AW']],
+  ['au', ['AW']],
+  ['eɪ', ['EY']],
+  ['ei', ['EY']],
+  ['oʊ', ['OW']],
+  ['əʊ', ['OW']],
+  ['ɔɪ', ['OY']],
+  ['oi', ['OY']],
+  ['a', ['AA']],
+  ['ɑ', ['AA']],
+  ['A', ['AA']],
+  ['ɐ', ['AH']],
+  ['æ', ['AE']],
+  ['e', ['EY']],
+  ['ɛ', ['EH']],
+  ['ə', ['AH']],
+  ['ɜ', ['ER']],
+  ['ɪ', ['IH']],
+  ['i', ['IY']],
+  ['ɨ', ['IH']],
+  ['o', ['OW']],
+  ['ɔ', ['AO']],
+  ['ɒ', ['AA']],
+  ['u', ['UW']],
+  ['ʊ', ['UH']],
+  ['ʉ', ['UW']],
+  ['ɵ', ['UH']],
+  ['y', ['UW']],
+  ['ø', ['ER']],
+  ['œ', ['ER']],
+  ['ʌ', ['AH']],
+  ['ɯ', ['UW']],
+  ['ɤ', ['AH']],
+  ['p', ['P']],
+  ['b', ['B']],
+  ['β', ['B']],
+  ['t', ['T']],
+  ['d', ['D']],
+  ['k', ['K']],
+  ['ɡ', ['G']],
+  ['g', ['G']],
+  ['c', ['K']],
+  ['ɟ', ['G']],
+  ['ɣ', ['G']],
+  ['q', ['K']],
+  ['f', ['F']],
+  ['v', ['V']],
+  ['ʋ', ['V']],
+  ['θ', ['TH']],
+  ['ð', ['DH']],
+  ['s', ['S']],
+  ['z', ['Z']],
+  ['ʃ', ['SH']],
+  ['ʒ', ['ZH']],
+  ['ɕ', ['SH']],
+  ['ʑ', ['ZH']],
+  ['ʂ', ['SH']],
+  ['ʐ', ['ZH']],
+  ['h', ['HH']],
+  ['ɦ', ['HH']],
+  ['x', ['HH']],
+  ['χ', ['HH']],
+  ['ç', ['HH']],
+  ['m', ['M']],
+  ['n', ['N']],
+  ['ɲ', ['N', 'Y']],
+  ['ŋ', ['NG']],
+  ['l', ['L']],
+  ['ɫ', ['L']],
+  ['ʎ', ['L', 'Y']],
+  ['r', ['R']],
+  ['ɾ', ['R']],
+  ['ɹ', ['R']],
+  ['ʁ', ['R']],
+  ['ʀ', ['R']],
+  ['ɻ', ['R']],
+  ['w', ['W']],
+  ['ɰ', ['W']],
+  ['j', ['Y']],
+  ['ʝ', ['Y']],
+];
+
+/** Converts one word's IPA; stress, length, tone and other marks are dropped. */
+export function ipaToArpabet(ipa: string): string[] {
+  const s = ipa.normalize('NFD').replace(/[\u0300-\u036fˈˌːˑʲʷ0-9\s-]/g, '');
+  const out: string[] = [];
+  let i = 0;
+  while (i < s.length) {
+    const hit = IPA.find(([k]) => s.startsWith(k, i));
+    if (hit) {
+      // A doubled phone ("kaalil") is one long sound, not two.
+      out.push(...(out.at(-1) === hit[1][0] ? hit[1].slice(1) : hit[1]));
+      i += hit[0].length;
+    } else {
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * How each word would be read in each of `languages` (espeak-ng voices: "es", "pl"...), as
+ * ARPAbet: a name's own language often says it as no English rule would (Agnieszka, Padraig,
+ * Hoa). One espeak-ng run per language; a language whose rules do not cover a word (espeak-ng
+ * falls back to English for it) adds nothing for that word.
+ */
+export async function foreignReadingsOf(
+  list: readonly string[],
+  languages: readonly string[],
+  timeoutMs = 10_000,
+): Promise<Map<string, string[][]>> {
+  const plain = list.filter((w) => /^[a-z]+$/.test(w));
+  const found = new Map<string, string[][]>();
+  const runs = await Promise.all(
+    languages
+      .filter((l) => /^[a-z]{2,3}(-[a-z0-9-]+)?$/i.test(l))
+      .map((l) => espeakLines(plain, ['-q', '--ipa', '-v', l], timeoutMs)),
+  );
+  for (const lines of runs) {
+    if (!lines) continue;
+    plain.forEach((w, i) => {
+      const line = lines[i] as string;
+      if (line.includes('(')) return; // "(en)...(pl)": read by English rules after all
+      const phones = ipaToArpabet(line);
+      if (!phones.length) return;
+      const readings = found.get(w) ?? [];
+      if (!readings.some((r) => r.join(' ') === phones.join(' '))) readings.push(phones);
+      found.set(w, readings);
+    });
+  }
+  return found;
 }
 
 /** ARPAbet for a word by espeak-ng's rules; null when espeak-ng is missing or fails. */
@@ -96,29 +243,40 @@ export async function espeakPhones(word: string, timeoutMs = 2_000): Promise<str
  * of names would otherwise start thousands of processes). Words espeak-ng gives nothing for are
  * left out; all of them when espeak-ng is missing or fails.
  */
-export function espeakPhonesOf(list: readonly string[], timeoutMs = 10_000): Promise<Map<string, string[]>> {
-  const found = new Map<string, string[]>();
-  // One word a line, each its own clause, so a line out is a word in; other characters could
-  // be read as espeak-ng commands or punctuation.
+export async function espeakPhonesOf(
+  list: readonly string[],
+  timeoutMs = 10_000,
+): Promise<Map<string, string[]>> {
   const plain = list.filter((w) => /^[a-z]+$/.test(w));
-  if (!plain.length) return Promise.resolve(found);
+  const found = new Map<string, string[]>();
+  const lines = await espeakLines(plain, ['-q', '-x', '-v', 'en-us'], timeoutMs);
+  plain.forEach((w, i) => {
+    const phones = lines ? espeakToArpabet((lines[i] as string).split(/\s+/).join('')) : [];
+    if (phones.length) found.set(w, phones);
+  });
+  return found;
+}
+
+/**
+ * espeak-ng's output for each word, a line each, in one run (a directory of thousands of names
+ * would otherwise start thousands of processes); null when espeak-ng is missing or fails.
+ * Only plain words (a-z): other characters could be read as espeak-ng commands or punctuation.
+ */
+function espeakLines(plain: readonly string[], args: string[], timeoutMs: number): Promise<string[] | null> {
+  if (!plain.length) return Promise.resolve([]);
   return new Promise((resolve) => {
     const child = execFile(
       'espeak-ng',
-      ['-q', '-x', '-v', 'en-us'],
-      { timeout: timeoutMs, maxBuffer: 64 * plain.length + 4096 },
+      args,
+      { timeout: timeoutMs, maxBuffer: 256 * plain.length + 4096 },
       (err, stdout) => {
-        if (err) return resolve(found);
+        if (err) return resolve(null);
         const lines = stdout
           .split('\n')
           .map((l) => l.trim())
           .filter(Boolean);
-        if (lines.length !== plain.length) return resolve(found);
-        plain.forEach((w, i) => {
-          const phones = espeakToArpabet((lines[i] as string).split(/\s+/).join(''));
-          if (phones.length) found.set(w, phones);
-        });
-        resolve(found);
+        // One word a line, each its own clause, so a line out is a word in.
+        resolve(lines.length === plain.length ? lines : null);
       },
     );
     child.stdin?.on('error', () => {}); // espeak-ng missing: the callback reports it

@@ -9,6 +9,7 @@ import { pcmFromBytes } from '../audio/wav.js';
 import { DoormanError } from '../errors.js';
 import type { DirectoryEntry } from '../match/directory.js';
 import type { Phrases } from '../match/phrases.js';
+import { distinctReadings, ReadingIndex } from '../match/pronunciation.js';
 import { acronymsOf, spelledOut } from './acronyms.js';
 import { CmuLexicon } from './cmu-lexicon.js';
 import {
@@ -18,7 +19,7 @@ import {
   type SpeechStream,
   type StreamOptions,
 } from './engine.js';
-import { espeakPhonesOf } from './espeak-phones.js';
+import { espeakPhonesOf, foreignReadingsOf } from './espeak-phones.js';
 import { buildGrammar, grammarWords } from './grammar.js';
 import { ResultQueue } from './result-queue.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './soundswallower-worker.js';
@@ -46,6 +47,11 @@ export interface SoundSwallowerOptions {
    * recognised by the grammar alone (no fit), so a busy PBX keeps real time.
    */
   phoneLoopMaxStreams?: number;
+  /**
+   * espeak-ng languages whose reading of each person's name is added beside the English ones
+   * (a name is often said as its own language reads it). Empty: English readings only.
+   */
+  nameLanguages?: readonly string[];
 }
 
 interface RecognitionThread {
@@ -165,6 +171,31 @@ export class SoundSwallowerEngine implements SpeechEngine {
         this.lexicon.add(word, phones);
       }
       if (!this.lexicon.has(word)) unpronounceable.push(word);
+    }
+    // Other languages' readings only for names English cannot settle: ones the dictionary
+    // lacks, or says otherwise than espeak-ng's English rules (Niamh, Khalil). Names both agree
+    // on (John, Sarah) are said the English way, and foreign readings would only blur them.
+    const unsettled = (w: string) => {
+      const listed = this.lexicon.listed(plain(w));
+      const phones = espeak.get(plain(w));
+      return (
+        !listed.length || (phones !== undefined && !listed.some((p) => p.join(' ') === phones.join(' ')))
+      );
+    };
+    const personal = new Set(
+      entries
+        .filter((e) => e.type === 'person')
+        .flatMap((e) => [e.name, ...e.aliases].flatMap(grammarWords))
+        .filter((w) => !phraseSet.has(w) && unsettled(w)),
+    );
+    const foreign = await foreignReadingsOf([...personal].map(plain), this.opts.nameLanguages ?? []);
+    const english = new ReadingIndex();
+    for (const w of draft.words) for (const p of this.lexicon.pronunciations(w)) english.add(w, p);
+    for (const word of personal) {
+      const own = this.lexicon.pronunciations(word);
+      for (const phones of distinctReadings(word, foreign.get(plain(word)) ?? [], own, english)) {
+        this.lexicon.add(word, phones);
+      }
     }
     const unusable = new Set(unpronounceable);
     const spec = unusable.size ? buildGrammar(entries, phrases, (w) => !unusable.has(w)) : draft;

@@ -133,6 +133,12 @@ describe('config', () => {
         'checks.yaml',
       ],
       [
+        'name language espeak-ng could take for a flag',
+        () => loadConfig({ env: { DOORMAN_SPEECH_NAME_LANGUAGES: 'es, --stdout' } }),
+        'speech.nameLanguages.1',
+        'env DOORMAN_SPEECH_NAME_LANGUAGES',
+      ],
+      [
         'missing file',
         () => loadConfig({ env: {}, file: join(dir, 'absent.yaml') }),
         '(file)',

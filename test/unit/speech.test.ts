@@ -7,8 +7,15 @@ import { Decimator2, interpolate2 } from '../../src/audio/resample.js';
 import { answerPhrases, choiceEntries, parseQuestions } from '../../src/challenge/questions.js';
 import { parseDirectory } from '../../src/match/directory.js';
 import { parsePhrases } from '../../src/match/phrases.js';
+import { distinctReadings, ReadingIndex } from '../../src/match/pronunciation.js';
 import { acronymsOf, spelledOut } from '../../src/speech/acronyms.js';
-import { espeakPhones, espeakPhonesOf, espeakToArpabet } from '../../src/speech/espeak-phones.js';
+import {
+  espeakPhones,
+  espeakPhonesOf,
+  espeakToArpabet,
+  foreignReadingsOf,
+  ipaToArpabet,
+} from '../../src/speech/espeak-phones.js';
 import { buildGrammar, grammarWords } from '../../src/speech/grammar.js';
 import { SoundSwallowerEngine } from '../../src/speech/soundswallower-engine.js';
 import { engineContract, recognise } from '../support/engine-contract.js';
@@ -112,6 +119,7 @@ describe('pronunciations from espeak-ng', () => {
     assert.deepEqual(espeakToArpabet("n'aI@m"), ['N', 'AY', 'AH', 'M']);
     assert.deepEqual(espeakToArpabet("tS'Idi"), ['CH', 'IH', 'D', 'IY']);
     assert.deepEqual(espeakToArpabet("kr,I2st'0f"), ['K', 'R', 'IH', 'S', 'T', 'AA', 'F']);
+    assert.deepEqual(espeakToArpabet("m'e@ri"), ['M', 'EH', 'R', 'IY']);
   });
 
   it('derives phones for a name no dictionary has', async () => {
@@ -143,6 +151,52 @@ describe('pronunciations from espeak-ng', () => {
     assert.deepEqual([...found.keys()], ['siobhan', 'kowalczyk', 'niamh']);
     assert.deepEqual(found.get('siobhan'), await espeakPhones('siobhan'));
     assert.deepEqual(found.get('siobhan'), ['SH', 'IH', 'V', 'AO', 'N']);
+  });
+});
+
+describe('names as their own language reads them', () => {
+  it("maps any language's IPA to ARPAbet", () => {
+    assert.deepEqual(ipaToArpabet('aɡɲʲˈɛʃka'), ['AA', 'G', 'N', 'Y', 'EH', 'SH', 'K', 'AA']);
+    // Vietnamese tone marks and length go; a doubled vowel is one sound.
+    assert.deepEqual(ipaToArpabet('hwˈaː7'), ['HH', 'W', 'AA']);
+    assert.deepEqual(ipaToArpabet('kˈaalˈil'), ['K', 'AA', 'L', 'IY', 'L']);
+    assert.deepEqual(ipaToArpabet('nʲˈiəv'), ['N', 'IY', 'AH', 'V']);
+    assert.deepEqual(ipaToArpabet('tʃˈao'), ['CH', 'AA', 'OW']);
+  });
+
+  it('reads each word in each language, leaving out what a language hands back to English', async () => {
+    const found = await foreignReadingsOf(['agnieszka', 'o1', 'niamh'], ['pl', 'hi', 'no such voice']);
+    assert.deepEqual([...found.keys()].sort(), ['agnieszka', 'niamh']);
+    // Polish alone: Hindi reads these by English rules ("(en)...(hi)"), the bad name is skipped.
+    assert.deepEqual(found.get('agnieszka'), [ipaToArpabet('aɡɲʲˈɛʃka')]);
+    assert.equal(
+      (await foreignReadingsOf(['agnieszka'], ['zz'])).size,
+      0,
+      'an unknown language gives nothing',
+    );
+  });
+
+  it("takes a reading two languages agree on, unlike the word's own and every other word's", () => {
+    const p = (s: string) => s.split(' ');
+    const others = new ReadingIndex();
+    others.add('hoa', p('HH OW AH'));
+    others.add('john', p('JH AA N'));
+    const kept = (word: string, candidates: string[], own: string[]) =>
+      distinctReadings(word, candidates.map(p), own.map(p), others).map((r) => r.join(' '));
+    // Polish and Italian much alike: the first of them is taken, once.
+    assert.deepEqual(kept('agnieszka', ['AA G N Y EH SH K AA', 'AA G N Y EH S K AA'], ['AE G N IH S K AH']), [
+      'AA G N Y EH SH K AA',
+    ]);
+    // One language's odd rule alone ("john" as "hone") is not taken.
+    assert.deepEqual(kept('jon', ['HH OW N', 'Z AO N'], ['JH AA N']), []);
+    // A near copy of the word's own reading adds nothing.
+    assert.deepEqual(kept('khalil', ['K AH L IY L', 'K AH L IY L'], ['K AH L IY L']), []);
+    // Dropping a consonant ("Haddad" as "ada") would fit any vowelly sound.
+    assert.deepEqual(kept('haddad', ['AA D AA D', 'AA D AA D'], ['HH AE D AH D']), []);
+    // Sounding like another word makes two names one.
+    assert.deepEqual(kept('howa', ['HH OW AA', 'HH OW AA'], ['HH AW AH']), []);
+    assert.ok(others.hasLike(p('HH OW AA'), 0.75, 'howa'));
+    assert.ok(!others.hasLike(p('HH OW AA'), 0.75, 'hoa'), 'a word is not its own rival');
   });
 });
 
@@ -266,6 +320,38 @@ describe('soundswallower engine after the directory changes', () => {
       assert.deepEqual(now, [...dictionary, 'SH IH V AO N']);
       // Carrier phrases keep the dictionary's alone.
       assert.equal(engine.lexicon.pronunciations('speak').length, 1);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('hears a name said as its own language says it, with speech.nameLanguages', async () => {
+    const engine = await SoundSwallowerEngine.create({
+      logger: pino({ level: 'silent' }),
+      poolSize: 1,
+      beam: 1e-80,
+      threads: 1,
+      nameLanguages: ['es', 'it', 'de', 'fr', 'pl', 'ga', 'vi', 'sw'],
+    });
+    try {
+      const directory = parseDirectory(
+        `version: 1\nentries:\n${[
+          'Grainne Byrne',
+          'Thanh Pham',
+          'Joaquin Ortiz',
+          'Xavier Dupont',
+          'Mary Jones',
+        ]
+          .map((n) => person(n.toLowerCase().replace(' ', '-'), n))
+          .join('')}`,
+      );
+      const before = engine.lexicon.pronunciations('grainne').length;
+      await engine.setDirectory(directory, phrases);
+      assert.ok(engine.lexicon.pronunciations('grainne').length > before, 'Irish reading added');
+      // Names English settles (the dictionary and espeak-ng agree) get none.
+      assert.equal(engine.lexicon.pronunciations('mary').length, 1);
+      const said = speechWav('grawnya-slt', 'Is Grawnya there?', 'slt');
+      assert.match((await recognise(engine, said)).at(-1)?.text ?? '', /\bgrainne\b/);
     } finally {
       await engine.close();
     }
