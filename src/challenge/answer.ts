@@ -38,15 +38,19 @@ export function judgeTranscript(
   deps: Pick<AnswerDeps, 'matcher' | 'policy'>,
   transcript: string,
   speechMs: number,
-  fit?: number,
+  heard: Pick<SpeechResult, 'fit' | 'phones'> = {},
 ): { match: MatchResult; decision: Decision } {
   const match = deps.matcher.match(transcript);
+  const top = match.candidates[0]?.id;
   const decision = decide(
     {
       speechMs,
       transcriptWords: match.words.length,
       candidates: match.candidates,
-      ...(fit === undefined ? {} : { fit }),
+      ...(heard.fit === undefined ? {} : { fit: heard.fit }),
+      ...(heard.phones?.length && top
+        ? { soundsLike: deps.matcher.soundsLike(heard.phones, top, deps.policy.phoneMargin) }
+        : {}),
     },
     deps.policy,
   );
@@ -103,7 +107,7 @@ export class AnswerListener {
         ? await withTimeout(this.result, this.deps.finalTimeoutMs, 'final transcript')
         : { text: '', final: true };
     const transcript = heard.text;
-    const { match, decision } = judgeTranscript(this.deps, transcript, speechMs, heard.fit);
+    const { match, decision } = judgeTranscript(this.deps, transcript, speechMs, heard);
     return {
       ...decision,
       ...(heard.fit === undefined ? {} : { fit: Math.round(heard.fit * 10) / 10 }),

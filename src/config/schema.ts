@@ -232,6 +232,12 @@ export const configSchema = z
          */
         minAcousticFit: z.number().min(-1000).max(0).default(-80),
         /**
+         * Embedded recogniser: when the name the grammar heard sounds less like the free phones
+         * heard over it than another entry does, by more than this (phone similarity, 0..1), the
+         * caller is asked which of the two they meant. 1 turns the check off.
+         */
+        phoneMargin: z.number().min(0).max(1).default(0.05),
+        /**
          * After a caller names someone, ask one more question at random (grammars/questions.yaml:
          * "What day of the week is it?") and put them through only on the right answer; a wrong
          * answer or none goes to the route's unknown destination, not allowlisted.

@@ -16,6 +16,11 @@ export interface DecisionPolicy {
   machineWords: number;
   /** Recognised words that fit the audio worse than this (`Evidence.fit`) name nobody. */
   minAcousticFit: number;
+  /**
+   * A match whose entry sounds less like the free phones (`Evidence.soundsLike`) than another
+   * entry does, by more than this, is ambiguous between the two: the caller is asked. 1: never.
+   */
+  phoneMargin: number;
 }
 
 export const DEFAULT_POLICY: DecisionPolicy = {
@@ -24,6 +29,7 @@ export const DEFAULT_POLICY: DecisionPolicy = {
   machineSpeechMs: 7_000,
   machineWords: 20,
   minAcousticFit: -80,
+  phoneMargin: 0.05,
 };
 
 export interface Evidence {
@@ -33,6 +39,8 @@ export interface Evidence {
   candidates: Candidate[];
   /** The recogniser's acoustic fit of its transcript (`SpeechResult.fit`), when it gives one. */
   fit?: number;
+  /** How much each entry sounds like the free phones heard over the name (`DirectoryMatcher.soundsLike`). */
+  soundsLike?: ReadonlyMap<string, number>;
 }
 
 export interface Decision {
@@ -57,5 +65,24 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   const close = rest.filter((c) => top.score - c.score < p.margin);
   if (close.length)
     return { outcome: 'ambiguous', entry: null, contenders: [top.id, ...close.map((c) => c.id)] };
+  // The grammar named one entry, but what was heard, grammar aside, sounds more like another:
+  // ask rather than route a caller to the wrong person.
+  const rival = rivalBySound(top.id, e.soundsLike, p.phoneMargin);
+  if (rival) return { outcome: 'ambiguous', entry: null, contenders: [top.id, rival] };
   return { outcome: 'match', entry: top.id, contenders: [top.id] };
+}
+
+/** The entry that sounds most like the free phones, if it beats `named` by more than `margin`. */
+function rivalBySound(
+  named: string,
+  soundsLike: ReadonlyMap<string, number> | undefined,
+  margin: number,
+): string | undefined {
+  if (!soundsLike?.size) return undefined;
+  const mine = soundsLike.get(named) ?? 0;
+  let best: [string, number] | undefined;
+  for (const [id, s] of soundsLike) {
+    if (id !== named && s > mine + margin && (!best || s > best[1])) best = [id, s];
+  }
+  return best?.[0];
 }

@@ -2,7 +2,7 @@ import type { DirectoryEntry } from './directory.js';
 import { words } from './normalize.js';
 import { codes, type WordCodes, wordSimilarity } from './phonetics.js';
 import type { Phrases } from './phrases.js';
-import { type Lexicon, NO_LEXICON } from './pronunciation.js';
+import { type Lexicon, NO_LEXICON, phoneSimilarity } from './pronunciation.js';
 import { spokenVariants } from './variants.js';
 
 /** One way of asking for an entry: "margaret thompson", "maggie", "doctor raghunathan"... */
@@ -12,6 +12,12 @@ interface Variant {
   words: WordCodes[];
   /** Partial names (first or last alone) are weaker evidence than a full name or alias. */
   weight: number;
+}
+
+/** One way a name can sound, and the entries it names (many share a first name). */
+interface Reading {
+  phones: string[];
+  entries: Set<string>;
 }
 
 export interface Candidate {
@@ -32,6 +38,21 @@ export interface MatchResult {
 const UNEXPLAINED_PENALTY = 0.06;
 const MAX_WORDS = 40;
 const MAX_WORD_LENGTH = 40;
+/** Readings per variant compared with free phones: a name of three words with four readings each would otherwise be 64. */
+const MAX_READINGS = 16;
+const MAX_PHONES = 60;
+/** The cheapest insertion or deletion in `phoneSimilarity` (an unstressed vowel). */
+const MIN_INDEL = 0.6;
+
+/** Every way of saying words one after another, from each word's readings; none if a word has none. */
+function readingsOf(ws: readonly WordCodes[]): string[][] {
+  let out: string[][] = [[]];
+  for (const w of ws) {
+    if (!w.phones.length) return [];
+    out = out.flatMap((r) => w.phones.map((p) => [...r, ...p])).slice(0, MAX_READINGS);
+  }
+  return out;
+}
 
 /**
  * Scores a transcript against every enabled directory entry: every way of saying the entry
@@ -41,6 +62,9 @@ const MAX_WORD_LENGTH = 40;
 export class DirectoryMatcher {
   private readonly variants: Variant[] = [];
   private readonly phraseWords: Set<string>;
+  /** Every distinct reading of every variant's name words, for `soundsLike`. */
+  private readonly readings = new Map<string, Reading>();
+  private readonly readingsOfEntry = new Map<string, Reading[]>();
 
   constructor(
     entries: readonly DirectoryEntry[],
@@ -58,12 +82,20 @@ export class DirectoryMatcher {
         const w = words(v.text);
         const text = w.join(' ');
         if (w.length && !this.variants.some((x) => x.entryId === e.id && x.text === text)) {
-          this.variants.push({
-            entryId: e.id,
-            text,
-            words: w.map((x) => codes(x, lexicon)),
-            weight: v.weight,
-          });
+          const wordCodes = w.map((x) => codes(x, lexicon));
+          this.variants.push({ entryId: e.id, text, words: wordCodes, weight: v.weight });
+          for (const phones of readingsOf(wordCodes.filter((c) => !this.phraseWords.has(c.word)))) {
+            const key = phones.join(' ');
+            let r = this.readings.get(key);
+            if (!r) {
+              r = { phones, entries: new Set() };
+              this.readings.set(key, r);
+            }
+            if (!r.entries.has(e.id)) {
+              r.entries.add(e.id);
+              this.readingsOfEntry.set(e.id, [...(this.readingsOfEntry.get(e.id) ?? []), r]);
+            }
+          }
         }
       }
     }
@@ -71,6 +103,33 @@ export class DirectoryMatcher {
 
   get size(): number {
     return this.variants.length;
+  }
+
+  /**
+   * How much entries sound like phones heard with no grammar (the recogniser's free phone loop
+   * over the name): each one's closest reading's phone similarity, 0..1. Gives `named` (the
+   * entry the transcript matched) and every entry that sounds more like the phones than it by
+   * over `margin`, the only ones that could change a decision: the rest are never scored in
+   * full, which keeps this to milliseconds for thousands of entries. Pure.
+   */
+  soundsLike(phones: readonly string[], named: string, margin: number): Map<string, number> {
+    const heard = phones.slice(0, MAX_PHONES);
+    const out = new Map<string, number>();
+    if (!heard.length) return out;
+    let mine = 0;
+    for (const r of this.readingsOfEntry.get(named) ?? [])
+      mine = Math.max(mine, phoneSimilarity(heard, r.phones));
+    out.set(named, mine);
+    const floor = mine + margin;
+    for (const r of this.readings.values()) {
+      // Phones of other lengths cannot be that alike: each one more or fewer costs an insertion.
+      const longest = Math.max(heard.length, r.phones.length);
+      if (1 - (MIN_INDEL * Math.abs(heard.length - r.phones.length)) / longest <= floor) continue;
+      const sim = phoneSimilarity(heard, r.phones);
+      if (sim <= floor) continue;
+      for (const id of r.entries) if (id !== named && sim > (out.get(id) ?? 0)) out.set(id, sim);
+    }
+    return out;
   }
 
   match(transcript: string): MatchResult {

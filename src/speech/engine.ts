@@ -9,6 +9,11 @@ export interface SpeechResult {
    * as well as anything; much below: words forced onto other sounds).
    */
   fit?: number;
+  /**
+   * Final results of engines that can tell: the phones a free phone loop heard over the words
+   * that name someone (ARPAbet), a second opinion on the name that no grammar forced.
+   */
+  phones?: string[];
 }
 
 export interface StreamOptions {

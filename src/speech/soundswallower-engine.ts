@@ -314,7 +314,12 @@ class SoundSwallowerStream implements SpeechStream {
       this.thread.streams.delete(this.id);
       this.ended = true;
       if (m.t === 'final')
-        this.results_.push({ text: m.text, final: true, ...(m.fit === undefined ? {} : { fit: m.fit }) });
+        this.results_.push({
+          text: m.text,
+          final: true,
+          ...(m.fit === undefined ? {} : { fit: m.fit }),
+          ...(m.phones ? { phones: m.phones } : {}),
+        });
       else this.results_.fail(new Error(m.message));
     }
   }

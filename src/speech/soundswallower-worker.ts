@@ -36,7 +36,7 @@ export type FromWorker =
   /** How many decoders (grammar searches and phone loops) the thread holds: they are kept. */
   | { t: 'decoders'; count: number }
   | { t: 'partial'; id: number; text: string }
-  | { t: 'final'; id: number; text: string; fit?: number }
+  | { t: 'final'; id: number; text: string; fit?: number; phones?: string[] }
   | { t: 'error'; id: number; message: string };
 
 interface Pooled {
@@ -221,6 +221,28 @@ function acousticFit(d: Pooled, useLoop: boolean, phraseWords: Set<string>): num
   return (pathScore(d.decoder) - pathScore(d.loop)) / (names || words);
 }
 
+/**
+ * What the free phone loop heard while the grammar heard the name (the name's words, not the
+ * phrases around it): a second opinion on which name was said that no grammar forced.
+ */
+function phonesOfName(d: Pooled, useLoop: boolean, phraseWords: Set<string>): string[] | undefined {
+  if (!d.loop || !useLoop) return undefined;
+  try {
+    const name = (d.decoder.get_alignment().w ?? []).filter(
+      // "(NULL)": the grammar's empty transitions; "<sil>", "[noise]": not words.
+      (w) => !/^[(<[]/.test(w.t) && !phraseWords.has(w.t.replace(/\(\d+\)$/, '')),
+    );
+    if (!name.length) return undefined;
+    const from = Math.min(...name.map((w) => w.b));
+    const to = Math.max(...name.map((w) => w.b + w.d));
+    return (d.loop.get_alignment().w ?? [])
+      .filter((w) => w.t.startsWith('ph_') && w.b + w.d / 2 >= from && w.b + w.d / 2 <= to)
+      .map((w) => w.t.slice(3).toUpperCase());
+  } catch {
+    return undefined; // no alignment: nothing was recognised
+  }
+}
+
 function step(id: number, fn: (s: Stream & { d: Pooled }) => void): void {
   const s = streams.get(id);
   if (!s) return;
@@ -282,6 +304,7 @@ port.on('message', (m: ToWorker) => {
         const heard = s.d.decoder.get_text().trim();
         const text = heard || s.lastPartial;
         const fit = heard ? acousticFit(s.d, s.loop, s.grammar.phraseWords) : undefined;
+        const phones = heard ? phonesOfName(s.d, s.loop, s.grammar.phraseWords) : undefined;
         release(s.d);
         streams.delete(m.id);
         port.postMessage({
@@ -289,6 +312,7 @@ port.on('message', (m: ToWorker) => {
           id: m.id,
           text,
           ...(fit === undefined ? {} : { fit }),
+          ...(phones?.length ? { phones } : {}),
         } satisfies FromWorker);
       });
       return;

@@ -120,6 +120,47 @@ describe('directory matcher', () => {
     assert.equal(decide(evidence).outcome, 'match', 'engines without a fit are not held to it');
   });
 
+  it('hears which entry free phones sound like, with no grammar to force a name', () => {
+    // "Maggie" as a free phone loop might hear it: one vowel off, a stray consonant at the end.
+    const maggie = ['M', 'AE', 'G', 'IH', 'T'];
+    const heard = matcher.soundsLike(maggie, 'priya-raghunathan', 0.05);
+    const ranked = [...heard].sort((a, b) => b[1] - a[1]);
+    assert.equal(ranked[0]?.[0], 'margaret-thompson', JSON.stringify(ranked));
+    assert.ok((heard.get('priya-raghunathan') ?? 1) < 0.5, 'the named entry is always scored');
+    assert.ok(!heard.has('gone'), 'a disabled entry is not a candidate');
+    // Only entries that could outdo the named one by the margin are given.
+    const named = matcher.soundsLike(maggie, 'margaret-thompson', 0.05);
+    assert.deepEqual([...named.keys()], ['margaret-thompson']);
+    assert.equal(matcher.soundsLike([], 'margaret-thompson', 0.05).size, 0);
+    // A hostile phone list is cut short, not scored in full.
+    assert.equal(matcher.soundsLike(Array(100_000).fill('AA'), 'sales', 0.05).size >= 1, true);
+  });
+
+  it('asks rather than routes when the free phones sound like another entry', () => {
+    const m = matcher.match('margaret thompson');
+    const evidence = { speechMs: 2_000, transcriptWords: m.words.length, candidates: m.candidates };
+    const sounds = (margaret: number, priya: number) =>
+      new Map([
+        ['margaret-thompson', margaret],
+        ['priya-raghunathan', priya],
+      ]);
+    assert.equal(decide({ ...evidence, soundsLike: sounds(0.7, 0.4) }).outcome, 'match');
+    // Within the margin: the grammar's name stands.
+    assert.equal(
+      decide({ ...evidence, soundsLike: sounds(0.5, 0.5 + DEFAULT_POLICY.phoneMargin) }).outcome,
+      'match',
+    );
+    const asked = decide({ ...evidence, soundsLike: sounds(0.3, 0.6) });
+    assert.equal(asked.outcome, 'ambiguous');
+    assert.deepEqual(asked.contenders, ['margaret-thompson', 'priya-raghunathan']);
+    assert.equal(
+      decide({ ...evidence, soundsLike: sounds(0.3, 0.6) }, { ...DEFAULT_POLICY, phoneMargin: 1 }).outcome,
+      'match',
+    );
+    // A bad fit still names nobody, whatever the phones sound like.
+    assert.equal(decide({ ...evidence, fit: -500, soundsLike: sounds(0.3, 0.6) }).outcome, 'nomatch');
+  });
+
   it('survives hostile transcripts', () => {
     const hostile = [
       "'; DROP TABLE callers; --",

@@ -7,7 +7,7 @@ import { Decimator2, interpolate2 } from '../../src/audio/resample.js';
 import { answerPhrases, choiceEntries, parseQuestions } from '../../src/challenge/questions.js';
 import { parseDirectory } from '../../src/match/directory.js';
 import { parsePhrases } from '../../src/match/phrases.js';
-import { distinctReadings, ReadingIndex } from '../../src/match/pronunciation.js';
+import { distinctReadings, phoneSimilarity, ReadingIndex } from '../../src/match/pronunciation.js';
 import { acronymsOf, spelledOut } from '../../src/speech/acronyms.js';
 import {
   espeakPhones,
@@ -352,6 +352,29 @@ describe('soundswallower engine after the directory changes', () => {
       assert.equal(engine.lexicon.pronunciations('mary').length, 1);
       const said = speechWav('grawnya-slt', 'Is Grawnya there?', 'slt');
       assert.match((await recognise(engine, said)).at(-1)?.text ?? '', /\bgrainne\b/);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('gives with its final result the free phones heard over the name', async () => {
+    const engine = await oneDecoderEngine();
+    try {
+      const directory = parseDirectory(`version: 1\nentries:\n${person('siobhan-kelly', 'Siobhan Kelly')}`);
+      await engine.setDirectory(directory, phrases);
+      const said = speechWav('siobhan-kelly-please', 'I would like to speak to Siobhan Kelly, please.');
+      const final = (await recognise(engine, said)).at(-1);
+      assert.match(final?.text ?? '', /siobhan kelly/);
+      // The name's phones, not the whole sentence's: a few for "Siobhan Kelly", not thirty.
+      const phones = final?.phones ?? [];
+      assert.ok(phones.length >= 5 && phones.length <= 20, phones.join(' '));
+      // ...and they sound like the name, more than like another one.
+      const reading = (...ws: string[]) => ws.flatMap((w) => engine.lexicon.pronunciations(w)[0] ?? []);
+      assert.ok(
+        phoneSimilarity(phones, reading('siobhan', 'kelly')) >
+          phoneSimilarity(phones, reading('margaret', 'thompson')) + 0.1,
+        phones.join(' '),
+      );
     } finally {
       await engine.close();
     }
