@@ -110,7 +110,16 @@ export async function createChallenge(
     const choices = choiceEntries(question);
     if (created.engine instanceof SoundSwallowerEngine)
       await created.engine.setDirectory(choices, forAnswers, questionGrammar(i));
-    asked.push({ question, deps: { ...depsFor(choices, forAnswers), grammar: questionGrammar(i) } });
+    asked.push({
+      question,
+      deps: {
+        ...depsFor(choices, forAnswers),
+        grammar: questionGrammar(i),
+        // Nobody is asked to choose between a question's answers: the phones' second opinion
+        // would only turn right answers into wrong ones.
+        policy: { ...config.challenge, phoneMargin: 1 },
+      },
+    });
   }
   const challenge: Challenge = {
     engine,
