@@ -71,17 +71,24 @@ const TABLE: Array<[string, string[]]> = [
 
 /** Converts one word's espeak mnemonics; stress marks and modifiers are dropped. */
 export function espeakToArpabet(mnemonics: string): string[] {
-  const s = mnemonics.replace(/[',%=_!#-]/g, '').trim();
+  return toArpabet(mnemonics.replace(/[',%=_!#-]/g, '').trim(), TABLE);
+}
+
+/**
+ * Phoneme symbols to ARPAbet by a table, longest symbol first; symbols the table lacks (stress
+ * digits, modifiers, phonemes with no counterpart) are skipped. A phone doubled across two
+ * symbols is one sound: "m'e@ri" is M EH R IY, "kaalil" K AA L IY L.
+ */
+function toArpabet(s: string, table: ReadonlyArray<[string, string[]]>): string[] {
   const out: string[] = [];
   let i = 0;
   while (i < s.length) {
-    const hit = TABLE.find(([k]) => s.startsWith(k, i));
+    const hit = table.find(([k]) => s.startsWith(k, i));
     if (hit) {
-      // "m'e@ri" is M EH R IY: the R that ends "e@" and the one after it are one sound.
       out.push(...(out.at(-1) === hit[1][0] ? hit[1].slice(1) : hit[1]));
       i += hit[0].length;
     } else {
-      i++; // a modifier (2, 5, :) or a phoneme with no ARPAbet counterpart
+      i++;
     }
   }
   return out;
@@ -184,20 +191,7 @@ const IPA: Array<[string, string[]]> = [
 
 /** Converts one word's IPA; stress, length, tone and other marks are dropped. */
 export function ipaToArpabet(ipa: string): string[] {
-  const s = ipa.normalize('NFD').replace(/[\u0300-\u036fˈˌːˑʲʷ0-9\s-]/g, '');
-  const out: string[] = [];
-  let i = 0;
-  while (i < s.length) {
-    const hit = IPA.find(([k]) => s.startsWith(k, i));
-    if (hit) {
-      // A doubled phone ("kaalil") is one long sound, not two.
-      out.push(...(out.at(-1) === hit[1][0] ? hit[1].slice(1) : hit[1]));
-      i += hit[0].length;
-    } else {
-      i++;
-    }
-  }
-  return out;
+  return toArpabet(ipa.normalize('NFD').replace(/[\u0300-\u036fˈˌːˑʲʷ0-9\s-]/g, ''), IPA);
 }
 
 /**
