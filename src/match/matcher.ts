@@ -2,7 +2,7 @@ import type { DirectoryEntry } from './directory.js';
 import { words } from './normalize.js';
 import { codes, type WordCodes, wordSimilarity } from './phonetics.js';
 import type { Phrases } from './phrases.js';
-import { type Lexicon, NO_LEXICON, phoneSimilarity } from './pronunciation.js';
+import { type Lexicon, NO_LEXICON, phoneSimilarity, phoneSimilarityBound } from './pronunciation.js';
 import { spokenVariants } from './variants.js';
 
 /** One way of asking for an entry: "margaret thompson", "maggie", "doctor raghunathan"... */
@@ -41,8 +41,6 @@ const MAX_WORD_LENGTH = 40;
 /** Readings per variant compared with free phones: a name of three words with four readings each would otherwise be 64. */
 const MAX_READINGS = 16;
 const MAX_PHONES = 60;
-/** The cheapest insertion or deletion in `phoneSimilarity` (an unstressed vowel). */
-const MIN_INDEL = 0.6;
 
 /** Every way of saying words one after another, from each word's readings; none if a word has none. */
 function readingsOf(ws: readonly WordCodes[]): string[][] {
@@ -93,7 +91,9 @@ export class DirectoryMatcher {
             }
             if (!r.entries.has(e.id)) {
               r.entries.add(e.id);
-              this.readingsOfEntry.set(e.id, [...(this.readingsOfEntry.get(e.id) ?? []), r]);
+              const mine = this.readingsOfEntry.get(e.id);
+              if (mine) mine.push(r);
+              else this.readingsOfEntry.set(e.id, [r]);
             }
           }
         }
@@ -122,9 +122,7 @@ export class DirectoryMatcher {
     out.set(named, mine);
     const floor = mine + margin;
     for (const r of this.readings.values()) {
-      // Phones of other lengths cannot be that alike: each one more or fewer costs an insertion.
-      const longest = Math.max(heard.length, r.phones.length);
-      if (1 - (MIN_INDEL * Math.abs(heard.length - r.phones.length)) / longest <= floor) continue;
+      if (phoneSimilarityBound(heard.length, r.phones.length) <= floor) continue;
       const sim = phoneSimilarity(heard, r.phones);
       if (sim <= floor) continue;
       for (const id of r.entries) if (id !== named && sim > (out.get(id) ?? 0)) out.set(id, sim);

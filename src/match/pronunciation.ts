@@ -49,8 +49,17 @@ function substitution(a: string, b: string): number {
   if (VOWELS.has(a) && VOWELS.has(b)) return 0.4;
   return near.has(`${a} ${b}`) ? 0.5 : 1;
 }
-/** Unstressed vowels come and go in fast speech; consonants less so. */
-const indel = (p: string) => (VOWELS.has(p) ? 0.6 : 1);
+/** Unstressed vowels come and go in fast speech; consonants less so (the cheapest indel). */
+const VOWEL_INDEL = 0.6;
+const indel = (p: string) => (VOWELS.has(p) ? VOWEL_INDEL : 1);
+
+/**
+ * The most `phoneSimilarity` can give two phone lists of these lengths: each phone one has more
+ * than the other costs at least the cheapest deletion (an unstressed vowel's).
+ */
+export function phoneSimilarityBound(a: number, b: number): number {
+  return 1 - (VOWEL_INDEL * Math.abs(a - b)) / Math.max(a, b, 1);
+}
 
 /** 1 - weighted edit distance / length: 1 for the same phones, near 0 for unrelated ones. */
 export function phoneSimilarity(a: readonly string[], b: readonly string[]): number {
