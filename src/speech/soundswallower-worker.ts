@@ -2,7 +2,7 @@
 // the main thread assigns to it. Decoding is synchronous WebAssembly work; kept off the main
 // thread so ARI events, media sockets and lease renewals never wait for it.
 import { parentPort, workerData } from 'node:worker_threads';
-import createModule, { type Decoder } from 'soundswallower';
+import createModule, { type Decoder, type Segment } from 'soundswallower';
 
 export interface WorkerSetup {
   modelDir: string;
@@ -203,43 +203,51 @@ function pathScore(decoder: Decoder): number {
  * not in the directory, a garbled answer). Carrier phrases fit well or badly alike, so the
  * difference is spread over the name, not over the whole answer.
  */
-function acousticFit(d: Pooled, useLoop: boolean, phraseWords: Set<string>): number | undefined {
-  if (!d.loop || !useLoop) return undefined;
+function acousticFit(
+  decoder: Decoder,
+  loop: Decoder,
+  aligned: Segment[],
+  phraseWords: Set<string>,
+): number | undefined {
   let words = 0;
   let names = 0;
-  try {
-    for (const w of d.decoder.get_alignment().w ?? []) {
-      if (w.t.startsWith('<') || w.t.startsWith('[')) continue;
-      const frames = Math.round(w.d * 100);
-      words += frames;
-      if (!phraseWords.has(w.t.replace(/\(\d+\)$/, ''))) names += frames;
-    }
-  } catch {
-    return undefined; // no alignment: nothing was recognised
+  for (const w of aligned) {
+    if (w.t.startsWith('<') || w.t.startsWith('[')) continue;
+    const frames = Math.round(w.d * 100);
+    words += frames;
+    if (!phraseWords.has(w.t.replace(/\(\d+\)$/, ''))) names += frames;
   }
   if (!words) return undefined;
-  return (pathScore(d.decoder) - pathScore(d.loop)) / (names || words);
+  return (pathScore(decoder) - pathScore(loop)) / (names || words);
 }
 
 /**
  * What the free phone loop heard while the grammar heard the name (the name's words, not the
  * phrases around it): a second opinion on which name was said that no grammar forced.
  */
-function phonesOfName(d: Pooled, useLoop: boolean, phraseWords: Set<string>): string[] | undefined {
-  if (!d.loop || !useLoop) return undefined;
+function phonesOfName(loop: Decoder, aligned: Segment[], phraseWords: Set<string>): string[] | undefined {
+  const name = aligned.filter(
+    // "(NULL)": the grammar's empty transitions; "<sil>", "[noise]": not words.
+    (w) => !/^[(<[]/.test(w.t) && !phraseWords.has(w.t.replace(/\(\d+\)$/, '')),
+  );
+  if (!name.length) return undefined;
+  const from = Math.min(...name.map((w) => w.b));
+  const to = Math.max(...name.map((w) => w.b + w.d));
   try {
-    const name = (d.decoder.get_alignment().w ?? []).filter(
-      // "(NULL)": the grammar's empty transitions; "<sil>", "[noise]": not words.
-      (w) => !/^[(<[]/.test(w.t) && !phraseWords.has(w.t.replace(/\(\d+\)$/, '')),
-    );
-    if (!name.length) return undefined;
-    const from = Math.min(...name.map((w) => w.b));
-    const to = Math.max(...name.map((w) => w.b + w.d));
-    return (d.loop.get_alignment().w ?? [])
+    return (loop.get_alignment().w ?? [])
       .filter((w) => w.t.startsWith('ph_') && w.b + w.d / 2 >= from && w.b + w.d / 2 <= to)
       .map((w) => w.t.slice(3).toUpperCase());
   } catch {
-    return undefined; // no alignment: nothing was recognised
+    return undefined; // the loop aligned nothing
+  }
+}
+
+/** The grammar search's words with their times, once per answer; undefined when it recognised nothing. */
+function alignedWords(decoder: Decoder): Segment[] | undefined {
+  try {
+    return decoder.get_alignment().w ?? [];
+  } catch {
+    return undefined;
   }
 }
 
@@ -303,8 +311,12 @@ port.on('message', (m: ToWorker) => {
         // it heard words on the way (an answer cut short): keep what it heard.
         const heard = s.d.decoder.get_text().trim();
         const text = heard || s.lastPartial;
-        const fit = heard ? acousticFit(s.d, s.loop, s.grammar.phraseWords) : undefined;
-        const phones = heard ? phonesOfName(s.d, s.loop, s.grammar.phraseWords) : undefined;
+        // Both opinions from the phone loop read the grammar's alignment: made once.
+        const loop = s.loop ? s.d.loop : undefined;
+        const aligned = heard && loop ? alignedWords(s.d.decoder) : undefined;
+        const fit =
+          loop && aligned ? acousticFit(s.d.decoder, loop, aligned, s.grammar.phraseWords) : undefined;
+        const phones = loop && aligned ? phonesOfName(loop, aligned, s.grammar.phraseWords) : undefined;
         release(s.d);
         streams.delete(m.id);
         port.postMessage({
