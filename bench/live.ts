@@ -35,12 +35,24 @@ export function fliteSentence(dir: string, name: string, text: string): string {
   return out;
 }
 
+/**
+ * Doorman and a simulated caller on the sandbox. The caller connects first, with a deadline,
+ * because Doorman itself retries ARI for as long as it runs (as it must in production): a
+ * benchmark started without the sandbox would otherwise wait instead of failing.
+ */
 export async function startLive(config: Config) {
   const logger = pino({ level: 'warn' }, pino.destination(2));
+  const caller = new SimulatedCaller(config, logger);
+  try {
+    await caller.connect(15_000);
+  } catch (e) {
+    console.error(
+      `${(e as Error).message}: is the sandbox running? scripts/asterisk.sh start; eval "$(scripts/asterisk.sh env)"`,
+    );
+    process.exit(1);
+  }
   const doorman = await startDoorman(config, logger);
   await doorman.connected;
-  const caller = new SimulatedCaller(config, logger);
-  await caller.connect();
   return { doorman, caller, logger };
 }
 

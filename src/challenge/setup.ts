@@ -77,6 +77,7 @@ async function createEngine(config: Config, entries: DirectoryEntry[], phrases: 
     phoneLoop: config.speech.phoneLoop,
     phoneLoopMaxStreams: config.speech.phoneLoopMaxStreams,
     nameLanguages: config.speech.nameLanguages,
+    denoise: config.speech.denoise,
   });
   await engine.setDirectory(entries, phrases);
   return { engine, lexicon: engine.lexicon };

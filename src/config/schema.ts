@@ -201,6 +201,11 @@ export const configSchema = z
           )
           .max(30)
           .default(['es', 'it', 'de', 'fr', 'pl', 'ga', 'vi', 'sw']),
+        /**
+         * Embedded recogniser: clean each answer with RNNoise before recognising it (line hiss and
+         * hum cost more names than anything else). The recorded answer stays as the caller sent it.
+         */
+        denoise: z.boolean().default(true),
         /** Recogniser search beam: smaller is wider (more accurate, more CPU). */
         beam: z.number().positive().max(1).default(1e-80),
         /** Longest wait for the final transcript once the caller stopped talking. */

@@ -52,6 +52,8 @@ export interface SoundSwallowerOptions {
    * (a name is often said as its own language reads it). Empty: English readings only.
    */
   nameLanguages?: readonly string[];
+  /** Clean each answer with RNNoise before recognising it (`src/audio/denoiser.ts`). */
+  denoise?: boolean;
 }
 
 interface RecognitionThread {
@@ -110,6 +112,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
         beam: this.opts.beam,
         poolSize: this.opts.poolSize,
         phoneLoop: this.opts.phoneLoop ?? true,
+        denoise: this.opts.denoise ?? true,
       } satisfies WorkerSetup,
     });
     const thread: RecognitionThread = { worker, streams: new Map(), decoders: 0 };

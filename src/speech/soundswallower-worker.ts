@@ -3,6 +3,7 @@
 // thread so ARI events, media sockets and lease renewals never wait for it.
 import { parentPort, workerData } from 'node:worker_threads';
 import createModule, { type Decoder, type Segment } from 'soundswallower';
+import { Denoisers, type DenoiseStream } from '../audio/denoiser.js';
 
 export interface WorkerSetup {
   modelDir: string;
@@ -13,6 +14,8 @@ export interface WorkerSetup {
   poolSize: number;
   /** Also decode every answer with a free loop of phones, for the acoustic fit (see `fit`). */
   phoneLoop: boolean;
+  /** Clean the audio with RNNoise before both decoders hear it. */
+  denoise: boolean;
 }
 
 export type ToWorker =
@@ -61,6 +64,7 @@ const setup = workerData as WorkerSetup;
 const port = parentPort;
 if (!port) throw new Error('soundswallower-worker runs as a worker thread');
 const module = await createModule();
+const denoisers = setup.denoise ? await Denoisers.load() : undefined;
 const idle: Pooled[] = [];
 interface Grammar {
   key: string;
@@ -75,6 +79,8 @@ interface Stream {
   lastPartial: string;
   loop: boolean;
   grammar: Grammar;
+  /** What both decoders hear is this stream's audio after it. */
+  denoise?: DenoiseStream;
 }
 /** Per stream: the work so far (in order), the decoder once it has one, the last partial sent. */
 const streams = new Map<number, Stream>();
@@ -251,6 +257,12 @@ function alignedWords(decoder: Decoder): Segment[] | undefined {
   }
 }
 
+function decode(s: Stream & { d: Pooled }, pcm: Float32Array): void {
+  if (!pcm.length) return;
+  s.d.decoder.process_audio(pcm, false, false);
+  if (s.loop) s.d.loop?.process_audio(pcm, false, false);
+}
+
 function step(id: number, fn: (s: Stream & { d: Pooled }) => void): void {
   const s = streams.get(id);
   if (!s) return;
@@ -259,6 +271,7 @@ function step(id: number, fn: (s: Stream & { d: Pooled }) => void): void {
       if (s.d) fn(s as Stream & { d: Pooled });
     })
     .catch((e) => {
+      s.denoise?.release();
       streams.delete(id);
       port?.postMessage({ t: 'error', id, message: String(e) } satisfies FromWorker);
     });
@@ -281,12 +294,19 @@ port.on('message', (m: ToWorker) => {
         port.postMessage({ t: 'error', id: m.id, message: `no grammar ${m.grammar}` } satisfies FromWorker);
         return;
       }
-      const s: Stream = { work: Promise.resolve(), lastPartial: '', loop: m.loop, grammar };
+      const s: Stream = {
+        work: Promise.resolve(),
+        lastPartial: '',
+        loop: m.loop,
+        grammar,
+        ...(denoisers ? { denoise: denoisers.open(setup.sampleRate) } : {}),
+      };
       s.work = acquire(m.loop, grammar).then((d) => {
         s.d = d;
       });
       streams.set(m.id, s);
       s.work.catch((e) => {
+        s.denoise?.release();
         streams.delete(m.id);
         port.postMessage({ t: 'error', id: m.id, message: String(e) } satisfies FromWorker);
       });
@@ -294,8 +314,7 @@ port.on('message', (m: ToWorker) => {
     }
     case 'audio':
       step(m.id, (s) => {
-        s.d.decoder.process_audio(m.pcm, false, false);
-        if (s.loop) s.d.loop?.process_audio(m.pcm, false, false);
+        decode(s, s.denoise ? s.denoise.process(m.pcm) : m.pcm);
         const text = s.d.decoder.get_text().trim();
         if (text !== s.lastPartial) {
           s.lastPartial = text;
@@ -305,6 +324,10 @@ port.on('message', (m: ToWorker) => {
       return;
     case 'end':
       step(m.id, (s) => {
+        if (s.denoise) {
+          decode(s, s.denoise.finish());
+          s.denoise.release();
+        }
         s.d.decoder.stop();
         if (s.loop) s.d.loop?.stop();
         // A grammar search that never reached a final state says nothing at the end, though
