@@ -78,16 +78,18 @@ export class DenoiseStream {
     all.set(this.pending);
     all.set(raised, this.pending.length);
     const whole = all.length - (all.length % FRAME);
+    for (let i = 0; i < whole; i++) (all[i] as number) *= SCALE;
     const cleaned = new Float32Array(whole);
     const m = this.module;
+    const input = this.s.input >> 2;
+    const output = this.s.output >> 2;
     for (let at = 0; at < whole; at += FRAME) {
-      // The view is taken again for every frame: the module's memory may have grown.
-      const heap = m.HEAPF32;
-      for (let i = 0; i < FRAME; i++) heap[(this.s.input >> 2) + i] = (all[at + i] as number) * SCALE;
+      // The views are taken again for every frame: the module's memory may have grown.
+      m.HEAPF32.set(all.subarray(at, at + FRAME), input);
       m._rnnoise_process_frame(this.s.state, this.s.output, this.s.input);
-      const out = m.HEAPF32;
-      for (let i = 0; i < FRAME; i++) cleaned[at + i] = (out[(this.s.output >> 2) + i] as number) / SCALE;
+      cleaned.set(m.HEAPF32.subarray(output, output + FRAME), at);
     }
+    for (let i = 0; i < whole; i++) (cleaned[i] as number) /= SCALE;
     this.pending = all.slice(whole);
     return this.down.process(cleaned);
   }

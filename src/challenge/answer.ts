@@ -19,6 +19,8 @@ export interface AnswerResult extends Decision {
   decisionMs: number;
   /** The recogniser's acoustic fit of the transcript, when it gives one. */
   fit?: number;
+  /** Whether the recogniser heard the answer cleaned of line noise, when it cleans any. */
+  denoised?: boolean;
 }
 
 export interface AnswerDeps {
@@ -111,6 +113,7 @@ export class AnswerListener {
     return {
       ...decision,
       ...(heard.fit === undefined ? {} : { fit: Math.round(heard.fit * 10) / 10 }),
+      ...(heard.denoised === undefined ? {} : { denoised: heard.denoised }),
       transcript,
       candidates: match.candidates.slice(0, 5),
       endpoint: ep.reason,

@@ -78,6 +78,7 @@ async function createEngine(config: Config, entries: DirectoryEntry[], phrases: 
     phoneLoopMaxStreams: config.speech.phoneLoopMaxStreams,
     nameLanguages: config.speech.nameLanguages,
     denoise: config.speech.denoise,
+    denoiseMaxStreams: config.speech.denoiseMaxStreams,
   });
   await engine.setDirectory(entries, phrases);
   return { engine, lexicon: engine.lexicon };

@@ -206,6 +206,8 @@ export const configSchema = z
          * hum cost more names than anything else). The recorded answer stays as the caller sent it.
          */
         denoise: z.boolean().default(true),
+        /** ...for answers decoded while a recognition thread has fewer than this many (as `phoneLoopMaxStreams`). */
+        denoiseMaxStreams: z.number().int().min(1).max(1000).default(6),
         /** Recogniser search beam: smaller is wider (more accurate, more CPU). */
         beam: z.number().positive().max(1).default(1e-80),
         /** Longest wait for the final transcript once the caller stopped talking. */

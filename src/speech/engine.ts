@@ -14,6 +14,8 @@ export interface SpeechResult {
    * that name someone (ARPAbet), a second opinion on the name that no grammar forced.
    */
   phones?: string[];
+  /** Final results of engines that clean the audio first: whether this answer was (not under load). */
+  denoised?: boolean;
 }
 
 export interface StreamOptions {

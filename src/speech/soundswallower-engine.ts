@@ -54,6 +54,8 @@ export interface SoundSwallowerOptions {
   nameLanguages?: readonly string[];
   /** Clean each answer with RNNoise before recognising it (`src/audio/denoiser.ts`). */
   denoise?: boolean;
+  /** ...but only while a thread decodes fewer streams than this (as `phoneLoopMaxStreams`). */
+  denoiseMaxStreams?: number;
 }
 
 interface RecognitionThread {
@@ -237,10 +239,13 @@ export class SoundSwallowerEngine implements SpeechEngine {
     // The least busy thread takes the stream.
     const thread = this.threads.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
     const id = this.nextId++;
-    const loop = thread.streams.size < (this.opts.phoneLoopMaxStreams ?? Number.POSITIVE_INFINITY);
+    // The extras cost CPU a burst of answers may not have: past these, answers go without.
+    const busy = thread.streams.size;
+    const loop = busy < (this.opts.phoneLoopMaxStreams ?? Number.POSITIVE_INFINITY);
+    const denoise = busy < (this.opts.denoiseMaxStreams ?? Number.POSITIVE_INFINITY);
     const stream = new SoundSwallowerStream(id, thread, opts);
     thread.streams.set(id, stream);
-    thread.worker.postMessage({ t: 'open', id, loop, grammar } satisfies ToWorker);
+    thread.worker.postMessage({ t: 'open', id, loop, denoise, grammar } satisfies ToWorker);
     return stream;
   }
 
@@ -322,6 +327,7 @@ class SoundSwallowerStream implements SpeechStream {
           final: true,
           ...(m.fit === undefined ? {} : { fit: m.fit }),
           ...(m.phones ? { phones: m.phones } : {}),
+          denoised: m.denoised,
         });
       else this.results_.fail(new Error(m.message));
     }

@@ -30,8 +30,11 @@ export type ToWorker =
       /** Words said around names (carriers, greetings, closers, fillers). */
       phraseWords: string[];
     }
-  /** `loop`: also decode this stream with the phone loop (the engine skips it under load). */
-  | { t: 'open'; id: number; loop: boolean; grammar: string }
+  /**
+   * `loop`: also decode this stream with the phone loop; `denoise`: clean its audio first (if
+   * the thread denoises at all). The engine turns both off under load.
+   */
+  | { t: 'open'; id: number; loop: boolean; denoise: boolean; grammar: string }
   | { t: 'audio'; id: number; pcm: Float32Array }
   | { t: 'end'; id: number };
 
@@ -39,7 +42,7 @@ export type FromWorker =
   /** How many decoders (grammar searches and phone loops) the thread holds: they are kept. */
   | { t: 'decoders'; count: number }
   | { t: 'partial'; id: number; text: string }
-  | { t: 'final'; id: number; text: string; fit?: number; phones?: string[] }
+  | { t: 'final'; id: number; text: string; fit?: number; phones?: string[]; denoised: boolean }
   | { t: 'error'; id: number; message: string };
 
 interface Pooled {
@@ -299,7 +302,7 @@ port.on('message', (m: ToWorker) => {
         lastPartial: '',
         loop: m.loop,
         grammar,
-        ...(denoisers ? { denoise: denoisers.open(setup.sampleRate) } : {}),
+        ...(denoisers && m.denoise ? { denoise: denoisers.open(setup.sampleRate) } : {}),
       };
       s.work = acquire(m.loop, grammar).then((d) => {
         s.d = d;
@@ -348,6 +351,7 @@ port.on('message', (m: ToWorker) => {
           text,
           ...(fit === undefined ? {} : { fit }),
           ...(phones?.length ? { phones } : {}),
+          denoised: s.denoise !== undefined,
         } satisfies FromWorker);
       });
       return;

@@ -259,6 +259,51 @@ describe('soundswallower engine (the embedded default)', () => {
   });
 });
 
+describe('soundswallower engine: cleaning the line before recognising', () => {
+  it('cleans answers while a thread has room, and lets a burst of answers go uncleaned', async () => {
+    const engine = await SoundSwallowerEngine.create({
+      logger: pino({ level: 'silent' }),
+      poolSize: 2,
+      beam: 1e-80,
+      threads: 1,
+      denoiseMaxStreams: 1,
+    });
+    try {
+      await engine.setDirectory(directory, phrases);
+      const file = speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please.");
+      const alone = await recognise(engine, file);
+      assert.equal(alone.at(-1)?.denoised, true);
+      // Opened while the first is still being decoded: over the limit, so not cleaned.
+      const [first, second] = await Promise.all([recognise(engine, file), recognise(engine, file)]);
+      assert.deepEqual([first.at(-1)?.denoised, second.at(-1)?.denoised], [true, false]);
+      assert.match(second.at(-1)?.text ?? '', /alice johnson/);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('cleans nothing when told not to', async () => {
+    const engine = await SoundSwallowerEngine.create({
+      logger: pino({ level: 'silent' }),
+      poolSize: 1,
+      beam: 1e-80,
+      threads: 1,
+      denoise: false,
+    });
+    try {
+      await engine.setDirectory(directory, phrases);
+      const results = await recognise(
+        engine,
+        speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."),
+      );
+      assert.equal(results.at(-1)?.denoised, false);
+      assert.match(results.at(-1)?.text ?? '', /alice johnson/);
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
 /** One thread with one pooled decoder: streams after the first reuse it, or need a new one. */
 const oneDecoderEngine = () =>
   SoundSwallowerEngine.create({ logger: pino({ level: 'silent' }), poolSize: 1, beam: 1e-80, threads: 1 });
