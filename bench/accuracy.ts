@@ -115,7 +115,9 @@ if (values.files) {
   writeFileSync(
     values.files,
     rows
-      .map((r) => JSON.stringify({ ...r.line, got: r.got, routed: r.routed, transcript: r.transcript, fit: r.fit }))
+      .map((r) =>
+        JSON.stringify({ ...r.line, got: r.got, routed: r.routed, transcript: r.transcript, fit: r.fit }),
+      )
       .join('\n'),
   );
 }
