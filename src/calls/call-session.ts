@@ -80,6 +80,10 @@ export interface HeardAnswer {
   speechDbfs: number | null;
   /** From the end of the answer to the decision, ms. */
   decisionMs: number;
+  /** The recogniser's acoustic fit of the transcript (`challenge.minAcousticFit`), when it gives one. */
+  fit?: number;
+  /** Whether the recogniser heard the answer cleaned of line noise (`speech.denoise`), when it cleans any. */
+  denoised?: boolean;
   frames: number;
   /** Frames that arrived before chan_websocket's MEDIA_START line. */
   framesBeforeStart: number;
@@ -930,6 +934,8 @@ export class CallSession {
       speechMs: result.speechMs,
       speechDbfs: level > 0 ? Math.round(dbfs(level) * 10) / 10 : null,
       decisionMs: Math.round(result.decisionMs),
+      ...(result.fit === undefined ? {} : { fit: result.fit }),
+      ...(result.denoised === undefined ? {} : { denoised: result.denoised }),
       frames: received,
       framesBeforeStart,
       recording,

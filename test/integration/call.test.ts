@@ -90,6 +90,9 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     assert.ok(answer, 'an answer was heard');
     assert.equal(answer.outcome, 'match', `heard "${answer.transcript}"`);
     assert.equal(answer.entry, 'alice-johnson');
+    // One caller at a time: the line was cleaned, and the phone loop scored the name.
+    assert.equal(answer.denoised, true);
+    assert.equal(typeof answer.fit, 'number');
     assert.equal(report.verdict?.check, 'challenge');
     const spoken = speechSpanMs(alice, config.listen);
     const ratio = answer.speechMs / spoken;
