@@ -1,8 +1,8 @@
-import { levelFromDbfs, rms } from './levels.js';
+import { rms } from './levels.js';
+import { VoiceDetector, type VoiceDetectorOptions } from './voice-detector.js';
 
-export interface EndpointerOptions {
+export interface EndpointerOptions extends VoiceDetectorOptions {
   sampleRate: number;
-  speechThresholdDbfs: number;
   speechStartMs: number;
   endSilenceMs: number;
   noSpeechTimeoutMs: number;
@@ -26,7 +26,7 @@ const FRAME_MS = 20;
  * amount of audio pushed, so it behaves the same live and on files.
  */
 export class Endpointer {
-  private readonly threshold: number;
+  private readonly voice: VoiceDetector;
   private readonly frameSamples: number;
   private pending: Int16Array = new Int16Array(0);
   private audioMs = 0;
@@ -36,7 +36,7 @@ export class Endpointer {
   private result: Endpoint | null = null;
 
   constructor(private readonly opts: EndpointerOptions) {
-    this.threshold = levelFromDbfs(opts.speechThresholdDbfs);
+    this.voice = new VoiceDetector(opts);
     this.frameSamples = (opts.sampleRate * FRAME_MS) / 1000;
   }
 
@@ -59,7 +59,7 @@ export class Endpointer {
     }
     let off = 0;
     for (; off + this.frameSamples <= buf.length && !this.result; off += this.frameSamples) {
-      this.frame(rms(buf, off, off + this.frameSamples) >= this.threshold);
+      this.frame(this.voice.voiced(rms(buf, off, off + this.frameSamples)));
     }
     this.pending = buf.slice(off);
     return this.result;

@@ -1,8 +1,8 @@
-import { levelFromDbfs, rms } from './levels.js';
+import { rms } from './levels.js';
+import { VoiceDetector, type VoiceDetectorOptions } from './voice-detector.js';
 
-export interface SpeechGateOptions {
+export interface SpeechGateOptions extends VoiceDetectorOptions {
   sampleRate: number;
-  speechThresholdDbfs: number;
   /** Audio kept from before the first voiced frame and sent with it (word onsets, noise floor). */
   feedBeforeSpeechMs: number;
   /** Silence after speech still sent on; the rest is held back until speech resumes. */
@@ -18,7 +18,7 @@ const FRAME_MS = 20;
  * recogniser still sees every sound of the answer. Pure and clock-free, like the endpointer.
  */
 export class SpeechGate {
-  private readonly threshold: number;
+  private readonly voice: VoiceDetector;
   private readonly frameSamples: number;
   private readonly beforeFrames: number;
   private readonly afterFrames: number;
@@ -29,7 +29,7 @@ export class SpeechGate {
   private silentRun = 0;
 
   constructor(opts: SpeechGateOptions) {
-    this.threshold = levelFromDbfs(opts.speechThresholdDbfs);
+    this.voice = new VoiceDetector(opts);
     this.frameSamples = (opts.sampleRate * FRAME_MS) / 1000;
     this.beforeFrames = Math.ceil(opts.feedBeforeSpeechMs / FRAME_MS);
     this.afterFrames = Math.ceil(opts.feedAfterSpeechMs / FRAME_MS);
@@ -47,7 +47,7 @@ export class SpeechGate {
     let off = 0;
     for (; off + this.frameSamples <= buf.length; off += this.frameSamples) {
       const frame = buf.slice(off, off + this.frameSamples);
-      if (rms(frame) >= this.threshold) {
+      if (this.voice.voiced(rms(frame))) {
         this.heardSpeech = true;
         this.silentRun = 0;
         out.push(...this.held, frame);

@@ -818,6 +818,7 @@ export class CallSession {
     const heard = new PromptListener({
       sampleRate: MEDIA_RATE,
       speechThresholdDbfs: cfg.listen.speechThresholdDbfs,
+      noiseMarginDb: cfg.listen.noiseMarginDb,
       bargeInMs: cfg.challenge.bargeInMs || Number.POSITIVE_INFINITY,
       keepBeforeMs: cfg.listen.feedBeforeSpeechMs,
     });

@@ -1,9 +1,9 @@
-import { levelFromDbfs, rms } from '../audio/levels.js';
+import { rms } from '../audio/levels.js';
+import { VoiceDetector, type VoiceDetectorOptions } from '../audio/voice-detector.js';
 import { pcmFromBytes } from '../audio/wav.js';
 
-export interface PromptListenerOptions {
+export interface PromptListenerOptions extends VoiceDetectorOptions {
   sampleRate: number;
-  speechThresholdDbfs: number;
   /** Voiced time over the question that counts as the caller answering (barge-in). */
   bargeInMs: number;
   /** Audio kept from before the caller started, handed on with their answer. */
@@ -18,7 +18,7 @@ export interface PromptListenerOptions {
 export class PromptListener {
   readonly speaking: Promise<void>;
   private resolveSpeaking: () => void = () => {};
-  private readonly threshold: number;
+  private readonly voice: VoiceDetector;
   private readonly bytesPerMs: number;
   private frames: Buffer[] = [];
   private voicedMs = 0;
@@ -26,7 +26,7 @@ export class PromptListener {
   private heardSpeech = false;
 
   constructor(private readonly opts: PromptListenerOptions) {
-    this.threshold = levelFromDbfs(opts.speechThresholdDbfs);
+    this.voice = new VoiceDetector(opts);
     this.bytesPerMs = (opts.sampleRate * 2) / 1000;
     this.speaking = new Promise((resolve) => {
       this.resolveSpeaking = resolve;
@@ -36,7 +36,7 @@ export class PromptListener {
   push(frame: Buffer): void {
     this.frames.push(frame);
     if (this.heardSpeech) return;
-    if (rms(pcmFromBytes(frame)) >= this.threshold) {
+    if (this.voice.voiced(rms(pcmFromBytes(frame)))) {
       this.voicedMs += frame.length / this.bytesPerMs;
       this.voicedFrames++;
     } else {

@@ -149,6 +149,12 @@ export const configSchema = z
       .object({
         /** A 20 ms frame louder than this counts as speech. */
         speechThresholdDbfs: z.number().min(-90).max(0).default(-42),
+        /**
+         * ...and, on a noisy line, this much louder than the line's noise (the quietest moment
+         * of the last two seconds), so hiss is not taken for a caller who never stops talking.
+         * 0: the fixed threshold alone.
+         */
+        noiseMarginDb: z.number().min(0).max(40).default(8),
         /** Voiced time needed before speech is taken to have started (rejects clicks). */
         speechStartMs: ms(20, 2_000, 100),
         /** Silence after speech that ends the answer. */

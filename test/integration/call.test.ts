@@ -9,7 +9,7 @@ import { setBypassFor } from '../../src/store/screening-state.js';
 import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { HOOK_SECRET, HookReceiver } from '../support/hook-receiver.js';
-import { saidInTurn, speechSpanMs, speechWav } from '../support/speech.js';
+import { onHissingLine, saidInTurn, speechSpanMs, speechWav } from '../support/speech.js';
 
 describe('a live call through Doorman on the Asterisk sandbox', () => {
   const hooks = new HookReceiver();
@@ -316,6 +316,17 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
       'challenge',
       'screened again once expired',
     );
+  });
+
+  it('hears a caller on a hissing line out, and routes them, though the line hisses on', async () => {
+    // Hiss louder than listen.speechThresholdDbfs, for twelve seconds after the caller stops:
+    // a fixed threshold would hear them talk on until maxSpeechMs and send them to machines.
+    const result = await call(onHissingLine('alice-hiss', alice), { waitSeconds: 14 });
+    assert.equal(result.destination, 'desk', `timeline: ${JSON.stringify(result.timeline)}`);
+    const answer = (await doorman.report(result.channelId)).answer;
+    assert.equal(answer?.outcome, 'match', `heard "${answer?.transcript}"`);
+    assert.equal(answer?.endpoint, 'speech');
+    assert.ok((answer?.speechMs ?? 0) < 6_000, `speech ${answer?.speechMs} ms`);
   });
 
   it("routes a department to the entry's own destination", async () => {

@@ -20,6 +20,35 @@ export function speechWav(name: string, text: string, voice = 'rms'): string {
   return out;
 }
 
+/**
+ * `file` as heard on a hissing line: white noise at `dbfs` (RMS) from half a second before the
+ * caller speaks to `trailSeconds` after, as a bad line keeps hissing after the caller stops.
+ */
+export function onHissingLine(name: string, file: string, dbfs = -30, trailSeconds = 12): string {
+  mkdirSync(DIR, { recursive: true });
+  const out = join(DIR, `${name}.wav`);
+  if (!existsSync(out)) {
+    const padded = join(DIR, `${name}.padded.wav`);
+    const hiss = join(DIR, `${name}.hiss.wav`);
+    execFileSync('sox', [file, padded, 'pad', '0.5', String(trailSeconds)]);
+    const seconds = execFileSync('soxi', ['-D', padded], { encoding: 'utf8' }).trim();
+    // Uniform white noise of peak v has an RMS of v / sqrt(3).
+    const peak = Math.sqrt(3) * 10 ** (dbfs / 20);
+    execFileSync(
+      'sox',
+      ['-R', '-n', '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', hiss].concat([
+        'synth',
+        seconds,
+        'whitenoise',
+        'vol',
+        peak.toFixed(4),
+      ]),
+    );
+    execFileSync('sox', ['-m', '-v', '1', padded, '-v', '1', hiss, out]);
+  }
+  return out;
+}
+
 /** Speech span of a WAV file, measured the way Doorman measures a live answer. */
 export function speechSpanMs(file: string, listen: Config['listen']): number {
   const pcm = parseWav(readFileSync(file));

@@ -6,6 +6,7 @@ const RATE = 16_000;
 const opts: EndpointerOptions = {
   sampleRate: RATE,
   speechThresholdDbfs: -42,
+  noiseMarginDb: 8,
   speechStartMs: 100,
   endSilenceMs: 800,
   noSpeechTimeoutMs: 5_000,
@@ -67,15 +68,39 @@ describe('Endpointer', () => {
   });
 
   it('cuts off a monologue at the maximum', () => {
-    const r = run(new Endpointer({ ...opts, maxSpeechMs: 3_000 }), silence(200), tone(10_000));
+    // Speech pauses between words; a level that never moves is the line's noise, not a voice.
+    const words = Array.from({ length: 20 }, (_, i) => (i % 2 ? silence(100) : tone(400)));
+    const r = run(new Endpointer({ ...opts, maxSpeechMs: 3_000 }), silence(200), ...words);
     assert.equal(r.reason, 'max');
     assert.equal(r.speechStartMs, 200);
   });
 
   it('decides with what it has when the audio ends early', () => {
     const e = new Endpointer(opts);
-    run(e, tone(600));
-    assert.deepEqual(e.finish(), { reason: 'speech', speechStartMs: 0, speechEndMs: 600 });
+    run(e, silence(200), tone(600));
+    assert.deepEqual(e.finish(), { reason: 'speech', speechStartMs: 200, speechEndMs: 800 });
+  });
+
+  it('ends the answer of a caller on a hissing line when they stop, not when the line does', () => {
+    // Hiss at about -31 dBFS, over the fixed threshold; speech some 14 dB above it.
+    const hiss = (ms: number) => silence(ms, 3_000);
+    const spoken = (ms: number) => {
+      const t = tone(ms);
+      const h = hiss(ms);
+      return t.map((v, i) => v + (h[i] as number));
+    };
+    const r = run(new Endpointer(opts), hiss(1_000), spoken(1_500), hiss(30_000));
+    assert.equal(r.reason, 'speech');
+    assert.ok(Math.abs((r.speechStartMs ?? 0) - 1_000) <= 40, `started at ${r.speechStartMs}`);
+    assert.ok(Math.abs((r.speechEndMs ?? 0) - 2_500) <= 40, `ended at ${r.speechEndMs}`);
+    // The fixed threshold alone hears the hiss as a caller who never stops: cut off as a monologue.
+    const fixedOnly = run(
+      new Endpointer({ ...opts, noiseMarginDb: 0 }),
+      hiss(1_000),
+      spoken(1_500),
+      hiss(30_000),
+    );
+    assert.equal(fixedOnly.reason, 'max');
   });
 
   it('counts time the same for any frame size', () => {

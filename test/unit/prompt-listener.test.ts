@@ -17,7 +17,13 @@ const frames = (pattern: string) =>
   });
 const tags = (heard: Buffer[]) => heard.map((b) => b.readInt16LE(0));
 const listener = () =>
-  new PromptListener({ sampleRate: RATE, speechThresholdDbfs: -42, bargeInMs: 100, keepBeforeMs: 60 });
+  new PromptListener({
+    sampleRate: RATE,
+    speechThresholdDbfs: -42,
+    noiseMarginDb: 8,
+    bargeInMs: 100,
+    keepBeforeMs: 60,
+  });
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
 
 describe('prompt listener (barge-in)', () => {
@@ -33,6 +39,23 @@ describe('prompt listener (barge-in)', () => {
     for (const f of frames('......ss.')) l.push(f);
     assert.equal(l.answered, false);
     assert.deepEqual(tags(l.heard()), [6, 7, 8]);
+  });
+
+  it('does not take a hissing line for a caller answering over the question', async () => {
+    const l = listener();
+    let spoke = false;
+    l.speaking.then(() => {
+      spoke = true;
+    });
+    for (let k = 0; k < 200; k++) {
+      const pcm = new Int16Array(FRAME);
+      for (let i = 0; i < FRAME; i++)
+        pcm[i] = Math.round(2_000 * Math.sin(i * 2.1 + k * 7.3) * Math.cos(i * 0.37 + k));
+      l.push(bytesFromPcm(pcm));
+    }
+    await new Promise((r) => setImmediate(r));
+    assert.equal(spoke, false);
+    assert.equal(l.answered, false);
   });
 
   it('notices a caller answering over the question, and keeps all they said from just before it', async () => {

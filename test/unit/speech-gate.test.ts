@@ -34,6 +34,7 @@ const gate = (before = 60, after = 40) =>
   new SpeechGate({
     sampleRate: RATE,
     speechThresholdDbfs: -42,
+    noiseMarginDb: 8,
     feedBeforeSpeechMs: before,
     feedAfterSpeechMs: after,
   });
@@ -49,9 +50,37 @@ describe('speech gate (what the recogniser hears)', () => {
 
   it('sends a short pause on, holds a long one, and sends the held pause once speech resumes', () => {
     // After speech: two frames of pause go on at once; the rest waits.
-    assert.deepEqual(passed(gate(), 'ss......'), range(0, 4));
+    assert.deepEqual(passed(gate(), '.ss......'), range(0, 5));
     // Speech resumes after a six-frame pause: every frame arrives, in order.
-    assert.deepEqual(passed(gate(), 'ss......ss..'), range(0, 12));
+    assert.deepEqual(passed(gate(), '.ss......ss..'), range(0, 13));
+  });
+
+  it('holds back the hiss of a noisy line, and sends the caller who speaks over it', () => {
+    // '~': hiss louder than the fixed threshold; 'S': speech over the same hiss.
+    const noisy = (pattern: string) =>
+      [...pattern].map((c, k) => {
+        const f = new Int16Array(FRAME);
+        for (let i = 0; i < FRAME; i++) {
+          const hiss = Math.round(1_500 * Math.sin(i * 2.1 + k * 7.3) * Math.cos(i * 0.37 + k));
+          f[i] = hiss + (c === 'S' ? Math.round(9_000 * Math.sin((2 * Math.PI * 300 * i) / RATE)) : 0);
+        }
+        f[0] = k;
+        return f;
+      });
+    const g = gate();
+    const out: number[] = [];
+    for (const f of noisy('~~~~~~~~~~SSSS~~~~~~~~~~')) for (const x of g.push(f)) out.push(x[0] as number);
+    // The three frames before the speech, the speech, and two of the pause after it.
+    assert.deepEqual(out, range(7, 16));
+    const fixedOnly = new SpeechGate({
+      sampleRate: RATE,
+      speechThresholdDbfs: -42,
+      noiseMarginDb: 0,
+      feedBeforeSpeechMs: 60,
+      feedAfterSpeechMs: 40,
+    });
+    const all = noisy('~~~~~~~~~~').flatMap((f) => fixedOnly.push(f));
+    assert.equal(all.length, 10, 'the fixed threshold alone takes the hiss for speech');
   });
 
   it('gives the same frames whatever size the pieces arrive in', () => {
