@@ -17,7 +17,7 @@ import {
   ipaToArpabet,
 } from '../../src/speech/espeak-phones.js';
 import { buildGrammar, grammarWords } from '../../src/speech/grammar.js';
-import { SoundSwallowerEngine } from '../../src/speech/soundswallower-engine.js';
+import { SoundSwallowerEngine, type SoundSwallowerOptions } from '../../src/speech/soundswallower-engine.js';
 import { engineContract, recognise } from '../support/engine-contract.js';
 import { speechWav } from '../support/speech.js';
 
@@ -259,15 +259,22 @@ describe('soundswallower engine (the embedded default)', () => {
   });
 });
 
+/**
+ * One thread with one pooled decoder (streams after the first reuse it, or need a new one),
+ * unless `extra` (options on top) says otherwise.
+ */
+const oneDecoderEngine = (extra: Partial<SoundSwallowerOptions> = {}) =>
+  SoundSwallowerEngine.create({
+    logger: pino({ level: 'silent' }),
+    poolSize: 1,
+    beam: 1e-80,
+    threads: 1,
+    ...extra,
+  });
+
 describe('soundswallower engine: cleaning the line before recognising', () => {
   it('cleans answers while a thread has room, and lets a burst of answers go uncleaned', async () => {
-    const engine = await SoundSwallowerEngine.create({
-      logger: pino({ level: 'silent' }),
-      poolSize: 2,
-      beam: 1e-80,
-      threads: 1,
-      denoiseMaxStreams: 1,
-    });
+    const engine = await oneDecoderEngine({ poolSize: 2, denoiseMaxStreams: 1 });
     try {
       await engine.setDirectory(directory, phrases);
       const file = speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please.");
@@ -283,13 +290,7 @@ describe('soundswallower engine: cleaning the line before recognising', () => {
   });
 
   it('cleans nothing when told not to', async () => {
-    const engine = await SoundSwallowerEngine.create({
-      logger: pino({ level: 'silent' }),
-      poolSize: 1,
-      beam: 1e-80,
-      threads: 1,
-      denoise: false,
-    });
+    const engine = await oneDecoderEngine({ denoise: false });
     try {
       await engine.setDirectory(directory, phrases);
       const results = await recognise(
@@ -303,10 +304,6 @@ describe('soundswallower engine: cleaning the line before recognising', () => {
     }
   });
 });
-
-/** One thread with one pooled decoder: streams after the first reuse it, or need a new one. */
-const oneDecoderEngine = () =>
-  SoundSwallowerEngine.create({ logger: pino({ level: 'silent' }), poolSize: 1, beam: 1e-80, threads: 1 });
 
 describe('soundswallower engine after the directory changes', () => {
   const person = (id: string, name: string) =>
@@ -371,11 +368,7 @@ describe('soundswallower engine after the directory changes', () => {
   });
 
   it('hears a name said as its own language says it, with speech.nameLanguages', async () => {
-    const engine = await SoundSwallowerEngine.create({
-      logger: pino({ level: 'silent' }),
-      poolSize: 1,
-      beam: 1e-80,
-      threads: 1,
+    const engine = await oneDecoderEngine({
       nameLanguages: ['es', 'it', 'de', 'fr', 'pl', 'ga', 'vi', 'sw'],
     });
     try {
