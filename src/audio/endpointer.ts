@@ -48,6 +48,15 @@ export class Endpointer {
     return this.audioMs;
   }
 
+  /**
+   * The line's noise where listening stopped (the quietest frame of the two seconds before),
+   * dBFS to a tenth; null on a digitally silent line or before any audio.
+   */
+  get noiseFloorDbfs(): number | null {
+    const floor = this.voice.floorDbfs;
+    return Number.isFinite(floor) ? Math.round(floor * 10) / 10 : null;
+  }
+
   /** Feeds audio; returns the endpoint once reached (and keeps returning it). */
   push(samples: Int16Array): Endpoint | null {
     if (this.result) return this.result;

@@ -27,6 +27,13 @@ export class VoiceDetector {
 
   constructor(private readonly opts: VoiceDetectorOptions) {}
 
+  /** The line's noise floor now, dBFS: -Infinity on digital silence, Infinity before any frame. */
+  get floorDbfs(): number {
+    let floor = Number.POSITIVE_INFINITY;
+    for (const x of this.recent) if (x < floor) floor = x;
+    return floor;
+  }
+
   /** Whether a frame of this level (RMS of 16-bit samples) is voice; call once per frame, in order. */
   voiced(level: number): boolean {
     const db = level > 0 ? dbfs(level) : Number.NEGATIVE_INFINITY;
@@ -34,8 +41,6 @@ export class VoiceDetector {
     this.at = (this.at + 1) % WINDOW_FRAMES;
     if (db < this.opts.speechThresholdDbfs) return false;
     if (this.opts.noiseMarginDb <= 0) return true;
-    let floor = Number.POSITIVE_INFINITY;
-    for (const x of this.recent) if (x < floor) floor = x;
-    return db >= floor + this.opts.noiseMarginDb;
+    return db >= this.floorDbfs + this.opts.noiseMarginDb;
   }
 }

@@ -78,6 +78,8 @@ export interface HeardAnswer {
   speechMs: number;
   /** Level of the voiced part, dBFS (null when nothing was said). */
   speechDbfs: number | null;
+  /** The line's noise floor when listening stopped, dBFS (null on a digitally silent line): a hissing line explains a misheard name. */
+  noiseFloorDbfs: number | null;
   /** From the end of the answer to the decision, ms. */
   decisionMs: number;
   /** The recogniser's acoustic fit of the transcript (`challenge.minAcousticFit`), when it gives one. */
@@ -934,6 +936,7 @@ export class CallSession {
       audioMs: result.audioMs,
       speechMs: result.speechMs,
       speechDbfs: level > 0 ? Math.round(dbfs(level) * 10) / 10 : null,
+      noiseFloorDbfs: result.noiseFloorDbfs,
       decisionMs: Math.round(result.decisionMs),
       ...(result.fit === undefined ? {} : { fit: result.fit }),
       ...(result.denoised === undefined ? {} : { denoised: result.denoised }),

@@ -21,6 +21,8 @@ export interface AnswerResult extends Decision {
   fit?: number;
   /** Whether the recogniser heard the answer cleaned of line noise, when it cleans any. */
   denoised?: boolean;
+  /** The line's noise floor when listening stopped, dBFS; null on a digitally silent line. */
+  noiseFloorDbfs: number | null;
 }
 
 export interface AnswerDeps {
@@ -120,6 +122,7 @@ export class AnswerListener {
       speechMs,
       speechStartMs: ep.speechStartMs ?? 0,
       audioMs: this.endpointer.elapsedMs,
+      noiseFloorDbfs: this.endpointer.noiseFloorDbfs,
       decisionMs: performance.now() - t0,
     };
   }

@@ -38,10 +38,12 @@ function run(e: Endpointer, ...parts: Int16Array[]) {
 
 describe('Endpointer', () => {
   it('ends an answer after the configured silence and measures its span', () => {
-    const r = run(new Endpointer(opts), silence(400), tone(1_500), silence(200), tone(700), silence(2_000));
+    const e = new Endpointer(opts);
+    const r = run(e, silence(400), tone(1_500), silence(200), tone(700), silence(2_000));
     assert.equal(r.reason, 'speech');
     assert.equal(r.speechStartMs, 400);
     assert.equal(r.speechEndMs, 400 + 1_500 + 200 + 700);
+    assert.equal(e.noiseFloorDbfs, null, 'a digitally silent line has no noise to measure');
   });
 
   it('keeps listening through pauses shorter than the end silence', () => {
@@ -89,8 +91,12 @@ describe('Endpointer', () => {
       const h = hiss(ms);
       return t.map((v, i) => v + (h[i] as number));
     };
-    const r = run(new Endpointer(opts), hiss(1_000), spoken(1_500), hiss(30_000));
+    const e = new Endpointer(opts);
+    const r = run(e, hiss(1_000), spoken(1_500), hiss(30_000));
     assert.equal(r.reason, 'speech');
+    // Uniform noise of peak 1,500 has an RMS of 866: -31.6 dBFS (the floor is its quietest frame).
+    const floor = e.noiseFloorDbfs ?? 0;
+    assert.ok(floor > -34 && floor < -31, `noise floor ${floor} dBFS`);
     assert.ok(Math.abs((r.speechStartMs ?? 0) - 1_000) <= 40, `started at ${r.speechStartMs}`);
     assert.ok(Math.abs((r.speechEndMs ?? 0) - 2_500) <= 40, `ended at ${r.speechEndMs}`);
     // The fixed threshold alone hears the hiss as a caller who never stops: cut off as a monologue.

@@ -111,6 +111,7 @@ describe('webhook signatures', () => {
       audioMs: 3000,
       speechMs: 1800,
       speechDbfs: -20,
+      noiseFloorDbfs: null,
       decisionMs: 12,
       frames: 150,
       framesBeforeStart: 0,
