@@ -1,6 +1,8 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { pino } from 'pino';
 import type { CallReport } from '../../src/calls/call-session.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -83,8 +85,41 @@ export async function startTestDoorman(name: string, config = testConfig(), opts
 
 export async function startCaller(name: string, config = testConfig()) {
   const caller = new SimulatedCaller(config, testLogger(`${name}-caller`));
-  await caller.connect();
+  try {
+    await caller.connect();
+  } catch (e) {
+    writeFileSync(join(ARTIFACTS, `${name}-asterisk-state.txt`), await asteriskState());
+    throw e;
+  }
   return caller;
+}
+
+/**
+ * What Asterisk and the sockets to it looked like, for a connection that failed: the event
+ * socket's handshake has been seen to hang now and then while ARI's REST side still answered.
+ */
+async function asteriskState(): Promise<string> {
+  const run = async (cmd: string, args: string[]) => {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(cmd, args, { timeout: 10_000 });
+      return stdout + stderr;
+    } catch (e) {
+      return String(e);
+    }
+  };
+  const parts = [];
+  for (const c of [
+    'core show threads',
+    'core show taskprocessors',
+    'http show status',
+    'ari show apps',
+    'core show channels',
+  ]) {
+    parts.push(`## ${c}\n${await run('scripts/asterisk.sh', ['cli', c])}`);
+  }
+  parts.push(`## sockets on 8088\n${await run('ss', ['-tanp', 'sport = :8088 or dport = :8088'])}`);
+  parts.push(`## messages.log\n${await run('scripts/asterisk.sh', ['logs', '200'])}`);
+  return parts.join('\n\n');
 }
 
 export async function waitUntil(
