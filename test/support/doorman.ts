@@ -88,7 +88,9 @@ export async function startCaller(name: string, config = testConfig()) {
   try {
     await caller.connect();
   } catch (e) {
-    writeFileSync(join(ARTIFACTS, `${name}-asterisk-state.txt`), await asteriskState());
+    const state = await asteriskState();
+    writeFileSync(join(ARTIFACTS, `${name}-asterisk-state.txt`), state);
+    process.stderr.write(`[${name}] ${String(e)}; Asterisk's state:\n${state}\n`); // CI keeps only the output
     throw e;
   }
   return caller;
