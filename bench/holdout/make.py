@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
 """Builds a small held-out corpus (other names, other voices than /work/shared/corpus) in the
 same manifest format, for `npx tsx bench/accuracy.ts --corpus bench/holdout/out`.
+
+  make.py [OUT]            the general set (directory.yaml)
+  make.py [OUT] origins    names whose spelling shows their language (Irish, Polish, pinyin,
+                           Vietnamese; directory-origins.yaml), said as that language says them
+
 Needs flite, espeak-ng and sox. Deterministic (fixed seed)."""
 import json, os, random, struct, subprocess, sys, wave
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, 'out')
+SET = sys.argv[2] if len(sys.argv) > 2 else 'general'
 rng = random.Random(7)
 VOICES = ['flite/slt', 'flite/kal16', 'flite/kal', 'espeak-ng/en-us+m5', 'espeak-ng/en-gb+m3',
           'espeak-ng/en-us+f4', 'espeak-ng/en-gb-x-rp+m2', 'espeak-ng/en+f3']
@@ -49,6 +55,34 @@ ITEMS = [
     ('machine', '', 'This is an important message about your vehicle warranty. Our records show that your coverage is about to expire. Please stay on the line to speak with a customer service representative about extending it.', 'monologue'),
     ('machine', '', 'Hello, this is a courtesy call from your energy supplier. You may be paying too much for electricity. Press one to hear how you could save up to thirty percent on your monthly bill.', 'monologue'),
 ]
+
+ORIGIN_ITEMS = [
+    ('aoife-byrne', 'Aoife Byrne', 'Eefa Byrne', 'name'),
+    ('aoife-byrne', "I'd like to speak to Aoife, please.", "I'd like to speak to Eefa, please.", 'phrase'),
+    ('saoirse-flanagan', 'Saoirse Flanagan', 'Seersha Flanagan', 'name'),
+    ('saoirse-flanagan', 'Is Saoirse there?', 'Is Seersha there?', 'phrase'),
+    ('caoimhe-walsh', 'Caoimhe Walsh, please.', 'Keeva Walsh, please.', 'phrase'),
+    ('caoimhe-walsh', 'Can I talk to Caoimhe?', 'Can I talk to Keeva?', 'phrase'),
+    ('grzegorz-szymanski', 'Grzegorz Szymanski', 'Gzhegosh Shimanski', 'name'),
+    ('grzegorz-szymanski', "I'm calling for Mr. Szymanski.", "I'm calling for Mister Shimanski.", 'phrase'),
+    ('malgorzata-nowak', 'Malgorzata Nowak', 'Mawgoshata Novak', 'name'),
+    ('malgorzata-nowak', 'Is Malgorzata there?', 'Is Mawgoshata there?', 'phrase'),
+    ('qiang-liu', 'Qiang Liu', 'Chyang Lyoh', 'name'),
+    ('qiang-liu', "Hi, I'm looking for Qiang.", "Hi, I'm looking for Chyang.", 'phrase'),
+    ('xiulan-zhou', 'Xiulan Zhou', 'Shyoh lahn Joe', 'name'),
+    ('xiulan-zhou', 'Can I speak to Xiulan?', 'Can I speak to Shyoh lahn?', 'phrase'),
+    ('thanh-le', 'Thanh Le', 'Tahn Lay', 'name'),
+    ('thanh-le', 'Is Thanh there?', 'Is Tahn there?', 'phrase'),
+    ('karen-walsh', 'Karen Walsh', 'Karen Walsh', 'name'),
+    ('karen-walsh', 'Is Karen there?', 'Is Karen there?', 'phrase'),
+    ('peter-novak', 'Peter Novak, please.', 'Peter Novak, please.', 'phrase'),
+    ('sean-murphy', "I'd like to speak to Sean Murphy.", "I'd like to speak to Shawn Murphy.", 'phrase'),
+    ('nomatch', 'Is Kevin there?', 'Is Kevin there?', 'nomatch'),
+    ('nomatch', 'Hello?', 'Hello?', 'hello'),
+    ('nomatch', 'Can I speak to Bernadette Okafor?', 'Can I speak to Bernadette Okafor?', 'nomatch'),
+]
+ITEMS, DIRECTORY = {'general': (ITEMS, 'directory.yaml'), 'origins': (ORIGIN_ITEMS, 'directory-origins.yaml')}[SET]
+
 
 def run(cmd):
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -96,5 +130,5 @@ for f in ('raw.wav', 'r8.wav'):
     if os.path.exists(os.path.join(OUT, f)): os.remove(os.path.join(OUT, f))
 with open(os.path.join(OUT, 'manifest.jsonl'), 'w') as f:
     f.write('\n'.join(json.dumps(l) for l in lines) + '\n')
-run(['cp', os.path.join(HERE, 'directory.yaml'), os.path.join(OUT, 'directory.yaml')])
+run(['cp', os.path.join(HERE, DIRECTORY), os.path.join(OUT, 'directory.yaml')])
 print(f'{len(lines)} files in {OUT}')

@@ -206,7 +206,7 @@ export const configSchema = z
             z.string().regex(/^[a-z]{2,3}(-[a-z0-9-]+)?$/i, 'an espeak-ng language, e.g. "es" or "pt-br"'),
           )
           .max(30)
-          .default(['es', 'it', 'de', 'fr', 'pl', 'ga', 'vi', 'sw']),
+          .default(['es', 'it', 'de', 'fr', 'pl', 'ga', 'vi', 'sw', 'zh']),
         /**
          * Embedded recogniser: clean each answer with RNNoise before recognising it (line hiss and
          * hum cost more names than anything else). The recorded answer stays as the caller sent it.

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { pinyinSyllables } from '../match/name-origin.js';
 
 /**
  * espeak-ng's phoneme mnemonics (`espeak-ng -x`) to ARPAbet, longest first. espeak knows
@@ -194,35 +195,47 @@ export function ipaToArpabet(ipa: string): string[] {
   return toArpabet(ipa.normalize('NFD').replace(/[\u0300-\u036fˈˌːˑʲʷ0-9\s-]/g, ''), IPA);
 }
 
+/** One language's reading of a word, as ARPAbet. */
+export interface Reading {
+  language: string;
+  phones: string[];
+}
+
 /**
  * How each word would be read in each of `languages` (espeak-ng voices: "es", "pl"...), as
  * ARPAbet: a name's own language often says it as no English rule would (Agnieszka, Padraig,
  * Hoa). One espeak-ng run per language; a language whose rules do not cover a word (espeak-ng
- * falls back to English for it) adds nothing for that word.
+ * falls back to English for it) adds nothing for that word. "zh" is pinyin, read here:
+ * espeak-ng's Mandarin voice reads Chinese characters, and pinyin with an x as English.
  */
 export async function foreignReadingsOf(
   list: readonly string[],
   languages: readonly string[],
   timeoutMs = 10_000,
-): Promise<Map<string, string[][]>> {
+): Promise<Map<string, Reading[]>> {
   const plain = list.filter((w) => /^[a-z]+$/.test(w));
-  const found = new Map<string, string[][]>();
-  const runs = await Promise.all(
-    languages
-      .filter((l) => /^[a-z]{2,3}(-[a-z0-9-]+)?$/i.test(l))
-      .map((l) => espeakLines(plain, ['-q', '--ipa', '-v', l], timeoutMs)),
-  );
-  for (const lines of runs) {
-    if (!lines) continue;
+  const found = new Map<string, Reading[]>();
+  const add = (w: string, language: string, phones: string[]) => {
+    const readings = found.get(w) ?? [];
+    if (!readings.some((r) => r.phones.join(' ') === phones.join(' '))) readings.push({ language, phones });
+    found.set(w, readings);
+  };
+  const spoken = languages.filter((l) => l !== 'zh' && /^[a-z]{2,3}(-[a-z0-9-]+)?$/i.test(l));
+  const runs = await Promise.all(spoken.map((l) => espeakLines(plain, ['-q', '--ipa', '-v', l], timeoutMs)));
+  runs.forEach((lines, k) => {
+    if (!lines) return;
     plain.forEach((w, i) => {
       const line = lines[i] as string;
       if (line.includes('(')) return; // "(en)...(pl)": read by English rules after all
       const phones = ipaToArpabet(line);
-      if (!phones.length) return;
-      const readings = found.get(w) ?? [];
-      if (!readings.some((r) => r.join(' ') === phones.join(' '))) readings.push(phones);
-      found.set(w, readings);
+      if (phones.length) add(w, spoken[k] as string, phones);
     });
+  });
+  if (languages.includes('zh')) {
+    for (const w of plain) {
+      const phones = pinyinSyllables(w);
+      if (phones) add(w, 'zh', phones);
+    }
   }
   return found;
 }

@@ -8,6 +8,7 @@ import { Decimator2 } from '../audio/resample.js';
 import { pcmFromBytes } from '../audio/wav.js';
 import { DoormanError } from '../errors.js';
 import type { DirectoryEntry } from '../match/directory.js';
+import { markedLanguages } from '../match/name-origin.js';
 import type { Phrases } from '../match/phrases.js';
 import { distinctReadings, ReadingIndex } from '../match/pronunciation.js';
 import { acronymsOf, spelledOut } from './acronyms.js';
@@ -198,7 +199,8 @@ export class SoundSwallowerEngine implements SpeechEngine {
     for (const w of draft.words) for (const p of this.lexicon.pronunciations(w)) english.add(w, p);
     for (const word of personal) {
       const own = this.lexicon.pronunciations(word);
-      for (const phones of distinctReadings(word, foreign.get(plain(word)) ?? [], own, english)) {
+      const marked = markedLanguages(plain(word), this.opts.nameLanguages ?? []);
+      for (const phones of distinctReadings(word, foreign.get(plain(word)) ?? [], own, english, marked)) {
         this.lexicon.add(word, phones);
       }
     }

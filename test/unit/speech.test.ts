@@ -168,7 +168,11 @@ describe('names as their own language reads them', () => {
     const found = await foreignReadingsOf(['agnieszka', 'o1', 'niamh'], ['pl', 'hi', 'no such voice']);
     assert.deepEqual([...found.keys()].sort(), ['agnieszka', 'niamh']);
     // Polish alone: Hindi reads these by English rules ("(en)...(hi)"), the bad name is skipped.
-    assert.deepEqual(found.get('agnieszka'), [ipaToArpabet('aɡɲʲˈɛʃka')]);
+    assert.deepEqual(found.get('agnieszka'), [{ language: 'pl', phones: ipaToArpabet('aɡɲʲˈɛʃka') }]);
+    // Pinyin is read here, not by espeak-ng (whose Mandarin voice reads "xiaoling" as English).
+    const pinyin = await foreignReadingsOf(['xiaoling', 'mary'], ['zh']);
+    assert.deepEqual(pinyin.get('xiaoling'), [{ language: 'zh', phones: 'SH Y AW L IY NG'.split(' ') }]);
+    assert.equal(pinyin.get('mary'), undefined, 'not pinyin');
     assert.equal(
       (await foreignReadingsOf(['agnieszka'], ['zz'])).size,
       0,
@@ -181,14 +185,22 @@ describe('names as their own language reads them', () => {
     const others = new ReadingIndex();
     others.add('hoa', p('HH OW AH'));
     others.add('john', p('JH AA N'));
-    const kept = (word: string, candidates: string[], own: string[]) =>
-      distinctReadings(word, candidates.map(p), own.map(p), others).map((r) => r.join(' '));
+    const kept = (word: string, candidates: string[], own: string[], marked: string[] = []) =>
+      distinctReadings(
+        word,
+        candidates.map((c, i) => ({ language: `l${i}`, phones: p(c) })),
+        own.map(p),
+        others,
+        marked,
+      ).map((r) => r.join(' '));
     // Polish and Italian much alike: the first of them is taken, once.
     assert.deepEqual(kept('agnieszka', ['AA G N Y EH SH K AA', 'AA G N Y EH S K AA'], ['AE G N IH S K AH']), [
       'AA G N Y EH SH K AA',
     ]);
-    // One language's odd rule alone ("john" as "hone") is not taken.
+    // One language's odd rule alone ("john" as "hone") is not taken...
     assert.deepEqual(kept('jon', ['HH OW N', 'Z AO N'], ['JH AA N']), []);
+    // ...unless the word is spelled the way that language spells ("Niamh" is Irish).
+    assert.deepEqual(kept('niamh', ['N IY AH V', 'N Y AA M'], ['N AY AH M'], ['l0']), ['N IY AH V']);
     // A near copy of the word's own reading adds nothing.
     assert.deepEqual(kept('khalil', ['K AH L IY L', 'K AH L IY L'], ['K AH L IY L']), []);
     // Dropping a consonant ("Haddad" as "ada") would fit any vowelly sound.
@@ -369,7 +381,7 @@ describe('soundswallower engine after the directory changes', () => {
 
   it('hears a name said as its own language says it, with speech.nameLanguages', async () => {
     const engine = await oneDecoderEngine({
-      nameLanguages: ['es', 'it', 'de', 'fr', 'pl', 'ga', 'vi', 'sw'],
+      nameLanguages: ['es', 'it', 'de', 'fr', 'pl', 'ga', 'vi', 'sw', 'zh'],
     });
     try {
       const directory = parseDirectory(
@@ -379,6 +391,7 @@ describe('soundswallower engine after the directory changes', () => {
           'Joaquin Ortiz',
           'Xavier Dupont',
           'Mary Jones',
+          'Qiang Liu',
         ]
           .map((n) => person(n.toLowerCase().replace(' ', '-'), n))
           .join('')}`,
@@ -390,6 +403,13 @@ describe('soundswallower engine after the directory changes', () => {
       assert.equal(engine.lexicon.pronunciations('mary').length, 1);
       const said = speechWav('grawnya-slt', 'Is Grawnya there?', 'slt');
       assert.match((await recognise(engine, said)).at(-1)?.text ?? '', /\bgrainne\b/);
+      // Pinyin, which no espeak-ng voice reads: "Qiang" as "Chyang".
+      assert.ok(
+        engine.lexicon.pronunciations('qiang').some((p) => p.join(' ') === 'CH Y AA NG'),
+        'pinyin reading added',
+      );
+      const pinyin = speechWav('chyang-slt', 'Can I talk to Chyang?', 'slt');
+      assert.match((await recognise(engine, pinyin)).at(-1)?.text ?? '', /\bqiang\b/);
     } finally {
       await engine.close();
     }
