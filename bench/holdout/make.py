@@ -7,7 +7,9 @@ same manifest format, for `npx tsx bench/accuracy.ts --corpus bench/holdout/out`
                            Vietnamese; directory-origins.yaml), said as that language says them
 
 Needs flite, espeak-ng and sox. Deterministic (fixed seed)."""
-import json, os, random, struct, subprocess, sys, wave
+import json, os, random, subprocess, sys
+
+from wavio import read, write
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, 'out')
@@ -87,15 +89,6 @@ ITEMS, DIRECTORY = {'general': (ITEMS, 'directory.yaml'), 'origins': (ORIGIN_ITE
 def run(cmd):
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-def read(path):
-    with wave.open(path) as w:
-        return list(struct.unpack(f'<{w.getnframes()}h', w.readframes(w.getnframes())))
-
-def write(path, s):
-    with wave.open(path, 'wb') as w:
-        w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
-        w.writeframes(struct.pack(f'<{len(s)}h', *[max(-32768, min(32767, int(x))) for x in s]))
-
 def rms(s):
     return (sum(x * x for x in s) / max(1, len(s))) ** 0.5
 
@@ -117,7 +110,7 @@ for i, (expect, text, tts, kind) in enumerate(items):
         else:
             run(['espeak-ng', '-v', v, '-s', str(rng.randint(145, 180)), '-w', raw, tts])
         run(['sox', raw, '-r', '8000', '-c', '1', '-b', '16', os.path.join(OUT, 'r8.wav'), 'silence', '1', '0.02', '0.5%', 'reverse', 'silence', '1', '0.02', '0.5%', 'reverse', 'norm', str(-rng.uniform(2, 9))])
-        s = read(os.path.join(OUT, 'r8.wav'))
+        s = list(read(os.path.join(OUT, 'r8.wav')))
         s = [0.0] * int(8000 * rng.uniform(0.05, 0.25)) + s + [0.0] * int(8000 * rng.uniform(0.2, 0.4))
         if rng.random() < 0.5:
             cond = 'noise20'

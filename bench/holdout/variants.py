@@ -9,24 +9,15 @@ in the same manifest format, for `npx tsx bench/accuracy.ts --corpus OUT`:
                           them with such noise
 
 Needs flite and sox. Deterministic (fixed seeds)."""
-import array, json, math, os, random, subprocess, sys, wave
+import array, json, math, os, random, subprocess, sys
+
+from wavio import read, write
 
 mode, out = sys.argv[1], sys.argv[2]
 src = sys.argv[3] if len(sys.argv) > 3 else '/work/shared/corpus'
 rng = random.Random({'noise': 11, 'voices': 5}[mode])
 os.makedirs(os.path.join(out, 'audio'), exist_ok=True)
 subprocess.run(['cp', os.path.join(src, 'directory.yaml'), out], check=True)
-
-
-def read(path):
-    with wave.open(path) as w:
-        return array.array('h', w.readframes(w.getnframes()))
-
-
-def write(path, samples):
-    with wave.open(path, 'wb') as w:
-        w.setnchannels(1), w.setsampwidth(2), w.setframerate(8000)
-        w.writeframes(samples.tobytes())
 
 
 def noisy(s):
