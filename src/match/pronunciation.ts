@@ -131,10 +131,10 @@ export class ReadingIndex {
 
 /**
  * Which of a word's further readings (a name as other languages read it: `candidates`, one a
- * language) to take, in order: one that another language reads much the same (one language's
- * odd rule, Spanish "John" as "hone", is not how people say the name) or that comes from a
- * language whose spelling the word plainly shows (`marked`: Niamh is Irish, and no other
- * language reads it "Neeve"), unlike the readings the word already has (a near copy only costs
+ * language) to take, in order: for a word spelled the way a language spells (`marked`: Niamh
+ * is Irish, and no other language reads it "Neeve"), that language's reading alone; for any
+ * other, one that another language reads much the same (one language's odd rule, Spanish
+ * "John" as "hone", is not how people say the name); and of those, one unlike the readings the word already has (a near copy only costs
  * search time), unlike every other word's in `others` (it would make two names sound the same),
  * and with no fewer consonants than the word has already (a reading that drops them, "Haddad"
  * as "ada", fits any vowelly sound: a greeting, another name). Pure.
@@ -152,8 +152,10 @@ export function distinctReadings(
   const fewest = Math.min(...own.map(consonants));
   for (const { language, phones: c } of candidates) {
     if (consonants(c) < fewest) continue;
-    const agreed = candidates.some((o) => o.phones !== c && phoneSimilarity(o.phones, c) >= limits.agree);
-    if (!agreed && !marked.includes(language)) continue;
+    if (marked.length) {
+      if (!marked.includes(language)) continue;
+    } else if (!candidates.some((o) => o.phones !== c && phoneSimilarity(o.phones, c) >= limits.agree))
+      continue;
     if (mine.some((p) => phoneSimilarity(c, p) >= limits.own)) continue;
     if (others.hasLike(c, limits.others, word)) continue;
     kept.push([...c]);

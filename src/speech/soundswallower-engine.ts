@@ -179,8 +179,10 @@ export class SoundSwallowerEngine implements SpeechEngine {
       if (!this.lexicon.has(word)) unpronounceable.push(word);
     }
     // Other languages' readings only for names English cannot settle: ones the dictionary
-    // lacks, or says otherwise than espeak-ng's English rules (Niamh, Khalil). Names both agree
-    // on (John, Sarah) are said the English way, and foreign readings would only blur them.
+    // lacks, or says otherwise than espeak-ng's English rules (Khalil), or spelled the way
+    // another language spells (Niamh, which both read "Nye-am"). Names both agree on (John,
+    // Sarah) are said the English way, and foreign readings would only blur them.
+    const languages = this.opts.nameLanguages ?? [];
     const unsettled = (w: string) => {
       const listed = this.lexicon.listed(plain(w));
       const phones = espeak.get(plain(w));
@@ -192,14 +194,14 @@ export class SoundSwallowerEngine implements SpeechEngine {
       entries
         .filter((e) => e.type === 'person')
         .flatMap((e) => [e.name, ...e.aliases].flatMap(grammarWords))
-        .filter((w) => !phraseSet.has(w) && unsettled(w)),
+        .filter((w) => !phraseSet.has(w) && (unsettled(w) || markedLanguages(plain(w), languages).length)),
     );
-    const foreign = await foreignReadingsOf([...personal].map(plain), this.opts.nameLanguages ?? []);
+    const foreign = await foreignReadingsOf([...personal].map(plain), languages);
     const english = new ReadingIndex();
     for (const w of draft.words) for (const p of this.lexicon.pronunciations(w)) english.add(w, p);
     for (const word of personal) {
       const own = this.lexicon.pronunciations(word);
-      const marked = markedLanguages(plain(word), this.opts.nameLanguages ?? []);
+      const marked = markedLanguages(plain(word), languages);
       for (const phones of distinctReadings(word, foreign.get(plain(word)) ?? [], own, english, marked)) {
         this.lexicon.add(word, phones);
       }
