@@ -1,55 +1,4 @@
 /**
- * Halves the sample rate (16 kHz -> 8 kHz) with a short low-pass FIR, keeping filter state
- * across calls so frames can be fed one at a time. Telephone speech has nothing above 4 kHz
- * worth keeping, so this loses nothing a recogniser needs.
- */
-// 15-tap half-band low-pass (cut-off 0.25 of the sample rate), symmetric, sums to 1.
-const HALF_BAND = [-0.0045, 0, 0.0236, 0, -0.0728, 0, 0.3037, 0.5, 0.3037, 0, -0.0728, 0, 0.0236, 0, -0.0045];
-
-export class Decimator2 {
-  private static readonly TAPS = HALF_BAND;
-  private history = new Float64Array(Decimator2.TAPS.length);
-  private phase = 0;
-
-  process(input: Int16Array): Int16Array {
-    const taps = Decimator2.TAPS;
-    const out: number[] = [];
-    for (let i = 0; i < input.length; i++) {
-      this.history.copyWithin(1, 0);
-      this.history[0] = input[i] as number;
-      if (this.phase === 0) {
-        let acc = 0;
-        for (let k = 0; k < taps.length; k++) acc += (taps[k] as number) * (this.history[k] as number);
-        out.push(Math.max(-32768, Math.min(32767, Math.round(acc))));
-      }
-      this.phase ^= 1;
-    }
-    return Int16Array.from(out);
-  }
-}
-
-/**
- * Doubles the sample rate (8 kHz -> 16 kHz) of a whole sound: zeros between the samples, then
- * the same half-band low-pass (gain 2) removes the mirror image above 4 kHz. For playing 8 kHz
- * prompts over a slin16 media socket.
- */
-export function interpolate2(input: Int16Array): Int16Array {
-  const taps = HALF_BAND;
-  const half = (taps.length - 1) / 2;
-  const out = new Int16Array(input.length * 2);
-  for (let i = 0; i < out.length; i++) {
-    let acc = 0;
-    for (let k = 0; k < taps.length; k++) {
-      const j = i - k + half;
-      if (j >= 0 && j % 2 === 0 && j / 2 < input.length)
-        acc += (taps[k] as number) * (input[j / 2] as number);
-    }
-    out[i] = Math.max(-32768, Math.min(32767, Math.round(2 * acc)));
-  }
-  return out;
-}
-
-/**
  * A windowed-sinc low-pass for changing the rate by a whole factor: cut-off a little below the
  * lower rate's Nyquist frequency (3.6 kHz for 8 kHz), 24 taps per phase (Hann window), so
  * speech up to about 3.2 kHz passes flat and mirror images above 4.4 kHz are gone.
@@ -108,6 +57,11 @@ export class Upsampler {
     this.recent = new History(Math.ceil(this.taps.length / factor));
   }
 
+  /** How many output samples the sound comes out later than it went in (half the filter). */
+  get delay(): number {
+    return (this.taps.length - 1) / 2;
+  }
+
   process(input: Float32Array): Float32Array {
     const factor = this.factor;
     const taps = this.taps;
@@ -157,5 +111,33 @@ export class Downsampler {
       out[n++] = acc;
     }
     return out;
+  }
+}
+
+const toInt16 = (x: number) => Math.max(-32768, Math.min(32767, Math.round(x)));
+
+/**
+ * Raises a whole sound's rate by a whole factor, the filter's delay taken out: as long as the
+ * input times the factor and aligned with it (8 kHz prompts played over a slin16 media socket).
+ */
+export function upsampleWhole(input: Int16Array, factor: number): Int16Array {
+  const up = new Upsampler(factor);
+  const tail = Math.ceil(up.delay / factor);
+  const padded = new Float32Array(input.length + tail);
+  padded.set(input);
+  const out = up.process(padded);
+  return Int16Array.from(out.subarray(up.delay, up.delay + input.length * factor), toInt16);
+}
+
+/** A `Downsampler` for 16-bit frames in and out (16 kHz media to the 8 kHz recogniser). */
+export class Int16Downsampler {
+  private readonly down: Downsampler;
+
+  constructor(factor: number) {
+    this.down = new Downsampler(factor);
+  }
+
+  process(input: Int16Array): Int16Array {
+    return Int16Array.from(this.down.process(Float32Array.from(input)), toInt16);
   }
 }

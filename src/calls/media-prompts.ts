@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { interpolate2 } from '../audio/resample.js';
+import { upsampleWhole } from '../audio/resample.js';
 import { parseWav } from '../audio/wav.js';
 import { packagePath } from '../paths.js';
 
@@ -27,7 +27,7 @@ async function load(sound: string): Promise<Int16Array | null> {
   try {
     const wav = parseWav(await readFile(file));
     if (wav.sampleRate === 16_000) return wav.samples;
-    return wav.sampleRate === 8_000 ? interpolate2(wav.samples) : null;
+    return wav.sampleRate === 8_000 ? upsampleWhole(wav.samples, 2) : null;
   } catch {
     return null; // unreadable: Asterisk plays its own copy
   }

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { Decimator2 } from '../audio/resample.js';
+import { Int16Downsampler } from '../audio/resample.js';
 import { pcmFromBytes } from '../audio/wav.js';
 import { DoormanError } from '../errors.js';
 import type { DirectoryEntry } from '../match/directory.js';
@@ -274,7 +274,7 @@ class SoundSwallowerStream implements SpeechStream {
   private pendingSamples = 0;
   private audioMs = 0;
   private ended = false;
-  private readonly decimator: Decimator2 | undefined;
+  private readonly decimator: Int16Downsampler | undefined;
   private readonly results_ = new ResultQueue('soundswallower');
 
   constructor(
@@ -282,7 +282,7 @@ class SoundSwallowerStream implements SpeechStream {
     private readonly thread: RecognitionThread,
     private readonly opts: StreamOptions,
   ) {
-    this.decimator = opts.sampleRate === 16000 ? new Decimator2() : undefined;
+    this.decimator = opts.sampleRate === 16000 ? new Int16Downsampler(2) : undefined;
     opts.signal.addEventListener('abort', () => this.end(), { once: true });
   }
 
