@@ -213,7 +213,7 @@ export const configSchema = z
          */
         denoise: z.boolean().default(true),
         /** ...for answers decoded while a recognition thread has fewer than this many (as `phoneLoopMaxStreams`). */
-        denoiseMaxStreams: z.number().int().min(1).max(1000).default(6),
+        denoiseMaxStreams: z.number().int().min(1).max(1000).default(3),
         /** Recogniser search beam: smaller is wider (more accurate, more CPU). */
         beam: z.number().positive().max(1).default(1e-80),
         /** Longest wait for the final transcript once the caller stopped talking. */
