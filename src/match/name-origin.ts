@@ -8,7 +8,7 @@
 const MARKS: Record<string, (w: string) => boolean> = {
   ga: (w) => /.(mh|bh)|aoi|^ao|[aeiou][^aeiou]+aig(h|$)|[ai]dh/.test(w),
   pl: (w) => /sz|cz|rz|ł|ś|ć|ż|ź|ń|ą|ę|wicz$/.test(w),
-  vi: (w) => vietnameseSyllable(w) && /oa|oe|uy|nh$|^nh|^ng/.test(w),
+  vi: (w) => VI_SYLLABLE.test(w) && /oa|oe|uy|nh$|^nh|^ng/.test(w),
   zh: (w) => pinyinSyllables(w) !== null && /x|q|zh|c(?!h)|iao/.test(w),
 };
 
@@ -17,13 +17,9 @@ export function markedLanguages(word: string, languages: readonly string[]): str
   return languages.filter((l) => MARKS[l.split('-')[0] as string]?.(word) ?? false);
 }
 
+/** One Vietnamese syllable (Vietnamese names are written a syllable a word). */
 const VI_SYLLABLE =
   /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?(uye|uya|oai|oay|uoi|ieu|yeu|oa|oe|ua|uy|ue|uo|ia|ie|ye|ai|ao|au|ay|eo|eu|iu|oi|ui|a|e|i|o|u|y)(ch|ng|nh|[cmnpt])?$/;
-
-/** One Vietnamese syllable (Vietnamese names are written a syllable a word). */
-function vietnameseSyllable(w: string): boolean {
-  return VI_SYLLABLE.test(w);
-}
 
 // Pinyin, toneless: initials and finals with the sounds an English ear hears in them.
 const INITIALS: Record<string, string[]> = {
@@ -86,6 +82,7 @@ const FINALS: Record<string, string[]> = {
   uang: ['W', 'AA', 'NG'],
   ue: ['W', 'EH'],
 };
+const INITIAL_KEYS = Object.keys(INITIALS);
 /** Finals a syllable may start with (no initial) or take after y and w. */
 const BARE = new Set(['a', 'ai', 'an', 'ang', 'ao', 'e', 'ei', 'en', 'eng', 'er', 'o', 'ou']);
 const AFTER_Y = new Set([
@@ -135,7 +132,7 @@ export function pinyinSyllables(word: string): string[] | null {
     const from = best[i];
     if (!from) continue;
     // A syllable with no initial starts the word: inside one, pinyin would write an apostrophe.
-    for (const initial of i ? Object.keys(INITIALS) : ['', ...Object.keys(INITIALS)]) {
+    for (const initial of i ? INITIAL_KEYS : ['', ...INITIAL_KEYS]) {
       if (!word.startsWith(initial, i)) continue;
       for (let j = i + initial.length + 1; j <= Math.min(word.length, i + initial.length + 4); j++) {
         const phones = syllable(initial, word.slice(i + initial.length, j));

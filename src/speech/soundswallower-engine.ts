@@ -190,18 +190,18 @@ export class SoundSwallowerEngine implements SpeechEngine {
         !listed.length || (phones !== undefined && !listed.some((p) => p.join(' ') === phones.join(' ')))
       );
     };
-    const personal = new Set(
-      entries
-        .filter((e) => e.type === 'person')
-        .flatMap((e) => [e.name, ...e.aliases].flatMap(grammarWords))
-        .filter((w) => !phraseSet.has(w) && (unsettled(w) || markedLanguages(plain(w), languages).length)),
-    );
+    const personWords = entries
+      .filter((e) => e.type === 'person')
+      .flatMap((e) => [e.name, ...e.aliases].flatMap(grammarWords))
+      .filter((w) => !phraseSet.has(w));
+    const marks = new Map(personWords.map((w) => [w, markedLanguages(plain(w), languages)]));
+    const personal = new Set(personWords.filter((w) => marks.get(w)?.length || unsettled(w)));
     const foreign = await foreignReadingsOf([...personal].map(plain), languages);
     const english = new ReadingIndex();
     for (const w of draft.words) for (const p of this.lexicon.pronunciations(w)) english.add(w, p);
     for (const word of personal) {
       const own = this.lexicon.pronunciations(word);
-      const marked = markedLanguages(plain(word), languages);
+      const marked = marks.get(word) ?? [];
       for (const phones of distinctReadings(word, foreign.get(plain(word)) ?? [], own, english, marked)) {
         this.lexicon.add(word, phones);
       }
