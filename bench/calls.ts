@@ -93,6 +93,11 @@ for (const n of levels) {
     r?.timings.firstPromptMs !== undefined ? [r.timings.firstPromptMs] : [],
   );
   const doormanCpu = (cpu.user + cpu.system) / 1e6;
+  // Answers a loaded recogniser decoded without its extras (RNNoise, the phone loop's fit).
+  const answers = got.flatMap((r) => (r?.answer ? [r.answer] : []));
+  const cleaned = answers.filter((a) => a.denoised).length;
+  const fitted = answers.filter((a) => a.fit !== undefined).length;
+  const lag = answers.flatMap((a) => (a.recognitionLagMs === undefined ? [] : [a.recognitionLagMs]));
   points.push({
     n,
     right,
@@ -103,7 +108,7 @@ for (const n of levels) {
     firstPromptP95: pct(firstPrompt, 0.95),
   });
   rows.push(
-    `| ${n} | ${right}/${n} | ${pct(decision, 0.5).toFixed(0)} / ${pct(decision, 0.95).toFixed(0)} / ${pct(decision, 0.99).toFixed(0)} ms | ${pct(firstPrompt, 0.5).toFixed(0)} / ${pct(firstPrompt, 0.95).toFixed(0)} ms | ${((100 * doormanCpu) / wall).toFixed(0)}% | ${((100 * astCpu) / wall).toFixed(0)}% | ${((rssPeak - rss0) / n / 1048576).toFixed(1)} MB | ${(rssPeak / 1048576).toFixed(0)} MB |`,
+    `| ${n} | ${right}/${n} | ${pct(decision, 0.5).toFixed(0)} / ${pct(decision, 0.95).toFixed(0)} / ${pct(decision, 0.99).toFixed(0)} ms | ${cleaned} / ${fitted} | ${pct(lag, 0.95).toFixed(0)} ms | ${pct(firstPrompt, 0.5).toFixed(0)} / ${pct(firstPrompt, 0.95).toFixed(0)} ms | ${((100 * doormanCpu) / wall).toFixed(0)}% | ${((100 * astCpu) / wall).toFixed(0)}% | ${((rssPeak - rss0) / n / 1048576).toFixed(1)} MB | ${(rssPeak / 1048576).toFixed(0)} MB |`,
   );
   const outcomes: Record<string, number> = {};
   for (const r of got) {
@@ -119,8 +124,8 @@ await doorman.stop();
 const text = [
   `Concurrent screened calls on the Asterisk sandbox (${new Date().toISOString().slice(0, 10)}, ${machine()}); CPU is % of one core over the round, Doorman's process includes the simulated callers' observer`,
   '',
-  '| concurrent calls | routed right | decision after the answer p50 / p95 / p99 | Stasis -> first prompt p50 / p95 | Doorman CPU | Asterisk CPU | memory per call | Doorman RSS peak |',
-  '|---|---|---|---|---|---|---|---|',
+  '| concurrent calls | routed right | decision after the answer p50 / p95 / p99 | answers cleaned / with fit | recognition lag p95 | Stasis -> first prompt p50 / p95 | Doorman CPU | Asterisk CPU | memory per call | Doorman RSS peak |',
+  '|---|---|---|---|---|---|---|---|---|---|',
   ...rows,
   '',
   'Targets: ≥ 30 concurrent screened calls; decision p95 ≤ 400 ms; first prompt p95 ≤ 150 ms; ≤ 30 MB per active call.',

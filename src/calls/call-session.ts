@@ -86,6 +86,8 @@ export interface HeardAnswer {
   fit?: number;
   /** Whether the recogniser heard the answer cleaned of line noise (`speech.denoise`), when it cleans any. */
   denoised?: boolean;
+  /** How long the answer's last audio waited for the recogniser, ms: a loaded machine shows here first. */
+  recognitionLagMs?: number;
   frames: number;
   /** Frames that arrived before chan_websocket's MEDIA_START line. */
   framesBeforeStart: number;
@@ -940,6 +942,7 @@ export class CallSession {
       decisionMs: Math.round(result.decisionMs),
       ...(result.fit === undefined ? {} : { fit: result.fit }),
       ...(result.denoised === undefined ? {} : { denoised: result.denoised }),
+      ...(result.recognitionLagMs === undefined ? {} : { recognitionLagMs: result.recognitionLagMs }),
       frames: received,
       framesBeforeStart,
       recording,

@@ -21,6 +21,8 @@ export interface AnswerResult extends Decision {
   fit?: number;
   /** Whether the recogniser heard the answer cleaned of line noise, when it cleans any. */
   denoised?: boolean;
+  /** How long the answer's last audio waited for the recogniser, ms, when it says (`SpeechResult.lagMs`). */
+  recognitionLagMs?: number;
   /** The line's noise floor when listening stopped, dBFS; null on a digitally silent line. */
   noiseFloorDbfs: number | null;
 }
@@ -35,6 +37,8 @@ export interface AnswerDeps {
   hints: string[];
   /** The engine's grammar to search (`StreamOptions.grammar`); the directory's when absent. */
   grammar?: string;
+  /** false: the audio is a file, fed faster than it was spoken (`StreamOptions.realTime`). */
+  realTime?: boolean;
 }
 
 /** A transcript matched against the directory and decided on: what every answer goes through. */
@@ -87,6 +91,7 @@ export class AnswerListener {
       signal,
       maxAudioMs: deps.listen.noSpeechTimeoutMs + deps.listen.maxSpeechMs,
       ...(deps.grammar ? { grammar: deps.grammar } : {}),
+      ...(deps.realTime === undefined ? {} : { realTime: deps.realTime }),
     });
     this.result = finalResult(this.stream);
     this.result.catch(() => {});
@@ -116,6 +121,7 @@ export class AnswerListener {
       ...decision,
       ...(heard.fit === undefined ? {} : { fit: Math.round(heard.fit * 10) / 10 }),
       ...(heard.denoised === undefined ? {} : { denoised: heard.denoised }),
+      ...(heard.lagMs === undefined ? {} : { recognitionLagMs: heard.lagMs }),
       transcript,
       candidates: match.candidates.slice(0, 5),
       endpoint: ep.reason,

@@ -47,6 +47,7 @@ export async function screenPcm(challenge: Challenge, pcm: Pcm16): Promise<Answe
   const deps = {
     ...challenge.deps,
     finalTimeoutMs: Math.max(challenge.deps.finalTimeoutMs, OFFLINE_FINAL_MS),
+    realTime: false,
   };
   const listener = new AnswerListener(deps, pcm.sampleRate, new AbortController().signal);
   const step = (pcm.sampleRate * FRAME_MS) / 1000;

@@ -79,6 +79,7 @@ async function createEngine(config: Config, entries: DirectoryEntry[], phrases: 
     nameLanguages: config.speech.nameLanguages,
     denoise: config.speech.denoise,
     denoiseMaxStreams: config.speech.denoiseMaxStreams,
+    shedLagMs: config.speech.shedLagMs,
   });
   await engine.setDirectory(entries, phrases);
   return { engine, lexicon: engine.lexicon };

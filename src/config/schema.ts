@@ -214,6 +214,12 @@ export const configSchema = z
         denoise: z.boolean().default(true),
         /** ...for answers decoded while a recognition thread has fewer than this many (as `phoneLoopMaxStreams`). */
         denoiseMaxStreams: z.number().int().min(1).max(1000).default(3),
+        /**
+         * Embedded recogniser: when a recognition thread is this far behind the callers' audio, its
+         * answers drop the phone loop and RNNoise (and new answers start without them until it
+         * catches up), so a machine slower than the limits above assume still decides in time. 0: never.
+         */
+        shedLagMs: ms(0, 5_000, 150),
         /** Recogniser search beam: smaller is wider (more accurate, more CPU). */
         beam: z.number().positive().max(1).default(1e-80),
         /** Longest wait for the final transcript once the caller stopped talking. */

@@ -14,8 +14,13 @@ export interface SpeechResult {
    * that name someone (ARPAbet), a second opinion on the name that no grammar forced.
    */
   phones?: string[];
-  /** Final results of engines that clean the audio first: whether this answer was (not under load). */
+  /** Final results of engines that clean the audio first: whether all of this answer was (not under load). */
   denoised?: boolean;
+  /**
+   * Final results of engines that decode on the caller's clock: how long the answer's last
+   * audio waited to be decoded, ms (a loaded machine; the decision waited at least as long).
+   */
+  lagMs?: number;
 }
 
 export interface StreamOptions {
@@ -27,6 +32,11 @@ export interface StreamOptions {
   signal: AbortSignal;
   /** The stream ends by itself after this much audio, ms. */
   maxAudioMs?: number;
+  /**
+   * Audio arrives as it is spoken (a call; the default): an engine falling behind may leave out
+   * optional work to keep up. false (a file): never, however fast the audio comes.
+   */
+  realTime?: boolean;
   /** Which of the engine's grammars to search (embedded engine); the directory's when absent. */
   grammar?: string;
 }

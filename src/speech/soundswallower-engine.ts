@@ -57,6 +57,11 @@ export interface SoundSwallowerOptions {
   denoise?: boolean;
   /** ...but only while a thread decodes fewer streams than this (as `phoneLoopMaxStreams`). */
   denoiseMaxStreams?: number;
+  /**
+   * A thread this far behind live audio (ms) drops both extras from its answers until it
+   * catches up; 0 or absent: never. Streams that are not `realTime` never count or shed.
+   */
+  shedLagMs?: number;
 }
 
 interface RecognitionThread {
@@ -116,6 +121,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
         poolSize: this.opts.poolSize,
         phoneLoop: this.opts.phoneLoop ?? true,
         denoise: this.opts.denoise ?? true,
+        shedLagMs: this.opts.shedLagMs ?? 0,
       } satisfies WorkerSetup,
     });
     const thread: RecognitionThread = { worker, streams: new Map(), decoders: 0 };
@@ -249,7 +255,8 @@ export class SoundSwallowerEngine implements SpeechEngine {
     const denoise = busy < (this.opts.denoiseMaxStreams ?? Number.POSITIVE_INFINITY);
     const stream = new SoundSwallowerStream(id, thread, opts);
     thread.streams.set(id, stream);
-    thread.worker.postMessage({ t: 'open', id, loop, denoise, grammar } satisfies ToWorker);
+    const realTime = opts.realTime ?? true;
+    thread.worker.postMessage({ t: 'open', id, loop, denoise, grammar, realTime } satisfies ToWorker);
     return stream;
   }
 
@@ -315,9 +322,10 @@ class SoundSwallowerStream implements SpeechStream {
     }
     this.pending = [];
     this.pendingSamples = 0;
-    this.thread.worker.postMessage({ t: 'audio', id: this.id, pcm: chunk } satisfies ToWorker, [
-      chunk.buffer,
-    ]);
+    this.thread.worker.postMessage(
+      { t: 'audio', id: this.id, pcm: chunk, sentAt: Date.now() } satisfies ToWorker,
+      [chunk.buffer],
+    );
   }
 
   onWorker(m: Exclude<FromWorker, { t: 'decoders' }>): void {
@@ -332,6 +340,7 @@ class SoundSwallowerStream implements SpeechStream {
           ...(m.fit === undefined ? {} : { fit: m.fit }),
           ...(m.phones ? { phones: m.phones } : {}),
           denoised: m.denoised,
+          ...(m.lagMs === undefined ? {} : { lagMs: m.lagMs }),
         });
       else this.results_.fail(new Error(m.message));
     }

@@ -16,6 +16,8 @@ export interface WorkerSetup {
   phoneLoop: boolean;
   /** Clean the audio with RNNoise before both decoders hear it. */
   denoise: boolean;
+  /** Drop the extras (phone loop, RNNoise) of live streams while this far behind, ms; 0: never. */
+  shedLagMs: number;
 }
 
 export type ToWorker =
@@ -32,17 +34,28 @@ export type ToWorker =
     }
   /**
    * `loop`: also decode this stream with the phone loop; `denoise`: clean its audio first (if
-   * the thread denoises at all). The engine turns both off under load.
+   * the thread denoises at all). The engine turns both off under load, and so does the thread
+   * while it is behind the audio of `realTime` streams.
    */
-  | { t: 'open'; id: number; loop: boolean; denoise: boolean; grammar: string }
-  | { t: 'audio'; id: number; pcm: Float32Array }
+  | { t: 'open'; id: number; loop: boolean; denoise: boolean; grammar: string; realTime: boolean }
+  /** `sentAt`: the sender's clock (`Date.now()`) when the chunk left, for the thread's lag. */
+  | { t: 'audio'; id: number; pcm: Float32Array; sentAt: number }
   | { t: 'end'; id: number };
 
 export type FromWorker =
   /** How many decoders (grammar searches and phone loops) the thread holds: they are kept. */
   | { t: 'decoders'; count: number }
   | { t: 'partial'; id: number; text: string }
-  | { t: 'final'; id: number; text: string; fit?: number; phones?: string[]; denoised: boolean }
+  | {
+      t: 'final';
+      id: number;
+      text: string;
+      fit?: number;
+      phones?: string[];
+      denoised: boolean;
+      /** Real-time streams: how long the last chunk waited to be decoded, ms. */
+      lagMs?: number;
+    }
   | { t: 'error'; id: number; message: string };
 
 interface Pooled {
@@ -84,6 +97,11 @@ interface Stream {
   grammar: Grammar;
   /** What both decoders hear is this stream's audio after it. */
   denoise?: DenoiseStream;
+  /** Cleaned from its first chunk and still so (not shed). */
+  denoised: boolean;
+  /** Audio arrives on the caller's clock, so its waiting time is the thread's lag. */
+  realTime: boolean;
+  lagMs?: number;
 }
 /** Per stream: the work so far (in order), the decoder once it has one, the last partial sent. */
 const streams = new Map<number, Stream>();
@@ -269,6 +287,37 @@ function decode(s: Stream & { d: Pooled }, pcm: Float32Array): void {
   if (s.loop) s.d.loop?.process_audio(pcm, false, false);
 }
 
+/**
+ * How far behind live audio this thread decodes: the last real-time chunk's wait, and when it
+ * was measured (an idle thread's last figure says nothing about now).
+ */
+const behind = { ms: 0, at: 0 };
+const LAG_MEMORY_MS = 1_000;
+
+/**
+ * New streams start with their extras only while the thread is well within its lag budget (half
+ * of it), so a thread near the line does not take on work it would shed moments later.
+ */
+function hasRoom(): boolean {
+  if (!setup.shedLagMs) return true;
+  return behind.ms <= setup.shedLagMs / 2 || Date.now() - behind.at > LAG_MEMORY_MS;
+}
+
+/** Drops a stream's extras for the rest of its answer: the thread is behind its callers. */
+function shed(s: Stream & { d: Pooled }): void {
+  if (s.denoise) {
+    // What the cleaner still holds (its delay), so the decoders hear no gap.
+    decode(s, s.denoise.finish());
+    s.denoise.release();
+    delete s.denoise;
+    s.denoised = false;
+  }
+  if (s.loop) {
+    s.d.loop?.stop();
+    s.loop = false;
+  }
+}
+
 function step(id: number, fn: (s: Stream & { d: Pooled }) => void): void {
   const s = streams.get(id);
   if (!s) return;
@@ -300,14 +349,18 @@ port.on('message', (m: ToWorker) => {
         port.postMessage({ t: 'error', id: m.id, message: `no grammar ${m.grammar}` } satisfies FromWorker);
         return;
       }
+      const room = !m.realTime || hasRoom();
+      const denoise = denoisers && m.denoise && room ? denoisers.open(setup.sampleRate) : undefined;
       const s: Stream = {
         work: Promise.resolve(),
         lastPartial: '',
-        loop: m.loop,
+        loop: m.loop && room,
         grammar,
-        ...(denoisers && m.denoise ? { denoise: denoisers.open(setup.sampleRate) } : {}),
+        ...(denoise ? { denoise } : {}),
+        denoised: denoise !== undefined,
+        realTime: m.realTime,
       };
-      s.work = acquire(m.loop, grammar).then((d) => {
+      s.work = acquire(s.loop, grammar).then((d) => {
         s.d = d;
       });
       streams.set(m.id, s);
@@ -320,6 +373,13 @@ port.on('message', (m: ToWorker) => {
     }
     case 'audio':
       step(m.id, (s) => {
+        if (s.realTime) {
+          const now = Date.now();
+          s.lagMs = now - m.sentAt;
+          behind.ms = s.lagMs;
+          behind.at = now;
+          if (setup.shedLagMs && s.lagMs > setup.shedLagMs) shed(s);
+        }
         decode(s, s.denoise ? s.denoise.process(m.pcm) : m.pcm);
         const text = s.d.decoder.get_text().trim();
         if (text !== s.lastPartial) {
@@ -354,7 +414,8 @@ port.on('message', (m: ToWorker) => {
           text,
           ...(fit === undefined ? {} : { fit }),
           ...(phones?.length ? { phones } : {}),
-          denoised: s.denoise !== undefined,
+          denoised: s.denoised,
+          ...(s.lagMs === undefined ? {} : { lagMs: s.lagMs }),
         } satisfies FromWorker);
       });
       return;

@@ -97,6 +97,8 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
       `floor ${answer.noiseFloorDbfs}`,
     );
     assert.equal(typeof answer.fit, 'number');
+    // A call's audio is live: the recogniser says how long it waited (one call: not for long).
+    assert.ok((answer.recognitionLagMs ?? Number.NaN) < 150, `lag ${answer.recognitionLagMs}`);
     assert.equal(report.verdict?.check, 'challenge');
     const spoken = speechSpanMs(alice, config.listen);
     const ratio = answer.speechMs / spoken;

@@ -4,13 +4,21 @@ import { it } from 'node:test';
 import { parseWav } from '../../src/audio/wav.js';
 import type { SpeechEngine, SpeechResult } from '../../src/speech/engine.js';
 
+export interface RecogniseOptions {
+  rate?: 8000 | 16000;
+  signal?: AbortSignal;
+  grammar?: string;
+  /** `StreamOptions.realTime`; the engine's default when absent. */
+  realTime?: boolean;
+  /** Frames at the pace they were spoken (20 ms apart), as a call sends them; else as fast as it takes them. */
+  paced?: boolean;
+}
+
 /** Streams a WAV into an engine in 20 ms frames, as a call would, and collects every result. */
 export async function recognise(
   engine: SpeechEngine,
   file: string,
-  rate: 8000 | 16000 = 8000,
-  signal = new AbortController().signal,
-  grammar?: string,
+  { rate = 8000, signal = new AbortController().signal, grammar, realTime, paced }: RecogniseOptions = {},
 ) {
   const pcm = parseWav(readFileSync(file));
   let samples = pcm.samples;
@@ -22,15 +30,18 @@ export async function recognise(
     language: 'en-US',
     signal,
     ...(grammar ? { grammar } : {}),
+    ...(realTime === undefined ? {} : { realTime }),
   });
   const results: SpeechResult[] = [];
   const reading = (async () => {
     for await (const r of stream.results()) results.push(r);
   })();
   const step = rate / 50;
-  for (let off = 0; off < samples.length; off += step) {
+  const t0 = performance.now();
+  for (let off = 0, k = 0; off < samples.length; off += step, k++) {
     stream.write(Buffer.from(samples.slice(off, off + step).buffer));
-    if (off % (step * 5) === 0) await new Promise((r) => setImmediate(r));
+    if (paced) await new Promise((r) => setTimeout(r, Math.max(0, t0 + (k + 1) * 20 - performance.now())));
+    else if (off % (step * 5) === 0) await new Promise((r) => setImmediate(r));
   }
   stream.end();
   await reading;
@@ -51,14 +62,14 @@ export function engineContract(engine: () => SpeechEngine, say: { file: string; 
   });
 
   it('takes 16 kHz audio as well', async () => {
-    const results = await recognise(engine(), say.file, 16000);
+    const results = await recognise(engine(), say.file, { rate: 16000 });
     assert.match(results.at(-1)?.text ?? '', say.expect);
   });
 
   it('ends the stream when aborted', async () => {
     const ac = new AbortController();
     ac.abort();
-    const results = await recognise(engine(), say.file, 8000, ac.signal);
+    const results = await recognise(engine(), say.file, { signal: ac.signal });
     assert.equal(results.at(-1)?.final, true);
   });
 }

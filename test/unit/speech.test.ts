@@ -327,6 +327,56 @@ describe('soundswallower engine: cleaning the line before recognising', () => {
   });
 });
 
+describe('soundswallower engine: a recognition thread behind its callers', () => {
+  const say = () => speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please.");
+
+  it('keeps the extras while it decodes as fast as the caller speaks', async () => {
+    const engine = await oneDecoderEngine({ shedLagMs: 400 });
+    try {
+      await engine.setDirectory(directory, phrases);
+      const final = (await recognise(engine, say(), { paced: true })).at(-1);
+      assert.match(final?.text ?? '', /alice johnson/);
+      assert.equal(final?.denoised, true);
+      assert.equal(typeof final?.fit, 'number');
+      assert.ok((final?.lagMs ?? Number.NaN) < 400, `lag ${final?.lagMs}`);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('drops them once live audio waits longer than shedLagMs, and starts the next answer without', async () => {
+    const engine = await oneDecoderEngine({ shedLagMs: 50 });
+    try {
+      await engine.setDirectory(directory, phrases);
+      // 3 s of "live" audio at once: its last chunks wait behind the first ones.
+      const behind = (await recognise(engine, say())).at(-1);
+      assert.match(behind?.text ?? '', /alice johnson/);
+      assert.ok((behind?.lagMs ?? 0) > 50, `lag ${behind?.lagMs}`);
+      assert.equal(behind?.denoised, false);
+      assert.equal(behind?.fit, undefined);
+      // Just after, the thread still counts as behind: a short answer starts without them.
+      const next = await recognise(engine, speechWav('accounts', 'Accounts.'), { paced: true });
+      assert.equal(next.at(-1)?.denoised, false);
+      assert.equal(next.at(-1)?.fit, undefined);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('never sheds a file: its audio comes faster than anyone speaks', async () => {
+    const engine = await oneDecoderEngine({ shedLagMs: 50 });
+    try {
+      await engine.setDirectory(directory, phrases);
+      const final = (await recognise(engine, say(), { realTime: false })).at(-1);
+      assert.equal(final?.denoised, true);
+      assert.equal(typeof final?.fit, 'number');
+      assert.equal(final?.lagMs, undefined);
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
 describe('soundswallower engine after the directory changes', () => {
   const person = (id: string, name: string) =>
     `  - id: ${id}\n    type: person\n    name: "${name}"\n    destination: ${id}\n`;
@@ -360,9 +410,15 @@ describe('soundswallower engine after the directory changes', () => {
       const day = speechWav('its-thursday', "It's Thursday.");
       const signal = new AbortController().signal;
       // One decoder: it switches grammar between the streams.
-      assert.match((await recognise(engine, day, 8000, signal, 'weekday')).at(-1)?.text ?? '', /thursday/);
+      assert.match(
+        (await recognise(engine, day, { signal, grammar: 'weekday' })).at(-1)?.text ?? '',
+        /thursday/,
+      );
       assert.match((await recognise(engine, name)).at(-1)?.text ?? '', /okonkwo/);
-      assert.match((await recognise(engine, day, 8000, signal, 'weekday')).at(-1)?.text ?? '', /thursday/);
+      assert.match(
+        (await recognise(engine, day, { signal, grammar: 'weekday' })).at(-1)?.text ?? '',
+        /thursday/,
+      );
       assert.throws(
         () => engine.open({ sampleRate: 8000, hints: [], language: 'en-US', signal, grammar: 'nope' }),
         /no grammar "nope"/,
