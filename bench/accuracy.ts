@@ -83,6 +83,7 @@ interface Row {
   decisionMs: number;
   transcript: string;
   fit: number | undefined;
+  contenders: string[];
   /** Where the call goes after the caller's choice, if an ambiguous answer asked for one. */
   routed: string;
 }
@@ -102,6 +103,7 @@ for (const line of manifest) {
     decisionMs: r.detail.decisionMs,
     transcript: r.transcript,
     fit: r.detail.fit,
+    contenders: r.detail.contenders,
     routed: routedTo(r, line.accept),
   });
   if (process.env.BENCH_VERBOSE && !line.accept.includes(got)) {
@@ -116,7 +118,14 @@ if (values.files) {
     values.files,
     rows
       .map((r) =>
-        JSON.stringify({ ...r.line, got: r.got, routed: r.routed, transcript: r.transcript, fit: r.fit }),
+        JSON.stringify({
+          ...r.line,
+          got: r.got,
+          routed: r.routed,
+          transcript: r.transcript,
+          fit: r.fit,
+          contenders: r.contenders,
+        }),
       )
       .join('\n'),
   );

@@ -246,10 +246,17 @@ export const configSchema = z
         margin: z.number().min(0).max(1).default(0.05),
         /**
          * Embedded recogniser: an answer whose name fits the audio worse than this (log-likelihood
-         * per 10 ms frame of the name below a free phone loop's) names nobody in the directory: nomatch.
+         * per 10 ms frame of the name below a free phone loop's) is not routed to straight away.
          * Lower lets more doubtful answers through; -1000 turns the check off.
          */
         minAcousticFit: z.number().min(-1000).max(0).default(-80),
+        /**
+         * ...down to this fit the caller is asked to confirm the name heard ("Did you mean Ann
+         * Lee? Press 1"); below it the answer named nobody (nomatch). At or above minAcousticFit:
+         * doubtful answers are refused without asking (so minAcousticFit -1000 alone turns the
+         * whole check off).
+         */
+        confirmAcousticFit: z.number().min(-1000).max(0).default(-90),
         /**
          * Embedded recogniser: when the name the grammar heard sounds less like the free phones
          * heard over it than another entry does, by more than this (phone similarity, 0..1), the

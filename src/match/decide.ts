@@ -14,8 +14,14 @@ export interface DecisionPolicy {
   machineSpeechMs: number;
   /** So is an answer of more words than this. */
   machineWords: number;
-  /** Recognised words that fit the audio worse than this (`Evidence.fit`) name nobody. */
+  /** Recognised words that fit the audio this well or better (`Evidence.fit`) are routed to. */
   minAcousticFit: number;
+  /**
+   * ...below it but not below this, the caller is asked to confirm the name the grammar heard
+   * ("Did you mean ...? Press 1"); further below, nobody was named. At or above `minAcousticFit`:
+   * never asked, refused.
+   */
+  confirmAcousticFit: number;
   /**
    * A match whose entry sounds less like the free phones (`Evidence.soundsLike`) than another
    * entry does, by more than this, is ambiguous between the two: the caller is asked. 1: never.
@@ -29,6 +35,7 @@ export const DEFAULT_POLICY: DecisionPolicy = {
   machineSpeechMs: 7_000,
   machineWords: 20,
   minAcousticFit: -80,
+  confirmAcousticFit: -90,
   phoneMargin: 0.05,
 };
 
@@ -59,7 +66,10 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   }
   const [top, ...rest] = e.candidates;
   // The grammar always hears some name; when the audio fits its words badly, nobody was named.
-  if (e.fit !== undefined && e.fit < p.minAcousticFit)
+  // Just below the line the name may well be right (a long greeting before it drags the fit),
+  // and a caller who did not ask for it will not press a key for it: ask rather than refuse.
+  const doubtful = e.fit !== undefined && e.fit < p.minAcousticFit;
+  if (doubtful && (e.fit as number) < p.confirmAcousticFit)
     return { outcome: 'nomatch', entry: null, contenders: [] };
   if (!top || top.score < p.acceptScore) return { outcome: 'nomatch', entry: null, contenders: [] };
   const close = rest.filter((c) => top.score - c.score < p.margin);
@@ -69,6 +79,7 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   // ask rather than route a caller to the wrong person.
   const rival = rivalBySound(top.id, e.soundsLike, p.phoneMargin);
   if (rival) return { outcome: 'ambiguous', entry: null, contenders: [top.id, rival] };
+  if (doubtful) return { outcome: 'ambiguous', entry: null, contenders: [top.id] };
   return { outcome: 'match', entry: top.id, contenders: [top.id] };
 }
 

@@ -73,3 +73,42 @@ describe('callers asking for one of two names that sound the same', () => {
     );
   });
 });
+
+describe('a caller whose name fits the audio just below the line', () => {
+  // Every fit below 0 counts as doubtful here, so a clear answer stands in for a doubtful one.
+  const config = testConfig({
+    'directory.file': 'test/fixtures/directory.yaml',
+    'challenge.minAcousticFit': 0,
+    'challenge.confirmAcousticFit': -1000,
+  });
+  let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
+  let caller: SimulatedCaller;
+
+  before(async () => {
+    doorman = await startTestDoorman('confirm', config);
+    caller = await startCaller('confirm', config);
+  });
+  after(async () => {
+    await caller?.close();
+    await doorman?.stop();
+  });
+
+  it('is asked to confirm the one name heard, and put through on the key', async () => {
+    const result = await caller.call({
+      from: '+15556660003',
+      to: '15550001000',
+      say: speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."),
+      delaySeconds: 3,
+      dtmf: '1',
+      dtmfDelaySeconds: 3,
+      waitSeconds: 10,
+      timeoutMs: 40_000,
+    });
+    assert.equal(result.destination, 'desk', JSON.stringify(result.timeline));
+    const report = await doorman.report(result.channelId);
+    assert.ok((report.answer?.fit ?? 0) < 0, `fit ${report.answer?.fit}`);
+    assert.equal(report.answer?.entry, 'alice-johnson');
+    assert.equal(report.answer?.outcome, 'match');
+    assert.equal(typeof report.timings.choiceMs, 'number', 'asked before being put through');
+  });
+});

@@ -116,8 +116,31 @@ describe('directory matcher', () => {
     const m = matcher.match('margaret thompson');
     const evidence = { speechMs: 2_000, transcriptWords: m.words.length, candidates: m.candidates };
     assert.equal(decide({ ...evidence, fit: -5 }).outcome, 'match');
-    assert.equal(decide({ ...evidence, fit: DEFAULT_POLICY.minAcousticFit - 1 }).outcome, 'nomatch');
+    assert.equal(decide({ ...evidence, fit: DEFAULT_POLICY.confirmAcousticFit - 1 }).outcome, 'nomatch');
     assert.equal(decide(evidence).outcome, 'match', 'engines without a fit are not held to it');
+  });
+
+  it('asks the caller to confirm a name that fits just below the line, rather than refuse it', () => {
+    const m = matcher.match('margaret thompson');
+    const evidence = { speechMs: 2_000, transcriptWords: m.words.length, candidates: m.candidates };
+    const { minAcousticFit, confirmAcousticFit } = DEFAULT_POLICY;
+    assert.ok(confirmAcousticFit < minAcousticFit);
+    assert.deepEqual(decide({ ...evidence, fit: (minAcousticFit + confirmAcousticFit) / 2 }), {
+      outcome: 'ambiguous',
+      entry: null,
+      contenders: ['margaret-thompson'],
+    });
+    assert.equal(decide({ ...evidence, fit: minAcousticFit }).outcome, 'match');
+    // With the two equal, a doubtful answer is refused as before; turning the check off
+    // (minAcousticFit at its floor) turns the question off with it.
+    const strict = { ...DEFAULT_POLICY, confirmAcousticFit: minAcousticFit };
+    assert.equal(decide({ ...evidence, fit: minAcousticFit - 1 }, strict).outcome, 'nomatch');
+    const off = { ...DEFAULT_POLICY, minAcousticFit: -1000 };
+    assert.equal(decide({ ...evidence, fit: -500 }, off).outcome, 'match');
+    // Confirming never makes a weak match: a name scoring under acceptScore stays nobody.
+    const weak = matcher.match('is gordon gone there');
+    const unsure = { speechMs: 2_000, transcriptWords: weak.words.length, candidates: weak.candidates };
+    assert.equal(decide({ ...unsure, fit: minAcousticFit - 1 }).outcome, 'nomatch');
   });
 
   it('hears which entry free phones sound like, with no grammar to force a name', () => {
