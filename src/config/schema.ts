@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NAME_LANGUAGE, NAME_LANGUAGE_HINT } from '../match/name-origin.js';
 
 const ms = (min: number, max: number, dflt: number) => z.number().int().min(min).max(max).default(dflt);
 
@@ -202,9 +203,7 @@ export const configSchema = z
          * accepted (Agnieszka as Polish says it, Padraig as Irish does). Empty: English only.
          */
         nameLanguages: z
-          .array(
-            z.string().regex(/^[a-z]{2,3}(-[a-z0-9-]+)?$/i, 'an espeak-ng language, e.g. "es" or "pt-br"'),
-          )
+          .array(z.string().regex(NAME_LANGUAGE, NAME_LANGUAGE_HINT))
           .max(30)
           .default(['es', 'it', 'de', 'fr', 'pl', 'ga', 'vi', 'sw', 'zh']),
         /**

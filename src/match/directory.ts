@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DoormanError } from '../errors.js';
+import { NAME_LANGUAGE, NAME_LANGUAGE_HINT } from './name-origin.js';
 
 export const directoryEntrySchema = z
   .object({
@@ -10,6 +11,11 @@ export const directoryEntrySchema = z
     aliases: z.array(z.string().trim().min(1).max(200)).default([]),
     /** Respellings of how callers say the name, for names the recogniser's dictionary lacks. */
     sounds_like: z.array(z.string().trim().min(1).max(200)).default([]),
+    /**
+     * Languages callers read this name in, beside English (`speech.nameLanguages` for one
+     * entry): Thu Tran as Vietnamese says it, where the spelling alone does not show it.
+     */
+    languages: z.array(z.string().trim().regex(NAME_LANGUAGE, NAME_LANGUAGE_HINT)).max(10).optional(),
     destination: z.string().min(1),
     enabled: z.boolean().default(true),
   })

@@ -5,6 +5,14 @@
  * language reads it (Niamh as "Neeve", Hoa as "Hwa", Xiaoling as "Shao-ling"), whether or not
  * another language happens to read it the same. Keys are `speech.nameLanguages` codes. Pure.
  */
+/**
+ * A language a name may be read in: an espeak-ng language code ("es", "pt-br"), or "zh" for
+ * pinyin (read by Doorman itself). The shape only: it also keeps a value that espeak-ng could
+ * take for an option out of its command line.
+ */
+export const NAME_LANGUAGE = /^[a-z]{2,3}(-[a-z0-9-]+)?$/i;
+export const NAME_LANGUAGE_HINT = 'an espeak-ng language, e.g. "es" or "pt-br", or "zh" for pinyin';
+
 const MARKS: Record<string, (w: string) => boolean> = {
   ga: (w) => /.(mh|bh)|aoi|^ao|[aeiou][^aeiou]+aig(h|$)|[ai]dh/.test(w),
   pl: (w) => /sz|cz|rz|ł|ś|ć|ż|ź|ń|ą|ę|wicz$/.test(w),

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { pinyinSyllables } from '../match/name-origin.js';
+import { NAME_LANGUAGE, pinyinSyllables } from '../match/name-origin.js';
 
 /**
  * espeak-ng's phoneme mnemonics (`espeak-ng -x`) to ARPAbet, longest first. espeak knows
@@ -220,7 +220,7 @@ export async function foreignReadingsOf(
     if (!readings.some((r) => r.phones.join(' ') === phones.join(' '))) readings.push({ language, phones });
     found.set(w, readings);
   };
-  const spoken = languages.filter((l) => l !== 'zh' && /^[a-z]{2,3}(-[a-z0-9-]+)?$/i.test(l));
+  const spoken = languages.filter((l) => l !== 'zh' && NAME_LANGUAGE.test(l));
   const runs = await Promise.all(spoken.map((l) => espeakLines(plain, ['-q', '--ipa', '-v', l], timeoutMs)));
   runs.forEach((lines, k) => {
     if (!lines) return;

@@ -196,19 +196,36 @@ export class SoundSwallowerEngine implements SpeechEngine {
         !listed.length || (phones !== undefined && !listed.some((p) => p.join(' ') === phones.join(' ')))
       );
     };
-    const personWords = entries
-      .filter((e) => e.type === 'person')
-      .flatMap((e) => [e.name, ...e.aliases].flatMap(grammarWords))
-      .filter((w) => !phraseSet.has(w));
-    const marks = new Map(personWords.map((w) => [w, markedLanguages(plain(w), languages)]));
-    const personal = new Set(personWords.filter((w) => marks.get(w)?.length || unsettled(w)));
-    const foreign = await foreignReadingsOf([...personal].map(plain), languages);
+    const nameWords = (e: DirectoryEntry) =>
+      [e.name, ...e.aliases].flatMap(grammarWords).filter((w) => !phraseSet.has(w));
+    const personWords = entries.filter((e) => e.type === 'person').flatMap(nameWords);
+    // An entry's own languages (the admin knows Thu Tran is Vietnamese) count as marks do.
+    const declared = new Map<string, Set<string>>();
+    for (const e of entries) {
+      for (const w of e.languages?.length ? nameWords(e) : []) {
+        declared.set(w, new Set([...(declared.get(w) ?? []), ...(e.languages ?? [])]));
+      }
+    }
+    const marks = new Map<string, string[]>();
+    for (const w of [...personWords, ...declared.keys()]) {
+      marks.set(w, [...new Set([...markedLanguages(plain(w), languages), ...(declared.get(w) ?? [])])]);
+    }
+    const personal = new Set([...marks.keys()].filter((w) => marks.get(w)?.length || unsettled(w)));
+    const extra = [...new Set([...declared.values()].flatMap((l) => [...l]))].filter(
+      (l) => !languages.includes(l),
+    );
+    // Languages outside speech.nameLanguages are read only for the words declared in them.
+    const foreign = await foreignReadingsOf([...personal].map(plain), [...languages, ...extra]);
+    const readingsOf = (w: string) =>
+      (foreign.get(plain(w)) ?? []).filter(
+        (r) => languages.includes(r.language) || declared.get(w)?.has(r.language),
+      );
     const english = new ReadingIndex();
     for (const w of draft.words) for (const p of this.lexicon.pronunciations(w)) english.add(w, p);
     for (const word of personal) {
       const own = this.lexicon.pronunciations(word);
       const marked = marks.get(word) ?? [];
-      for (const phones of distinctReadings(word, foreign.get(plain(word)) ?? [], own, english, marked)) {
+      for (const phones of distinctReadings(word, readingsOf(word), own, english, marked)) {
         this.lexicon.add(word, phones);
       }
     }

@@ -6,16 +6,20 @@ import type { Store } from './store.js';
 /** Bumped on every change, so every PBX sharing the database notices and rebuilds its grammar. */
 export const DIRECTORY_VERSION = 'directory_version';
 
-const toEntry = (r: DirectoryEntriesTable): DirectoryEntry =>
-  directoryEntrySchema.parse({
+const toEntry = (r: DirectoryEntriesTable): DirectoryEntry => {
+  const languages: string[] = JSON.parse(r.languages);
+  return directoryEntrySchema.parse({
     id: r.id,
     type: r.type,
     name: r.name,
     aliases: JSON.parse(r.aliases),
     sounds_like: JSON.parse(r.sounds_like),
+    // Absent rather than empty, so an exported directory reads as it was imported.
+    ...(languages.length ? { languages } : {}),
     destination: r.destination,
     enabled: Number(r.enabled) === 1,
   });
+};
 
 const toRow = (e: DirectoryEntry, position: number): DirectoryEntriesTable => ({
   id: e.id,
@@ -24,6 +28,7 @@ const toRow = (e: DirectoryEntry, position: number): DirectoryEntriesTable => ({
   name: e.name,
   aliases: JSON.stringify(e.aliases),
   sounds_like: JSON.stringify(e.sounds_like),
+  languages: JSON.stringify(e.languages ?? []),
   destination: e.destination,
   enabled: e.enabled ? 1 : 0,
   updated_at: new Date().toISOString(),

@@ -189,6 +189,18 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('calls').dropColumn('question_recording').execute();
     },
   },
+  '0007-directory-languages': {
+    async up(db: Kysely<unknown>) {
+      // Entries from before read as English plus speech.nameLanguages, as they always did.
+      await db.schema
+        .alterTable('directory_entries')
+        .addColumn('languages', 'varchar(400)', (c) => c.notNull().defaultTo('[]'))
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('directory_entries').dropColumn('languages').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

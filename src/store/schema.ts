@@ -125,6 +125,8 @@ export interface DirectoryEntriesTable {
   name: string;
   aliases: string;
   sounds_like: string;
+  /** JSON array of language codes; '[]' when the entry names none. */
+  languages: string;
   destination: string;
   enabled: number;
   updated_at: Iso;

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { normalizeNumber } from '../../src/match/caller-id.js';
+import { parseDirectory } from '../../src/match/directory.js';
+import { DirectoryStore } from '../../src/store/directory-store.js';
 import { PinSets } from '../../src/store/pin-sets.js';
 import { Store } from '../../src/store/store.js';
 import { type TestDatabase, testDatabases } from '../support/databases.js';
@@ -140,6 +142,24 @@ for (const database of databases) {
       await store.setSetting('screening', 'off');
       await store.setSetting('screening', 'on');
       assert.equal(await store.getSetting('screening'), 'on');
+    });
+
+    it('keeps the directory as imported: order, lists, languages only where given', async () => {
+      const directory = new DirectoryStore(store);
+      const entries = parseDirectory(
+        [
+          'entries:',
+          '  - {id: thu-tran, type: person, name: Thu Tran, aliases: [Thu], languages: [vi, fr], destination: desk}',
+          '  - {id: sean-o-brien, type: person, name: "Seán O\'Brien", sounds_like: [shawn], destination: desk}',
+          '  - {id: accounts, type: department, name: Accounts, destination: desk, enabled: false}',
+        ].join('\n'),
+      );
+      await directory.replaceAll(entries);
+      const back = await directory.list();
+      assert.deepEqual(back, entries);
+      assert.ok(!('languages' in (back[1] as object)), 'no languages given: none read back');
+      await directory.put({ ...(entries[1] as (typeof entries)[number]), languages: ['ga'] });
+      assert.deepEqual((await directory.list())[1]?.languages, ['ga']);
     });
 
     it('keeps PIN sets as keyed hashes, finds labels by PIN, and counts wrong PINs', async () => {

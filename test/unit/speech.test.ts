@@ -481,6 +481,27 @@ describe('soundswallower engine after the directory changes', () => {
     }
   });
 
+  it("reads an entry's name in the languages the entry names, and only that entry's", async () => {
+    const engine = await oneDecoderEngine({ nameLanguages: ['es'] });
+    try {
+      const directory = parseDirectory(
+        `version: 1\nentries:\n${person('mary-jones', 'Mary Jones')}    languages: [pt]\n${person('tom-cruz', 'Tom Cruz')}`,
+      );
+      assert.deepEqual(directory[0]?.languages, ['pt']);
+      await engine.setDirectory(directory, phrases);
+      const readings = (w: string) => engine.lexicon.pronunciations(w).map((p) => p.join(' '));
+      // Portuguese, though not in speech.nameLanguages, and though English settles "Jones".
+      assert.ok(readings('jones').includes('ZH OW N IH SH'), String(readings('jones')));
+      assert.deepEqual(readings('cruz'), ['K R UW Z']);
+      assert.throws(
+        () => parseDirectory(`version: 1\nentries:\n${person('a', 'A B')}    languages: ["--stdout"]\n`),
+        /entry 1 \(a\) languages: an espeak-ng language/,
+      );
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('gives with its final result the free phones heard over the name', async () => {
     const engine = await oneDecoderEngine();
     try {

@@ -50,6 +50,7 @@ function entryForm(destinations: string[], saved: () => void, signal: AbortSigna
   const type = select(['person', 'department'], 'person', { name: 'type' });
   const aliases = h('input', { name: 'aliases', maxlength: 1000 });
   const soundsLike = h('input', { name: 'sounds_like', maxlength: 1000 });
+  const languages = h('input', { name: 'languages', maxlength: 200 });
   const destination = select(destinations, destinations[0] ?? '', { name: 'destination' });
   const enabled = h('input', { type: 'checkbox', name: 'enabled', checked: true });
   const form = h(
@@ -60,6 +61,11 @@ function entryForm(destinations: string[], saved: () => void, signal: AbortSigna
     field('Type', type),
     field('Also known as', aliases, 'comma-separated'),
     field('Sounds like', soundsLike, 'respellings of how callers say it, comma-separated'),
+    field(
+      'Languages',
+      languages,
+      'languages callers say the name in, beside English, comma-separated: vi, ga, pl, zh (pinyin)...',
+    ),
     field('Destination', destination),
     field('Enabled', enabled),
     h('button', { type: 'submit' }, 'Save entry'),
@@ -76,6 +82,7 @@ function entryForm(destinations: string[], saved: () => void, signal: AbortSigna
             name: name.value,
             aliases: list(aliases.value),
             sounds_like: list(soundsLike.value),
+            languages: list(languages.value),
             destination: destination.value,
             enabled: enabled.checked,
           },
@@ -94,6 +101,7 @@ function entryForm(destinations: string[], saved: () => void, signal: AbortSigna
     type.value = entry.type;
     aliases.value = entry.aliases.join(', ');
     soundsLike.value = entry.sounds_like.join(', ');
+    languages.value = (entry.languages ?? []).join(', ');
     destination.value = entry.destination;
     enabled.checked = entry.enabled;
     name.focus();
