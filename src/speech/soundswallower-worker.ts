@@ -102,6 +102,8 @@ interface Stream {
   /** Audio arrives on the caller's clock, so its waiting time is the thread's lag. */
   realTime: boolean;
   lagMs?: number;
+  /** When it got its decoder (`Date.now()`). */
+  readyAt?: number;
 }
 /** Per stream: the work so far (in order), the decoder once it has one, the last partial sent. */
 const streams = new Map<number, Stream>();
@@ -362,6 +364,7 @@ port.on('message', (m: ToWorker) => {
       };
       s.work = acquire(s.loop, grammar).then((d) => {
         s.d = d;
+        s.readyAt = Date.now();
       });
       streams.set(m.id, s);
       s.work.catch((e) => {
@@ -375,7 +378,9 @@ port.on('message', (m: ToWorker) => {
       step(m.id, (s) => {
         if (s.realTime) {
           const now = Date.now();
-          s.lagMs = now - m.sentAt;
+          // Audio that came while its decoder was being made (a model load, once per new peak
+          // of answers) waited for that, not for a thread short of time: it counts from then.
+          s.lagMs = now - Math.max(m.sentAt, s.readyAt ?? 0);
           behind.ms = s.lagMs;
           behind.at = now;
           if (setup.shedLagMs && s.lagMs > setup.shedLagMs) shed(s);
