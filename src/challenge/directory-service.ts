@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { InvalidInputError } from '../errors.js';
 import { type DirectoryEntry, parseDirectory } from '../match/directory.js';
+import { espeakReads } from '../speech/espeak-phones.js';
 import { DirectoryStore } from '../store/directory-store.js';
 import type { Store } from '../store/store.js';
 import type { Challenge } from './setup.js';
@@ -70,7 +71,7 @@ export class DirectoryService {
   }
 
   async put(entry: DirectoryEntry): Promise<'added' | 'updated'> {
-    checkDestinations(this.config, [entry]);
+    await checkEntries(this.config, [entry]);
     const result = await this.db.put(entry);
     await this.sync();
     return result;
@@ -85,7 +86,7 @@ export class DirectoryService {
   /** Replaces the directory with a YAML document in the exchange format. */
   async import(yaml: string, source = 'the YAML'): Promise<number> {
     const entries = parseDirectory(yaml, source);
-    checkDestinations(this.config, entries);
+    await checkEntries(this.config, entries);
     await this.db.replaceAll(entries);
     await this.sync();
     return entries.length;
@@ -96,13 +97,36 @@ export class DirectoryService {
   }
 }
 
+/** What the YAML schema cannot check of entries before they are stored; throws `InvalidInputError`. */
+export async function checkEntries(config: Config, entries: readonly DirectoryEntry[]): Promise<void> {
+  checkDestinations(config, entries);
+  await checkLanguages(entries);
+}
+
 /** Every entry must send callers somewhere this Doorman knows. */
-export function checkDestinations(config: Config, entries: readonly DirectoryEntry[]): void {
+function checkDestinations(config: Config, entries: readonly DirectoryEntry[]): void {
   for (const e of entries) {
     if (!(e.destination in config.destinations))
       throw new InvalidInputError(
         'UNKNOWN_DESTINATION',
         `entry ${e.id}: no destination named "${e.destination}" (known: ${Object.keys(config.destinations).join(', ')})`,
       );
+  }
+}
+
+/**
+ * An entry's languages must be ones espeak-ng reads: a code it does not know would give the name
+ * no reading at all, and the admin who typed it would never learn why. Where espeak-ng cannot
+ * be run, nothing is refused (the recogniser then has no readings of other languages anyway).
+ */
+async function checkLanguages(entries: readonly DirectoryEntry[]): Promise<void> {
+  for (const e of entries) {
+    for (const language of e.languages ?? []) {
+      if ((await espeakReads(language)) === false)
+        throw new InvalidInputError(
+          'UNKNOWN_LANGUAGE',
+          `entry ${e.id}: espeak-ng has no language "${language}" (espeak-ng --voices lists them; zh is pinyin)`,
+        );
+    }
   }
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { stringify as stringifyYaml } from 'yaml';
-import { checkDestinations } from '../challenge/directory-service.js';
+import { checkEntries } from '../challenge/directory-service.js';
 import { screenFile } from '../challenge/screen-file.js';
 import { createChallenge, directoryFile, loadDirectoryFile } from '../challenge/setup.js';
 import { loadConfig } from '../config/load.js';
@@ -360,7 +360,7 @@ async function cmdDirectory(config: Config, [action, file]: string[]): Promise<v
     }
     if (!file) throw new UsageError('directory import needs a FILE.yaml');
     const entries = loadDirectoryFile(file);
-    checkDestinations(config, entries);
+    await checkEntries(config, entries);
     await db.replaceAll(entries);
     console.log(`imported ${entries.length} entries; running Doormans pick them up within 10 s`);
   } finally {

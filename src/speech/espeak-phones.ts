@@ -264,6 +264,35 @@ export async function espeakPhonesOf(
   return found;
 }
 
+const voiceChecks = new Map<string, Promise<boolean | null>>();
+
+/**
+ * Whether espeak-ng reads words in `language` (it takes voice file names such as "fr" as well as
+ * the codes `espeak-ng --voices` lists, so it is asked, once per language per process). "zh"
+ * is pinyin, read by Doorman. null when espeak-ng itself cannot be run: nothing can be told.
+ */
+export function espeakReads(language: string, timeoutMs = 2_000): Promise<boolean | null> {
+  if (language === 'zh') return Promise.resolve(true);
+  if (!NAME_LANGUAGE.test(language)) return Promise.resolve(false);
+  let known = voiceChecks.get(language);
+  if (!known) {
+    known = new Promise((resolve) => {
+      const child = execFile(
+        'espeak-ng',
+        ['-q', '--ipa', '-v', language, 'a'],
+        { timeout: timeoutMs },
+        (err) => {
+          if (!err) return resolve(true);
+          resolve((err as NodeJS.ErrnoException).code === 'ENOENT' || err.killed ? null : false);
+        },
+      );
+      child.stdin?.on('error', () => {});
+    });
+    voiceChecks.set(language, known);
+  }
+  return known;
+}
+
 /**
  * espeak-ng's output for each word, a line each, in one run (a directory of thousands of names
  * would otherwise start thousands of processes); null when espeak-ng is missing or fails.

@@ -76,6 +76,28 @@ describe('the directory in the database', () => {
     await assert.rejects(service.import('entries: [{id: x}]'), /entry 1 \(x\)/);
   });
 
+  it('takes only languages espeak-ng reads (and zh, pinyin), saying which one it does not', async () => {
+    const bad = await api(web, 'PUT', '/api/directory/entries/zelda-quigley', {
+      ...ZELDA,
+      languages: ['qq'],
+    });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.message, /entry zelda-quigley: espeak-ng has no language "qq"/);
+    await assert.rejects(
+      service.import(
+        'entries:\n  - {id: a, type: person, name: A B, destination: desk, languages: [de, xx-yy]}\n',
+      ),
+      /entry a: espeak-ng has no language "xx-yy"/,
+    );
+    // A voice file name ("fr") and a listed code ("pt-br") alike.
+    const ok = await api(web, 'PUT', '/api/directory/entries/zelda-quigley', {
+      ...ZELDA,
+      languages: ['fr', 'pt-br', 'zh'],
+    });
+    assert.equal(ok.status, 200);
+    assert.equal((await api(web, 'DELETE', '/api/directory/entries/zelda-quigley')).status, 204);
+  });
+
   it('is edited over the API: put, remove, import and export YAML', async () => {
     const put = await api(web, 'PUT', '/api/directory/entries/yusuf-okafor', {
       ...ZELDA,
