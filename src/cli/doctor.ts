@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { screenPcm } from '../challenge/screen-file.js';
 import { createChallenge, directoryFile, loadDirectoryFile } from '../challenge/setup.js';
 import type { Config } from '../config/schema.js';
+import { espeakReads } from '../speech/espeak-phones.js';
 import { speak } from '../speech/tts.js';
 import { Store } from '../store/store.js';
 import { withTimeout } from '../util/timeout.js';
@@ -62,6 +63,7 @@ export async function doctor(config: Config, opts: DoctorOptions): Promise<Findi
   await checkPrompts(opts.sounds, out);
   await checkDatabase(config, out);
   await checkSpeech(config, opts.logger, out);
+  if (config.speech.engine === 'soundswallower') await checkNameLanguages(config, out);
   for (const [what, dir] of [
     ['recordings folder', config.recordings.dir],
     ['write-queue folder', dirname(config.store.queueFile)],
@@ -354,6 +356,36 @@ async function checkSpeech(config: Config, logger: Logger, out: Finding[]): Prom
           : 'check directory.file and speech.phrasesFile; reinstall with npm ci',
     });
   }
+}
+
+/**
+ * The embedded recogniser reads names by espeak-ng's rules (names the dictionary lacks, other
+ * languages' readings): without it those names cannot be said, and a language it does not read
+ * silently adds nothing.
+ */
+async function checkNameLanguages(config: Config, out: Finding[]): Promise<void> {
+  const languages = config.speech.nameLanguages;
+  const read = await Promise.all(languages.map((l) => espeakReads(l)));
+  if ((await espeakReads('en')) === null) {
+    out.push({
+      check: 'name languages',
+      ok: false,
+      detail: 'espeak-ng cannot be run: names the dictionary lacks get no pronunciation',
+      fix: 'install espeak-ng (Debian: apt install espeak-ng)',
+    });
+    return;
+  }
+  const unknown = languages.filter((_, i) => read[i] === false);
+  out.push({
+    check: 'name languages',
+    ok: !unknown.length,
+    detail: unknown.length
+      ? `espeak-ng has no language ${unknown.map((l) => `"${l}"`).join(', ')} (speech.nameLanguages)`
+      : `espeak-ng reads ${languages.join(', ') || 'English only'}`,
+    ...(unknown.length
+      ? { fix: 'take them out of speech.nameLanguages, or use a code `espeak-ng --voices` lists' }
+      : {}),
+  });
 }
 
 /** Findings as lines a person reads: what is wrong first, each with its fix. */

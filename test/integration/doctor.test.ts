@@ -31,13 +31,15 @@ describe('doorman doctor', () => {
     assert.match(r.stdout, /^ok {4}module chan_websocket\.so: running/m);
     assert.match(r.stdout, /^ok {4}dialplan fallback/m);
     assert.match(r.stdout, /^ok {4}speech engine: .*-> match /m);
+    assert.match(r.stdout, /^ok {4}name languages: espeak-ng reads es, it, .*zh$/m);
     assert.match(r.stdout, /everything Doorman needs is in place/);
   });
 
-  it('says what to fix: wrong ARI password, missing prompts, unreachable database', () => {
+  it('says what to fix: wrong ARI password, missing prompts, unreachable database, unknown language', () => {
     const r = doctor(['--sounds', dir], {
       DOORMAN_ARI_PASSWORD: 'not-the-password',
       DOORMAN_STORE_URL: 'postgres://doorman@127.0.0.1:1/none',
+      DOORMAN_SPEECH_NAME_LANGUAGES: 'es,qq,zh',
     });
     assert.equal(r.status, 1);
     assert.match(
@@ -46,8 +48,12 @@ describe('doorman doctor', () => {
     );
     assert.match(r.stdout, /^FAIL {2}prompts: missing in .*who-to-speak-to/m);
     assert.match(r.stdout, /^FAIL {2}database: postgres:\/\/\*\*\*@127\.0\.0\.1:1\/none: .*ECONNREFUSED/m);
+    assert.match(
+      r.stdout,
+      /^FAIL {2}name languages: espeak-ng has no language "qq" \(speech\.nameLanguages\)/m,
+    );
     assert.ok(!r.stdout.includes('not-the-password'));
-    assert.match(r.stdout, /3 problem\(s\) found/);
+    assert.match(r.stdout, /4 problem\(s\) found/);
   });
 
   it('notices a module Doorman needs is not loaded', () => {
