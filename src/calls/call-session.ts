@@ -84,6 +84,8 @@ export interface HeardAnswer {
   decisionMs: number;
   /** The recogniser's acoustic fit of the transcript (`challenge.minAcousticFit`), when it gives one. */
   fit?: number;
+  /** false: the recogniser left its check out under load, so a name heard was confirmed (`challenge.confirmUnchecked`). */
+  checked?: boolean;
   /** Whether the recogniser heard the answer cleaned of line noise (`speech.denoise`), when it cleans any. */
   denoised?: boolean;
   /** How long the answer's last audio waited for the recogniser, ms: a loaded machine shows here first. */
@@ -652,7 +654,9 @@ export class CallSession {
       a.outcome === 'silence'
         ? 'caller said nothing'
         : a.outcome === 'ambiguous'
-          ? `could not tell ${a.contenders.join(' from ')} apart`
+          ? a.contenders.length === 1
+            ? `did not confirm ${a.contenders[0]} ("${a.transcript}")`
+            : `could not tell ${a.contenders.join(' from ')} apart`
           : a.outcome === 'match'
             ? `asked for ${a.entry}, who has no destination here`
             : `named nobody in the directory ("${a.transcript}")`;
@@ -941,6 +945,7 @@ export class CallSession {
       noiseFloorDbfs: result.noiseFloorDbfs,
       decisionMs: Math.round(result.decisionMs),
       ...(result.fit === undefined ? {} : { fit: result.fit }),
+      ...(result.checked === undefined ? {} : { checked: result.checked }),
       ...(result.denoised === undefined ? {} : { denoised: result.denoised }),
       ...(result.recognitionLagMs === undefined ? {} : { recognitionLagMs: result.recognitionLagMs }),
       frames: received,

@@ -19,6 +19,8 @@ export interface AnswerResult extends Decision {
   decisionMs: number;
   /** The recogniser's acoustic fit of the transcript, when it gives one. */
   fit?: number;
+  /** false: the recogniser left its check of the words against the audio out (`SpeechResult.checked`). */
+  checked?: boolean;
   /** Whether the recogniser heard the answer cleaned of line noise, when it cleans any. */
   denoised?: boolean;
   /** How long the answer's last audio waited for the recogniser, ms, when it says (`SpeechResult.lagMs`). */
@@ -46,7 +48,7 @@ export function judgeTranscript(
   deps: Pick<AnswerDeps, 'matcher' | 'policy'>,
   transcript: string,
   speechMs: number,
-  heard: Pick<SpeechResult, 'fit' | 'phones'> = {},
+  heard: Pick<SpeechResult, 'fit' | 'phones' | 'checked'> = {},
 ): { match: MatchResult; decision: Decision } {
   const match = deps.matcher.match(transcript);
   const top = match.candidates[0]?.id;
@@ -56,6 +58,7 @@ export function judgeTranscript(
       transcriptWords: match.words.length,
       candidates: match.candidates,
       ...(heard.fit === undefined ? {} : { fit: heard.fit }),
+      ...(heard.checked === undefined ? {} : { checked: heard.checked }),
       ...(heard.phones?.length && top
         ? { soundsLike: deps.matcher.soundsLike(heard.phones, top, deps.policy.phoneMargin) }
         : {}),
@@ -120,6 +123,7 @@ export class AnswerListener {
     return {
       ...decision,
       ...(heard.fit === undefined ? {} : { fit: Math.round(heard.fit * 10) / 10 }),
+      ...(heard.checked === undefined ? {} : { checked: heard.checked }),
       ...(heard.denoised === undefined ? {} : { denoised: heard.denoised }),
       ...(heard.lagMs === undefined ? {} : { recognitionLagMs: heard.lagMs }),
       transcript,

@@ -72,6 +72,7 @@ async function createEngine(config: Config, entries: DirectoryEntry[], phrases: 
   }
   const engine = await SoundSwallowerEngine.create({
     logger,
+    ...(config.speech.threads ? { threads: config.speech.threads } : {}),
     poolSize: config.speech.poolSize,
     beam: config.speech.beam,
     phoneLoop: config.speech.phoneLoop,
@@ -118,9 +119,9 @@ export async function createChallenge(
       deps: {
         ...depsFor(choices, forAnswers),
         grammar: questionGrammar(i),
-        // Nobody is asked to choose between a question's answers: the phones' second opinion
-        // would only turn right answers into wrong ones.
-        policy: { ...config.challenge, phoneMargin: 1 },
+        // Nobody is asked to choose between a question's answers or to confirm one: the phones'
+        // second opinion would only turn right answers into wrong ones.
+        policy: { ...config.challenge, phoneMargin: 1, confirmUnchecked: false },
       },
     });
   }

@@ -263,6 +263,13 @@ export const configSchema = z
          */
         phoneMargin: z.number().min(0).max(1).default(0.05),
         /**
+         * Embedded recogniser: a burst of answers too large to check against the audio (the
+         * phone loop left out to keep real time: speech.phoneLoopMaxStreams, speech.shedLagMs)
+         * has each name it heard confirmed by the caller ("Did you mean Ann Lee? Press 1")
+         * instead of routed straight away. false: route unchecked names (more wrong routes).
+         */
+        confirmUnchecked: z.boolean().default(true),
+        /**
          * After a caller names someone, ask one more question at random (grammars/questions.yaml:
          * "What day of the week is it?") and put them through only on the right answer; a wrong
          * answer or none goes to the route's unknown destination, not allowlisted.

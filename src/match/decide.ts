@@ -27,6 +27,11 @@ export interface DecisionPolicy {
    * entry does, by more than this, is ambiguous between the two: the caller is asked. 1: never.
    */
   phoneMargin: number;
+  /**
+   * A name the recogniser could not check against the audio (`Evidence.checked` false: the check
+   * was left out under load) is confirmed by the caller rather than routed to straight away.
+   */
+  confirmUnchecked: boolean;
 }
 
 export const DEFAULT_POLICY: DecisionPolicy = {
@@ -37,6 +42,7 @@ export const DEFAULT_POLICY: DecisionPolicy = {
   minAcousticFit: -80,
   confirmAcousticFit: -90,
   phoneMargin: 0.05,
+  confirmUnchecked: true,
 };
 
 export interface Evidence {
@@ -48,6 +54,8 @@ export interface Evidence {
   fit?: number;
   /** How much each entry sounds like the free phones heard over the name (`DirectoryMatcher.soundsLike`). */
   soundsLike?: ReadonlyMap<string, number>;
+  /** false: a recogniser that checks its words against the audio (`fit`) left this answer unchecked. */
+  checked?: boolean;
 }
 
 export interface Decision {
@@ -79,7 +87,10 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   // ask rather than route a caller to the wrong person.
   const rival = rivalBySound(top.id, e.soundsLike, p.phoneMargin);
   if (rival) return { outcome: 'ambiguous', entry: null, contenders: [top.id, rival] };
-  if (doubtful) return { outcome: 'ambiguous', entry: null, contenders: [top.id] };
+  // Without the check, a forced grammar's name is wrong far more often (bench/accuracy with the
+  // phone loop off: 51 of 251 answers routed to a wrong entry, against 8): the caller confirms.
+  const unchecked = e.checked === false && p.confirmUnchecked;
+  if (doubtful || unchecked) return { outcome: 'ambiguous', entry: null, contenders: [top.id] };
   return { outcome: 'match', entry: top.id, contenders: [top.id] };
 }
 

@@ -14,6 +14,11 @@ export interface SpeechResult {
    * that name someone (ARPAbet), a second opinion on the name that no grammar forced.
    */
   phones?: string[];
+  /**
+   * Final results of engines that check their words against the audio (`fit`): false when this
+   * answer went unchecked, the check left out to keep up with a burst of callers.
+   */
+  checked?: boolean;
   /** Final results of engines that clean the audio first: whether all of this answer was (not under load). */
   denoised?: boolean;
   /**

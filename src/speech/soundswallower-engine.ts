@@ -356,6 +356,7 @@ class SoundSwallowerStream implements SpeechStream {
           final: true,
           ...(m.fit === undefined ? {} : { fit: m.fit }),
           ...(m.phones ? { phones: m.phones } : {}),
+          ...(m.checked === undefined ? {} : { checked: m.checked }),
           denoised: m.denoised,
           ...(m.lagMs === undefined ? {} : { lagMs: m.lagMs }),
         });

@@ -52,6 +52,8 @@ export type FromWorker =
       text: string;
       fit?: number;
       phones?: string[];
+      /** Whether the phone loop heard the answer; absent when the engine has it turned off. */
+      checked?: boolean;
       denoised: boolean;
       /** Real-time streams: how long the last chunk waited to be decoded, ms. */
       lagMs?: number;
@@ -419,6 +421,7 @@ port.on('message', (m: ToWorker) => {
           text,
           ...(fit === undefined ? {} : { fit }),
           ...(phones?.length ? { phones } : {}),
+          ...(setup.phoneLoop ? { checked: s.loop } : {}),
           denoised: s.denoised,
           ...(s.lagMs === undefined ? {} : { lagMs: s.lagMs }),
         } satisfies FromWorker);

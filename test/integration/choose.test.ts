@@ -112,3 +112,55 @@ describe('a caller whose name fits the audio just below the line', () => {
     assert.equal(typeof report.timings.choiceMs, 'number', 'asked before being put through');
   });
 });
+
+describe('callers answering at once, more than the recogniser can check', () => {
+  // One recognition thread that checks one answer at a time: the second caller's name goes unchecked.
+  const config = testConfig({
+    'directory.file': 'test/fixtures/directory.yaml',
+    'speech.threads': 1,
+    'speech.phoneLoopMaxStreams': 1,
+  });
+  let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
+  let caller: SimulatedCaller;
+
+  before(async () => {
+    doorman = await startTestDoorman('unchecked', config);
+    caller = await startCaller('unchecked', config);
+  });
+  after(async () => {
+    await caller?.close();
+    await doorman?.stop();
+  });
+
+  it('are asked to confirm an unchecked name, and put through on the key', async () => {
+    const say = speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please.");
+    const results = await Promise.all(
+      ['+15556660004', '+15556660005'].map((from) =>
+        caller.call({
+          from,
+          to: '15550001000',
+          say,
+          delaySeconds: 3,
+          dtmf: '1',
+          dtmfDelaySeconds: 3,
+          waitSeconds: 10,
+          timeoutMs: 40_000,
+        }),
+      ),
+    );
+    const reports = await Promise.all(results.map((r) => doorman.report(r.channelId)));
+    for (const [i, r] of results.entries()) {
+      assert.equal(r.destination, 'desk', JSON.stringify(r.timeline));
+      assert.equal(reports[i]?.answer?.entry, 'alice-johnson');
+    }
+    const unchecked = reports.filter((r) => r.answer?.checked === false);
+    assert.ok(unchecked.length >= 1, JSON.stringify(reports.map((r) => r.answer)));
+    for (const r of unchecked) {
+      assert.equal(r.answer?.fit, undefined);
+      assert.equal(typeof r.timings.choiceMs, 'number', 'asked before being put through');
+    }
+    // An answer that was checked went straight through.
+    for (const r of reports.filter((x) => x.answer?.checked === true))
+      assert.equal(r.timings.choiceMs, undefined);
+  });
+});

@@ -143,6 +143,30 @@ describe('directory matcher', () => {
     assert.equal(decide({ ...unsure, fit: minAcousticFit - 1 }).outcome, 'nomatch');
   });
 
+  it('asks the caller to confirm a name the recogniser had no time to check', () => {
+    const m = matcher.match('margaret thompson');
+    const evidence = { speechMs: 2_000, transcriptWords: m.words.length, candidates: m.candidates };
+    assert.deepEqual(decide({ ...evidence, checked: false }), {
+      outcome: 'ambiguous',
+      entry: null,
+      contenders: ['margaret-thompson'],
+    });
+    assert.equal(decide({ ...evidence, checked: true, fit: -5 }).outcome, 'match');
+    assert.equal(decide(evidence).outcome, 'match', 'engines that never check are not held to it');
+    assert.equal(
+      decide({ ...evidence, checked: false }, { ...DEFAULT_POLICY, confirmUnchecked: false }).outcome,
+      'match',
+    );
+    // Nothing else changes: nobody named stays nobody, a near tie still offers both.
+    const weak = matcher.match('is gordon gone there');
+    const unsure = { speechMs: 2_000, transcriptWords: weak.words.length, candidates: weak.candidates };
+    assert.equal(decide({ ...unsure, checked: false }).outcome, 'nomatch');
+    const tie = matcher.match('ann lee');
+    const both = decide({ speechMs: 2_000, transcriptWords: 2, candidates: tie.candidates, checked: false });
+    assert.equal(both.outcome, 'ambiguous');
+    assert.ok(both.contenders.length > 1, JSON.stringify(both));
+  });
+
   it('hears which entry free phones sound like, with no grammar to force a name', () => {
     // "Maggie" as a free phone loop might hear it: one vowel off, a stray consonant at the end.
     const maggie = ['M', 'AE', 'G', 'IH', 'T'];

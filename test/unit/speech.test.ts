@@ -338,6 +338,7 @@ describe('soundswallower engine: a recognition thread behind its callers', () =>
       assert.match(final?.text ?? '', /alice johnson/);
       assert.equal(final?.denoised, true);
       assert.equal(typeof final?.fit, 'number');
+      assert.equal(final?.checked, true);
       assert.ok((final?.lagMs ?? Number.NaN) < 400, `lag ${final?.lagMs}`);
     } finally {
       await engine.close();
@@ -354,10 +355,12 @@ describe('soundswallower engine: a recognition thread behind its callers', () =>
       assert.ok((behind?.lagMs ?? 0) > 50, `lag ${behind?.lagMs}`);
       assert.equal(behind?.denoised, false);
       assert.equal(behind?.fit, undefined);
+      assert.equal(behind?.checked, false, 'the decision is told the name went unchecked');
       // Just after, the thread still counts as behind: a short answer starts without them.
       const next = await recognise(engine, speechWav('accounts', 'Accounts.'), { paced: true });
       assert.equal(next.at(-1)?.denoised, false);
       assert.equal(next.at(-1)?.fit, undefined);
+      assert.equal(next.at(-1)?.checked, false);
     } finally {
       await engine.close();
     }
