@@ -81,8 +81,10 @@ for (let i = 0; i < total; i++) {
       .call({
         from,
         to: '15550001000',
-        ...(screened ? { say, delaySeconds: 3 } : { delaySeconds: 0 }),
-        waitSeconds: screened ? 3 : 2,
+        // A new caller presses 1 if asked to confirm the name (challenge.confirmUnchecked: a
+        // busy recogniser left it unchecked), as bench/calls' callers do.
+        ...(screened ? { say, delaySeconds: 3, dtmf: '1', dtmfDelaySeconds: 2 } : { delaySeconds: 0 }),
+        waitSeconds: screened ? 5 : 2,
         timeoutMs: 60_000,
       })
       .then(
