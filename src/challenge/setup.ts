@@ -81,6 +81,7 @@ async function createEngine(config: Config, entries: DirectoryEntry[], phrases: 
     denoise: config.speech.denoise,
     denoiseMaxStreams: config.speech.denoiseMaxStreams,
     shedLagMs: config.speech.shedLagMs,
+    busyMaxHmms: config.speech.busyMaxHmms,
   });
   await engine.setDirectory(entries, phrases);
   return { engine, lexicon: engine.lexicon };

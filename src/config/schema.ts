@@ -219,6 +219,12 @@ export const configSchema = z
          * catches up), so a machine slower than the limits above assume still decides in time. 0: never.
          */
         shedLagMs: ms(0, 5_000, 150),
+        /**
+         * Embedded recogniser: answers that start without the phone loop because of load (their
+         * names are confirmed, challenge.confirmUnchecked) search at most this many HMMs per frame,
+         * for less CPU where the load is. 0: as widely as the others.
+         */
+        busyMaxHmms: z.number().int().min(0).max(30_000).default(1_000),
         /** Recogniser search beam: smaller is wider (more accurate, more CPU). */
         beam: z.number().positive().max(1).default(1e-80),
         /** Longest wait for the final transcript once the caller stopped talking. */

@@ -62,6 +62,8 @@ export interface SoundSwallowerOptions {
    * catches up; 0 or absent: never. Streams that are not `realTime` never count or shed.
    */
   shedLagMs?: number;
+  /** Live answers started without the phone loop search at most this many HMMs per frame; 0 or absent: no limit. */
+  busyMaxHmms?: number;
 }
 
 interface RecognitionThread {
@@ -122,6 +124,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
         phoneLoop: this.opts.phoneLoop ?? true,
         denoise: this.opts.denoise ?? true,
         shedLagMs: this.opts.shedLagMs ?? 0,
+        busyMaxHmms: this.opts.busyMaxHmms ?? 0,
       } satisfies WorkerSetup,
     });
     const thread: RecognitionThread = { worker, streams: new Map(), decoders: 0 };

@@ -18,6 +18,12 @@ export interface WorkerSetup {
   denoise: boolean;
   /** Drop the extras (phone loop, RNNoise) of live streams while this far behind, ms; 0: never. */
   shedLagMs: number;
+  /**
+   * Live streams that start without the phone loop (under load) search at most this many HMMs
+   * per frame (PocketSphinx's `maxhmmpf`, which narrows the beam frame by frame past it); 0: as
+   * widely as the others.
+   */
+  busyMaxHmms: number;
 }
 
 export type ToWorker =
@@ -64,7 +70,7 @@ interface Pooled {
   decoder: Decoder;
   /** The same audio through a free loop of context-independent phones. */
   loop?: Decoder;
-  /** The grammar it searches: name and version. */
+  /** The grammar it searches (name and version) and how: `grammarKey`. */
   grammar: string;
   /** Words this decoder has been given (a word cannot be added twice). */
   known: Set<string>;
@@ -91,6 +97,11 @@ interface Grammar {
   phraseWords: Set<string>;
 }
 const grammars = new Map<string, Grammar>();
+
+/** PocketSphinx's own limit on HMMs searched per frame: in effect none, for this model's grammars. */
+const FULL_SEARCH_HMMS = 30_000;
+/** A decoder's search is made when its grammar is set, so the grammar and the search limit go together. */
+const grammarKey = (g: Grammar, maxHmms: number) => `${g.key}/${maxHmms}`;
 interface Stream {
   work: Promise<void>;
   d?: Pooled;
@@ -176,22 +187,24 @@ function warmUp(): void {
     });
 }
 
-async function acquire(useLoop: boolean, grammar: Grammar): Promise<Pooled> {
+async function acquire(useLoop: boolean, grammar: Grammar, maxHmms: number): Promise<Pooled> {
   if (!idle.length && warming) await warming;
   const withLoop = useLoop && setup.phoneLoop;
+  const key = grammarKey(grammar, maxHmms);
   // One that already has a loop if this stream needs it (then any, then a new one), and among
-  // those one that already searches this grammar (setting a large grammar takes a while).
+  // those one that already searches this grammar this way (setting a large grammar takes a while).
   const fits = idle.flatMap((x, i) => (!withLoop || x.loop ? [i] : []));
-  const at = fits.find((i) => idle[i]?.grammar === grammar.key) ?? fits.at(-1) ?? -1;
+  const at = fits.find((i) => idle[i]?.grammar === key) ?? fits.at(-1) ?? -1;
   const d = (at >= 0 ? idle.splice(at, 1)[0] : idle.pop()) ?? (await createPooled(withLoop));
   if (withLoop && !d.loop) d.loop = await createLoop();
-  if (d.grammar !== grammar.key) {
+  if (d.grammar !== key) {
     // Words of earlier grammars stay; only the new ones are added.
     const missing = grammar.words.filter(([w]) => !d.known.has(w));
     if (missing.length) d.decoder.add_words(...missing);
     for (const [w] of missing) d.known.add(w);
+    d.decoder.set_config('maxhmmpf', maxHmms);
     d.decoder.set_grammar(grammar.jsgf);
-    d.grammar = grammar.key;
+    d.grammar = key;
   }
   d.decoder.start();
   if (withLoop) d.loop?.start();
@@ -355,16 +368,20 @@ port.on('message', (m: ToWorker) => {
       }
       const room = !m.realTime || hasRoom();
       const denoise = denoisers && m.denoise && room ? denoisers.open(setup.sampleRate) : undefined;
+      const loop = m.loop && room;
+      // An answer left unchecked is confirmed by its caller (challenge.confirmUnchecked), so a
+      // slightly less accurate search costs little there, and it is where the load is.
+      const budget = m.realTime && setup.phoneLoop && !loop && setup.busyMaxHmms > 0;
       const s: Stream = {
         work: Promise.resolve(),
         lastPartial: '',
-        loop: m.loop && room,
+        loop,
         grammar,
         ...(denoise ? { denoise } : {}),
         denoised: denoise !== undefined,
         realTime: m.realTime,
       };
-      s.work = acquire(s.loop, grammar).then((d) => {
+      s.work = acquire(loop, grammar, budget ? setup.busyMaxHmms : FULL_SEARCH_HMMS).then((d) => {
         s.d = d;
         s.readyAt = Date.now();
       });

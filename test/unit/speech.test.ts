@@ -346,7 +346,7 @@ describe('soundswallower engine: a recognition thread behind its callers', () =>
   });
 
   it('drops them once live audio waits longer than shedLagMs, and starts the next answer without', async () => {
-    const engine = await oneDecoderEngine({ shedLagMs: 50 });
+    const engine = await oneDecoderEngine({ shedLagMs: 50, busyMaxHmms: 1_000 });
     try {
       await engine.setDirectory(directory, phrases);
       // 3 s of "live" audio at once: its last chunks wait behind the first ones.
@@ -357,10 +357,18 @@ describe('soundswallower engine: a recognition thread behind its callers', () =>
       assert.equal(behind?.fit, undefined);
       assert.equal(behind?.checked, false, 'the decision is told the name went unchecked');
       // Just after, the thread still counts as behind: a short answer starts without them.
+      // It is searched within busyMaxHmms (the grammar set again on the same decoder, so that
+      // decoder must still know every word) and still heard.
       const next = await recognise(engine, speechWav('accounts', 'Accounts.'), { paced: true });
       assert.equal(next.at(-1)?.denoised, false);
       assert.equal(next.at(-1)?.fit, undefined);
       assert.equal(next.at(-1)?.checked, false);
+      assert.match(next.at(-1)?.text ?? '', /accounts/);
+      // Caught up: the next answer has its extras and the full search back, on that decoder.
+      await new Promise((r) => setTimeout(r, 1_100));
+      const again = (await recognise(engine, say(), { paced: true })).at(-1);
+      assert.equal(again?.checked, true);
+      assert.match(again?.text ?? '', /alice johnson/);
     } finally {
       await engine.close();
     }
