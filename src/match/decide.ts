@@ -88,7 +88,8 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   const rival = rivalBySound(top.id, e.soundsLike, p.phoneMargin);
   if (rival) return { outcome: 'ambiguous', entry: null, contenders: [top.id, rival] };
   // Without the check, a forced grammar's name is wrong far more often (bench/accuracy with the
-  // phone loop off: 51 of 251 answers routed to a wrong entry, against 8): the caller confirms.
+  // phone loop and RNNoise off, as such answers mostly are: 51 of 251 answers routed to a wrong
+  // entry, against 8): the caller confirms.
   const unchecked = e.checked === false && p.confirmUnchecked;
   if (doubtful || unchecked) return { outcome: 'ambiguous', entry: null, contenders: [top.id] };
   return { outcome: 'match', entry: top.id, contenders: [top.id] };
