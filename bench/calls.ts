@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CallReport } from '../src/calls/call-session.js';
-import { asteriskCpuSeconds, benchConfig, fliteSentence, startLive } from './live.js';
+import { asteriskCpuSeconds, benchConfig, CONFIRMS_WITH_KEY, fliteSentence, startLive } from './live.js';
 import { machine, percentile, publish, publishSummary, settingOverrides } from './report.js';
 import { lineChart, publishChart } from './svg.js';
 
@@ -71,11 +71,7 @@ for (const n of levels) {
         to: '15550001000',
         say,
         delaySeconds: 3,
-        // A name the recogniser had no time to check is confirmed ("Did you mean Alice Johnson?
-        // Press 1", challenge.confirmUnchecked), as a real caller would; otherwise the key
-        // reaches the destination and does nothing.
-        dtmf: '1',
-        dtmfDelaySeconds: 2,
+        ...CONFIRMS_WITH_KEY,
         waitSeconds: 4,
         timeoutMs: 60_000,
       }),

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import type { CallReport } from '../src/calls/call-session.js';
 import { SoundSwallowerEngine } from '../src/speech/soundswallower-engine.js';
 import type { SimulatedCallResult } from '../src/telephony/simulated-caller.js';
-import { asteriskCpuSeconds, benchConfig, fliteSentence, startLive } from './live.js';
+import { asteriskCpuSeconds, benchConfig, CONFIRMS_WITH_KEY, fliteSentence, startLive } from './live.js';
 import { machine, percentile, publish, publishSummary } from './report.js';
 import { lineChart, publishChart } from './svg.js';
 
@@ -81,9 +81,7 @@ for (let i = 0; i < total; i++) {
       .call({
         from,
         to: '15550001000',
-        // A new caller presses 1 if asked to confirm the name (challenge.confirmUnchecked: a
-        // busy recogniser left it unchecked), as bench/calls' callers do.
-        ...(screened ? { say, delaySeconds: 3, dtmf: '1', dtmfDelaySeconds: 2 } : { delaySeconds: 0 }),
+        ...(screened ? { say, delaySeconds: 3, ...CONFIRMS_WITH_KEY } : { delaySeconds: 0 }),
         waitSeconds: screened ? 5 : 2,
         timeoutMs: 60_000,
       })
