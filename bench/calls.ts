@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CallReport } from '../src/calls/call-session.js';
-import { asteriskCpuSeconds, benchConfig, CONFIRMS_WITH_KEY, fliteSentence, startLive } from './live.js';
+import { CONFIRMS_WITH_KEY } from '../src/telephony/simulated-caller.js';
+import { asteriskCpuSeconds, benchConfig, fliteSentence, startLive } from './live.js';
 import { machine, percentile, publish, publishSummary, settingOverrides } from './report.js';
 import { lineChart, publishChart } from './svg.js';
 

@@ -36,13 +36,6 @@ export function fliteSentence(dir: string, name: string, text: string): string {
 }
 
 /**
- * How a screened caller of the benchmarks answers "Did you mean Alice Johnson? Press 1" (a name
- * a busy recogniser could not check, challenge.confirmUnchecked): as a person would, with the
- * key. A caller put straight through presses it at the destination, where it does nothing.
- */
-export const CONFIRMS_WITH_KEY = { dtmf: '1', dtmfDelaySeconds: 2 } as const;
-
-/**
  * Doorman and a simulated caller on the sandbox. The caller connects first, with a deadline,
  * because Doorman itself retries ARI for as long as it runs (as it must in production): a
  * benchmark started without the sandbox would otherwise wait instead of failing.

@@ -13,7 +13,8 @@ import { parseArgs } from 'node:util';
 import type { CallReport } from '../src/calls/call-session.js';
 import { SoundSwallowerEngine } from '../src/speech/soundswallower-engine.js';
 import type { SimulatedCallResult } from '../src/telephony/simulated-caller.js';
-import { asteriskCpuSeconds, benchConfig, CONFIRMS_WITH_KEY, fliteSentence, startLive } from './live.js';
+import { CONFIRMS_WITH_KEY } from '../src/telephony/simulated-caller.js';
+import { asteriskCpuSeconds, benchConfig, fliteSentence, startLive } from './live.js';
 import { machine, percentile, publish, publishSummary } from './report.js';
 import { lineChart, publishChart } from './svg.js';
 

@@ -49,9 +49,13 @@ export const BRIDGE_NAME_PREFIX = 'doorman-';
 
 const MEDIA_RATE = 16_000; // slin16
 const FRAME_BYTES = 640; // 20 ms of slin16
-const BYTES_PER_MS = FRAME_BYTES / 20;
-/** How late audio may be before the gap counts as silence. */
-const GAP_JITTER_MS = 200;
+/**
+ * How long the line may send nothing before that time counts as silence. Frames that are late
+ * or come in a bunch (a busy machine, network jitter) are not a gap: filling for them put
+ * silence into the middle of the answer, which the speech detector then measured the line's
+ * noise against.
+ */
+const LINE_QUIET_MS = 200;
 
 export interface CallFacts {
   channelId: string;
@@ -857,7 +861,8 @@ export class CallSession {
     const listener = new AnswerListener(deps, MEDIA_RATE, signal);
     const frames: Buffer[] = [];
     let received = 0;
-    let heardBytes = 0;
+    // Wall time up to which the line's audio is accounted for, by frames or by filled silence.
+    let accountedAt = performance.now();
     // Audio time drives the endpointer; wall time backs it up when frames stop coming.
     const deadlineMs = cfg.noSpeechTimeoutMs + cfg.maxSpeechMs;
     return new Promise<HeardAnswer>((resolve, reject) => {
@@ -871,7 +876,7 @@ export class CallSession {
       const onAudio = (frame: Buffer) => {
         frames.push(frame);
         received++;
-        heardBytes += frame.length;
+        accountedAt = performance.now();
         if (listener.push(frame)) finish();
       };
       const onClose = (why: string) => {
@@ -884,16 +889,19 @@ export class CallSession {
       };
       const timer = setTimeout(finish, deadlineMs);
       // Nothing arrives while the caller's side sends no frames (a Local channel in Wait(), a
-      // phone with silence suppression): time with no audio counts as silence.
-      const tStart = performance.now();
-      const gapFiller = setInterval(() => {
-        const lagMs = performance.now() - tStart - heardBytes / BYTES_PER_MS - GAP_JITTER_MS;
-        if (lagMs < 20) return;
-        const silence = Buffer.alloc(Math.floor(lagMs / 20) * FRAME_BYTES);
-        heardBytes += silence.length;
+      // phone with silence suppression): time with no audio counts as silence. Looked at after
+      // the event loop's I/O (setImmediate), so frames that waited out a stall are taken first.
+      const fillGap = () => {
+        if (finished) return;
+        const quietMs = performance.now() - accountedAt;
+        if (quietMs < LINE_QUIET_MS) return;
+        const n = Math.floor(quietMs / 20);
+        accountedAt += n * 20;
+        const silence = Buffer.alloc(n * FRAME_BYTES);
         frames.push(silence);
         if (listener.push(silence)) finish();
-      }, 100);
+      };
+      const gapFiller = setInterval(() => setImmediate(fillGap), 100);
       const cleanup = () => {
         clearTimeout(timer);
         clearInterval(gapFiller);

@@ -1,15 +1,62 @@
 import type { Config } from '../config/schema.js';
+import { DoormanError } from '../errors.js';
+import {
+  DID_VARIABLE,
+  type DialplanOptions,
+  dialplan,
+  featureDialplan,
+  inboundDialplan,
+  outboundDialplan,
+} from '../telephony/dialplan.js';
+
+/** Where the printed dialplan sends calls and which contexts it names; each has a default for FreePBX. */
+export interface AsteriskConfigOptions {
+  inboundContext?: string | undefined;
+  fallback?: string | undefined;
+  outboundContext?: string | undefined;
+  dial?: string | undefined;
+  featuresContext?: string | undefined;
+  /** Only the dialplan contexts, every one of them (the sandbox's extensions_doorman.conf). */
+  dialplanOnly?: boolean | undefined;
+}
+
+export const DEFAULT_FALLBACK = `from-did-direct,\${${DID_VARIABLE}},1`;
+
+function dialplanOptions(config: Config, o: AsteriskConfigOptions): DialplanOptions {
+  const protect = o.dialplanOnly || Object.keys(config.outboundPin.extensions).length > 0;
+  const fallback = o.fallback ?? DEFAULT_FALLBACK;
+  if (fallback.split(',').length !== 3 || fallback.split(',').some((p) => p.trim() === '')) {
+    throw new DoormanError('USAGE', `--fallback needs context,extension,priority, got "${fallback}"`);
+  }
+  return {
+    app: config.ari.app,
+    leaseSeconds: config.calls.leaseSeconds,
+    inboundContext: o.inboundContext ?? 'from-pstn-doorman',
+    fallback,
+    outbound: protect
+      ? {
+          context: o.outboundContext ?? 'outbound-doorman',
+          dial: o.dial ?? `Dial(PJSIP/\${EXTEN}@<your trunk>)`,
+        }
+      : undefined,
+    features: {
+      context: o.featuresContext ?? 'from-internal-custom',
+      grantCode: protect ? config.outboundPin.featureCode : undefined,
+    },
+  };
+}
 
 /** The Asterisk configuration Doorman needs, to paste into an existing PBX. */
-export function asteriskConfig(config: Config): string {
+export function asteriskConfig(config: Config, o: AsteriskConfigOptions = {}): string {
+  const d = dialplanOptions(config, o);
+  if (o.dialplanOnly) return dialplan(d);
   const url = new URL(config.ari.url);
-  const lease = config.calls.leaseSeconds;
   const targets = Object.entries(config.destinations)
-    .map(([name, d]) => {
+    .map(([name, dest]) => {
       const what =
-        'action' in d
-          ? `(Doorman: ${d.action === 'sit' ? 'SIT tone, then hang up' : `hang up, cause ${d.cause}`})`
-          : `${d.context},${d.extension},${d.priority}`;
+        'action' in dest
+          ? `(Doorman: ${dest.action === 'sit' ? 'SIT tone, then hang up' : `hang up, cause ${dest.cause}`})`
+          : `${dest.context},${dest.extension},${dest.priority}`;
       return `;   ${name.padEnd(12)} -> ${what}`;
     })
     .join('\n');
@@ -32,43 +79,27 @@ password_format = plain
 ; ---- modules.conf (if autoload = no): chan_websocket.so res_ari.so res_ari_*.so
 ;      res_stasis*.so app_stasis.so func_timeout.so res_http_websocket.so
 
-; ---- extensions.conf: send inbound calls through Doorman. The line after Stasis() and the
-;      T extension are the fallback: where calls go when Doorman is down or dies mid-call.
-[from-pstn-doorman]
-exten => _X.,1,Set(TIMEOUT(absolute)=${lease})
- same => n,Stasis(${config.ari.app},\${EXTEN})
- same => n,Set(TIMEOUT(absolute)=0)
- same => n,Goto(from-did-direct,\${EXTEN},1)   ; <- your route before Doorman
-exten => T,1,Goto(from-did-direct,\${EXTEN},1)
-
-; FreePBX: put the context above in extensions_custom.conf, add a Custom Destination
-; "from-pstn-doorman,\${EXTEN},1" and point the inbound route at it.
-
+; ---- extensions.conf: send inbound calls through Doorman. A call leaves through
+;      "${d.fallback}" (--fallback) when Doorman is not connected, is stopped, or
+;      dies mid-call (the lease runs out); \${${DID_VARIABLE}} is the number called.
+;      FreePBX: put this in extensions_custom.conf, add a Custom Destination
+;      "${d.inboundContext},\${EXTEN},1" and point the inbound route at it.
+${inboundDialplan(d)}
 ; Destinations Doorman continues calls to (config "destinations"); each dialplan one must exist:
 ${targets}
-${Object.keys(config.outboundPin.extensions).length ? outboundPinDialplan(config) : ''}`;
+${d.outbound ? outboundNotes(config, { ...d, outbound: d.outbound }) : ''}
+; ---- Feature codes, in a context your phones can dial: *28 switches screening on or off,
+;      a BLF key on "bypass" lights while it is off.
+${d.features ? featureDialplan({ ...d, features: d.features }) : ''}`;
 }
 
-/** Only when extensions are PIN protected: the outbound route's check and the grant feature code. */
-function outboundPinDialplan(config: Config): string {
-  const app = config.ari.app;
+/** Only when extensions are PIN protected (or asked for): the outbound route's check. */
+function outboundNotes(config: Config, d: Parameters<typeof outboundDialplan>[0]): string {
   return `
-; ---- Outbound PIN protect (extensions ${Object.keys(config.outboundPin.extensions).join(', ')}):
+; ---- Outbound PIN protect (extensions ${Object.keys(config.outboundPin.extensions).join(', ') || 'none yet'}):
 ;      the outbound route asks Doorman before dialling and refuses unless Doorman said
 ;      allowed/granted, so it fails closed when Doorman is down. CALLERID(num) must be the
-;      extension (else pass it: Stasis(${app},outbound,\${EXTEN},<extension>)).
-[outbound-doorman]
-exten => _X.,1,Set(TIMEOUT(absolute)=60)
- same => n,Stasis(${app},outbound,\${EXTEN})
- same => n,Set(TIMEOUT(absolute)=0)
- same => n,GotoIf($["\${DOORMAN_OUTBOUND}" = "allowed" | "\${DOORMAN_OUTBOUND}" = "granted"]?dial)
- same => n,Hangup(21)
- same => n(dial),Dial(PJSIP/\${EXTEN}@<your trunk>)
-exten => T,1,Hangup(21)
-
-; The feature code (in the phones' context): enter the PIN, outbound calls allowed for
-; ${config.outboundPin.grantSeconds} s.
-exten => ${config.outboundPin.featureCode},1,Stasis(${app},outbound-grant)
- same => n,Hangup()
-`;
+;      extension. The grant code (${config.outboundPin.featureCode}) is with the feature codes below:
+;      enter the PIN, outbound calls allowed for ${config.outboundPin.grantSeconds} s.
+${outboundDialplan(d)}`;
 }

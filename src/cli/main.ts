@@ -68,7 +68,12 @@ Commands:
   directory import FILE.yaml | export
                         the directory live calls match, kept in the database (the YAML exchange
                         format; directory.file only seeds an empty database)
-  asterisk-config       print the Asterisk configuration and dialplan Doorman needs
+  asterisk-config [--fallback CONTEXT,EXTEN,PRIORITY] [--inbound-context NAME]
+                  [--outbound-context NAME] [--dial APP(ARGS)] [--features-context NAME]
+                  [--dialplan-only]
+                        print the Asterisk configuration and dialplan Doorman needs; the fallback
+                        (default from-did-direct,\${DOORMAN_DID},1) is where calls go when Doorman
+                        is down, stopped or dies mid-call
   doctor [--asterisk-etc DIR] [--sounds DIR]
                         check ARI, Asterisk's version and modules, the dialplan, prompts, database,
                         speech engine and folders; print what to fix (exit 1 if anything is wrong)
@@ -437,6 +442,12 @@ async function main(argv: string[]): Promise<void> {
         clear: { type: 'boolean' },
         'asterisk-etc': { type: 'string' },
         sounds: { type: 'string' },
+        'inbound-context': { type: 'string' },
+        fallback: { type: 'string' },
+        'outbound-context': { type: 'string' },
+        dial: { type: 'string' },
+        'features-context': { type: 'string' },
+        'dialplan-only': { type: 'boolean' },
       },
       allowPositionals: true,
     });
@@ -468,9 +479,20 @@ async function main(argv: string[]): Promise<void> {
       return cmdAdmin(config, parsed.positionals);
     case 'token':
       return cmdToken(config, parsed.positionals);
-    case 'asterisk-config':
-      process.stdout.write(asteriskConfig(config));
+    case 'asterisk-config': {
+      const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+      process.stdout.write(
+        asteriskConfig(config, {
+          inboundContext: str('inbound-context'),
+          fallback: str('fallback'),
+          outboundContext: str('outbound-context'),
+          dial: str('dial'),
+          featuresContext: str('features-context'),
+          dialplanOnly: v['dialplan-only'] === true,
+        }),
+      );
       return;
+    }
     case 'doctor': {
       const findings = await doctor(config, {
         asteriskEtc: typeof v['asterisk-etc'] === 'string' ? v['asterisk-etc'] : '/etc/asterisk',

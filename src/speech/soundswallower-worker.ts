@@ -117,6 +117,8 @@ interface Stream {
   lagMs?: number;
   /** When it got its decoder (`Date.now()`). */
   readyAt?: number;
+  /** When the last chunk was due at the pace of speech (see 'audio'). */
+  dueAt?: number;
 }
 /** Per stream: the work so far (in order), the decoder once it has one, the last partial sent. */
 const streams = new Map<number, Stream>();
@@ -310,6 +312,8 @@ function decode(s: Stream & { d: Pooled }, pcm: Float32Array): void {
  */
 const behind = { ms: 0, at: 0 };
 const LAG_MEMORY_MS = 1_000;
+/** How much faster than speech a thread must work off a backlog not to count as behind. */
+const CATCH_UP = 1.5;
 
 /**
  * New streams start with their extras only while the thread is well within its lag budget (half
@@ -397,9 +401,17 @@ port.on('message', (m: ToWorker) => {
       step(m.id, (s) => {
         if (s.realTime) {
           const now = Date.now();
-          // Audio that came while its decoder was being made (a model load, once per new peak
-          // of answers) waited for that, not for a thread short of time: it counts from then.
-          s.lagMs = now - Math.max(m.sentAt, s.readyAt ?? 0);
+          // When this chunk is due: when it was sent, but no sooner than the chunk before it
+          // plus this one's length worked through CATCH_UP times as fast as it was spoken.
+          // Audio that came at once (what the caller said over the question) or that waited for
+          // its decoder to be made (a model load, once per new peak of answers) is a backlog a
+          // thread that keeps up works off at that pace; counting its catching-up as lag shed
+          // the extras of exactly those answers on a busy machine (a caller who barged in, the
+          // first caller after a start). Live audio is due when sent, as before.
+          const chunkMs = (m.pcm.length * 1000) / setup.sampleRate;
+          const due = Math.max(m.sentAt, s.readyAt ?? 0, (s.dueAt ?? 0) + chunkMs / CATCH_UP);
+          s.dueAt = due;
+          s.lagMs = now - due;
           behind.ms = s.lagMs;
           behind.at = now;
           if (setup.shedLagMs && s.lagMs > setup.shedLagMs) shed(s);

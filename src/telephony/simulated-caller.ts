@@ -8,6 +8,13 @@ import { DoormanError } from '../errors.js';
 import { AriConnection } from './ari.js';
 import type { AriEvent } from './ari-types.js';
 
+/**
+ * How a simulated caller who named someone answers "Did you mean Alice Johnson? Press 1" (a
+ * name a busy recogniser could not check, challenge.confirmUnchecked): as a person would, with
+ * the key. A caller put straight through presses it at the destination, where it does nothing.
+ */
+export const CONFIRMS_WITH_KEY = { dtmf: '1', dtmfDelaySeconds: 2 } as const;
+
 export interface SimulatedCallOptions {
   /** Names the call's channels (`<id>-in` is Doorman's); generated when not given. */
   id?: string;

@@ -70,7 +70,9 @@ describe('calls are never lost because Doorman is down', () => {
     await proc.exited;
     const result = await call;
     const afterKillMs = performance.now() - killedAt;
-    assert.equal(result.destination, 'fallback', JSON.stringify(result.timeline));
+    // What the killed Doorman said about the call, should it have routed it before the kill.
+    const itsLog = proc.lines.filter((l) => l.includes(`${id}-in`)).join('\n');
+    assert.equal(result.destination, 'fallback', `${JSON.stringify(result.timeline)}\n${itsLog}`);
     assert.ok(
       afterKillMs < 4_000 + 1_500,
       `fallback ${Math.round(afterKillMs)} ms after the kill (lease 4 s)`,

@@ -8,6 +8,8 @@ export interface DoormanProcess {
   /** Resolves with the first log line matching `pattern`. */
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
   exited: Promise<number | null>;
+  /** Every log line so far (for a failing assertion's message). */
+  lines: readonly string[];
   /** Kills it if still running (test clean-up on every path). */
   kill(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export function spawnDoorman(name: string, env: Record<string, string>): Doorman
   return {
     child,
     exited,
+    lines,
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;

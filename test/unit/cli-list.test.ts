@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -92,11 +92,35 @@ describe('CSV', () => {
 });
 
 describe('doorman asterisk-config', () => {
-  it('prints the dialplan with the fallback and the lease', () => {
+  it('prints the dialplan with the lease, and a fallback that keeps the number called', () => {
     const out = doorman('asterisk-config').stdout;
     assert.match(out, /Set\(TIMEOUT\(absolute\)=12\)/);
     assert.match(out, /Stasis\(doorman,\$\{EXTEN\}\)/);
-    assert.match(out, /exten => T,1,/);
     assert.match(out, /sessionlimit = 1000/);
+    // In the T extension ${EXTEN} is "T": a fallback written with it sends a call whose lease ran
+    // out to an extension that does not exist, and Asterisk drops it.
+    const t = out.match(/^exten => T,1,Goto\((.*)\)/m)?.[1];
+    assert.equal(t, 'fallback,1');
+    assert.match(out, /^exten => fallback,1,.*\n same => n,Goto\(from-did-direct,\$\{DOORMAN_DID\},1\)$/m);
+    assert.match(out, /^exten => _X\.,1,Set\(DOORMAN_DID=\$\{EXTEN\}\)/m);
+    const mine = doorman('asterisk-config', '--fallback', `my-routes,\${DOORMAN_DID},1`).stdout;
+    assert.match(mine, /Goto\(my-routes,\$\{DOORMAN_DID\},1\)/);
+    const bad = doorman('asterisk-config', '--fallback', 'just-a-context');
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /--fallback needs context,extension,priority/);
+  });
+
+  it('is what the Asterisk sandbox runs (docker/asterisk/extensions_doorman.conf is up to date)', () => {
+    const generated = spawnSync('scripts/asterisk.sh', ['dialplan'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(generated.status, 0, generated.stderr);
+    assert.equal(
+      readFileSync('docker/asterisk/extensions_doorman.conf', 'utf8'),
+      generated.stdout,
+      'regenerate: scripts/asterisk.sh dialplan > docker/asterisk/extensions_doorman.conf',
+    );
+    assert.match(
+      readFileSync('docker/asterisk/extensions.conf', 'utf8'),
+      /^#include extensions_doorman\.conf$/m,
+    );
   });
 });

@@ -1,0 +1,78 @@
+import { OUTBOUND, OUTBOUND_GRANT, OUTBOUND_VARIABLE } from '../calls/outbound-pin.js';
+import { BYPASS_DEVICE, TOGGLE_SCREENING } from '../calls/screening-switch.js';
+
+/**
+ * The dialplan Doorman needs, as text. `doorman asterisk-config` prints it for an existing PBX
+ * and the Asterisk sandbox runs the very same lines (docker/asterisk/extensions_doorman.conf),
+ * so what the tests test is what admins paste.
+ */
+export interface DialplanOptions {
+  app: string;
+  leaseSeconds: number;
+  /** The context inbound calls are sent to. */
+  inboundContext: string;
+  /**
+   * Where a call goes when Doorman is down, stopped or dies mid-call, as `context,extension,priority`;
+   * `${DOORMAN_DID}` is the number the call was for (in the T extension `${EXTEN}` is `T`).
+   */
+  fallback: string;
+  /** Outbound PIN protect: the context outbound routes send calls to, and what dials once allowed. */
+  outbound?: { context: string; dial: string } | undefined;
+  /** Feature codes (*28, the PIN grant code) and the BLF hint, in the phones' context. */
+  features?: { context: string; grantCode?: string | undefined } | undefined;
+}
+
+/** Kept before Stasis(): the T extension has lost ${EXTEN}. */
+export const DID_VARIABLE = 'DOORMAN_DID';
+/** The extension both ways out of Doorman lead to, so the fallback target is written once. */
+const FALLBACK_EXTEN = 'fallback';
+
+export function inboundDialplan(o: DialplanOptions): string {
+  return `[${o.inboundContext}]
+${commented(`exten => _X.,1,Set(${DID_VARIABLE}=\${EXTEN})`, 'the number called, for the fallback')}
+${commented(` same => n,Set(TIMEOUT(absolute)=${o.leaseSeconds})`, "Doorman's lease: renewed while it works on the call")}
+${commented(` same => n,Stasis(${o.app},\${EXTEN})`, 'returns at once when Doorman is not connected')}
+ same => n,Goto(${FALLBACK_EXTEN},1)
+${commented(`exten => T,1,Goto(${FALLBACK_EXTEN},1)`, 'the lease ran out: Doorman died mid-call')}
+exten => ${FALLBACK_EXTEN},1,Set(TIMEOUT(absolute)=0)
+ same => n,Goto(${o.fallback})
+`;
+}
+
+const commented = (line: string, comment: string) => `${line.padEnd(44)} ; ${comment}`;
+
+export function outboundDialplan(
+  o: DialplanOptions & { outbound: NonNullable<DialplanOptions['outbound']> },
+) {
+  const v = OUTBOUND_VARIABLE;
+  return `[${o.outbound.context}]
+exten => _X.,1,Set(TIMEOUT(absolute)=60)
+ same => n,Stasis(${o.app},${OUTBOUND},\${EXTEN})
+ same => n,Set(TIMEOUT(absolute)=0)
+ same => n,GotoIf($["\${${v}}" = "allowed" | "\${${v}}" = "granted"]?dial)
+ same => n,Hangup(21)
+ same => n(dial),${o.outbound.dial}
+exten => T,1,Hangup(21)
+`;
+}
+
+export function featureDialplan(o: DialplanOptions & { features: NonNullable<DialplanOptions['features']> }) {
+  const grant = o.features.grantCode
+    ? `exten => ${o.features.grantCode},1,Stasis(${o.app},${OUTBOUND_GRANT})
+ same => n,Hangup()
+`
+    : '';
+  return `[${o.features.context}]
+exten => *28,1,Stasis(${o.app},${TOGGLE_SCREENING})
+ same => n,Hangup()
+${grant}exten => bypass,hint,Stasis:${BYPASS_DEVICE}
+`;
+}
+
+/** Every context the options ask for, in one file's text. */
+export function dialplan(o: DialplanOptions): string {
+  const parts = [inboundDialplan(o)];
+  if (o.outbound) parts.push(outboundDialplan({ ...o, outbound: o.outbound }));
+  if (o.features) parts.push(featureDialplan({ ...o, features: o.features }));
+  return parts.join('\n');
+}

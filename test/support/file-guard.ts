@@ -1,0 +1,108 @@
+/**
+ * Loaded into every test file's process (`--import`, scripts/test.sh). An integration test file
+ * shares one Asterisk with the files after it, so when its tests are done it must leave nothing
+ * behind: no process it started (a spawned Doorman, SIPp, a benchmark) still alive, and no
+ * channel or bridge in Asterisk. Files run one at a time, so whatever Asterisk still holds then
+ * is this file's. Before its tests, a file that finds another Doorman process on the machine
+ * says so, naming it: that process would take the file's calls.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { after, before } from 'node:test';
+import { loadConfig } from '../../src/config/load.js';
+
+const file = process.argv[1] ?? '';
+const isIntegration = /test[/\\]integration[/\\]/.test(file);
+/** How long a call that reached its destination may stay on the line (tests' waitSeconds). */
+const CALLS_END_WITHIN_MS = 45_000;
+
+interface Proc {
+  pid: number;
+  ppid: number;
+  cmd: string;
+}
+
+function processes(): Proc[] {
+  const out: Proc[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] === 'Z') continue;
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      out.push({ pid: Number(name), ppid: Number(fields[1]), cmd });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function descendants(of: number): Proc[] {
+  const all = processes();
+  const found: Proc[] = [];
+  let frontier = [of];
+  while (frontier.length) {
+    const next = all.filter((p) => frontier.includes(p.ppid));
+    found.push(...next);
+    frontier = next.map((p) => p.pid);
+  }
+  return found;
+}
+
+/** Doorman processes (the CLI's `start`, a benchmark) that are neither this process nor its children. */
+function otherDoormans(): Proc[] {
+  const mine = new Set([process.pid, process.ppid, ...descendants(process.pid).map((p) => p.pid)]);
+  return processes().filter(
+    (p) => !mine.has(p.pid) && /cli\/main\.[jt]s start|bench\/(calls|soak|all)\.ts/.test(p.cmd),
+  );
+}
+
+async function ari(path: string): Promise<Array<{ id: string; name?: string }>> {
+  const { url, username, password } = loadConfig({ env: {} }).ari;
+  const res = await fetch(new URL(`/ari/${path}`, url), {
+    headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (!res.ok) throw new Error(`ARI ${path}: HTTP ${res.status}`);
+  return (await res.json()) as Array<{ id: string; name?: string }>;
+}
+
+if (isIntegration) {
+  before(() => {
+    const others = otherDoormans();
+    if (others.length) {
+      throw new Error(
+        `another Doorman is running and would take this file's calls; stop it first:\n${others
+          .map((p) => `  PID ${p.pid}: ${p.cmd}`)
+          .join('\n')}`,
+      );
+    }
+  });
+
+  after(async () => {
+    const t0 = Date.now();
+    let left: string[] = [];
+    do {
+      // esbuild's service belongs to tsx (and the UI bundle) in this process and ends with it.
+      const kids = descendants(process.pid).filter((p) => !/esbuild --service/.test(p.cmd));
+      const channels = await ari('channels');
+      const bridges = await ari('bridges');
+      left = [
+        ...kids.map((p) => `process ${p.pid}: ${p.cmd}`),
+        ...channels.map((c) => `channel ${c.name ?? c.id}`),
+        ...bridges.map((b) => `bridge ${b.id}`),
+      ];
+      if (!left.length) return;
+      await new Promise((r) => setTimeout(r, 250));
+    } while (Date.now() - t0 < CALLS_END_WITHIN_MS);
+    // Hang up what is left, so the next file starts clean, then fail this one.
+    try {
+      execFileSync('scripts/asterisk.sh', ['reset'], { timeout: 10_000 });
+    } catch {}
+    throw new Error(
+      `${file} left behind, ${CALLS_END_WITHIN_MS / 1000} s after its last test:\n  ${left.join('\n  ')}`,
+    );
+  });
+}
