@@ -120,6 +120,15 @@ export async function sipCall(o: SipCallOptions): Promise<SipCallResult> {
 function scenarioXml(o: SipCallOptions, pcap: string): string {
   const pt = RTP_PAYLOAD_TYPES[o.codec];
   const display = o.name ? `"${o.name.replace(/["\\]/g, '')}" ` : '';
+  // A request of the phone's own in this call: the INVITE, its ACK, a BYE.
+  const request = (method: string, cseq: number, inDialog: boolean) =>
+    `${method} sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: ${display}<sip:${o.from}@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+To: <sip:[service]@[remote_ip]:[remote_port]>${inDialog ? '[peer_tag_param]' : ''}
+Call-ID: [call_id]
+CSeq: ${cseq} ${method}
+Max-Forwards: 70`;
   const end =
     o.hangUpAfterMs === undefined
       ? `
@@ -138,13 +147,7 @@ Content-Length: 0
       : `
   <pause milliseconds="${o.hangUpAfterMs}"/>
   <send><![CDATA[
-BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: ${display}<sip:${o.from}@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-Call-ID: [call_id]
-CSeq: 2 BYE
-Max-Forwards: 70
+${request('BYE', 2, true)}
 Content-Length: 0
 
 ]]></send>
@@ -154,14 +157,8 @@ Content-Length: 0
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="Doorman SIP caller">
   <send retrans="500"><![CDATA[
-INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: ${display}<sip:${o.from}@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-To: <sip:[service]@[remote_ip]:[remote_port]>
-Call-ID: [call_id]
-CSeq: 1 INVITE
+${request('INVITE', 1, false)}
 Contact: <sip:${o.from}@[local_ip]:[local_port]>
-Max-Forwards: 70
 X-Doorman-Caller: sipp
 Content-Type: application/sdp
 Content-Length: [len]
@@ -183,13 +180,7 @@ a=sendrecv
   <recv response="183" optional="true"/>
   <recv response="200" rtd="true" timeout="${o.timeoutMs ?? 60_000}"/>
   <send><![CDATA[
-ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: ${display}<sip:${o.from}@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-Call-ID: [call_id]
-CSeq: 1 ACK
-Max-Forwards: 70
+${request('ACK', 1, true)}
 Content-Length: 0
 
 ]]></send>

@@ -362,10 +362,9 @@ describe('soundswallower engine: a recognition thread behind its callers', () =>
     }
   });
 
-  it('drops them once it cannot keep up with its callers, and starts the next answer without', async () => {
+  it('drops them once it cannot keep up with its callers, and has them back once caught up', async () => {
     const engine = await oneDecoderEngine({
       shedLagMs: 50,
-      busyMaxHmms: 1_000,
       phoneLoopMaxStreams: 100,
       denoiseMaxStreams: 100,
     });
@@ -374,23 +373,16 @@ describe('soundswallower engine: a recognition thread behind its callers', () =>
       // Twelve callers speaking at once on one thread, each with both extras: more than one
       // core decodes in real time (about 0.15 s of CPU per second of audio each), so the
       // thread falls behind what they say.
-      const crowd = Promise.all(Array.from({ length: 12 }, () => recognise(engine, say(), { paced: true })));
-      // A caller who starts while the thread is behind starts without them. The answer is
-      // searched within busyMaxHmms (the grammar set again on a decoder, so that decoder must
-      // still know every word) and still heard.
-      await new Promise((r) => setTimeout(r, 2_500));
-      const next = (await recognise(engine, speechWav('accounts', 'Accounts.'), { paced: true })).at(-1);
-      const finals = (await crowd).map((r) => r.at(-1));
+      const finals = (
+        await Promise.all(Array.from({ length: 12 }, () => recognise(engine, say(), { paced: true })))
+      ).map((r) => r.at(-1));
       const shed = finals.filter((f) => f?.checked === false);
       assert.ok(shed.length > 0, `lags ${finals.map((f) => f?.lagMs).join(', ')}`);
       for (const f of shed) {
         assert.equal(f?.denoised, false);
         assert.equal(f?.fit, undefined, 'the decision is told the name went unchecked');
+        assert.match(f?.text ?? '', /alice johnson/);
       }
-      assert.equal(next?.denoised, false);
-      assert.equal(next?.fit, undefined);
-      assert.equal(next?.checked, false);
-      assert.match(next?.text ?? '', /accounts/);
       // Caught up: the next answer has its extras and the full search back.
       await new Promise((r) => setTimeout(r, 1_100));
       const again = (await recognise(engine, say(), { paced: true })).at(-1);
