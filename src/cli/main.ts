@@ -8,6 +8,7 @@ import { screenFile } from '../challenge/screen-file.js';
 import { createChallenge, directoryFile, loadDirectoryFile } from '../challenge/setup.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
+import { hideSecrets } from '../config/secrets.js';
 import { ConfigError, DoormanError } from '../errors.js';
 import { type ImportReport, listExport } from '../lists/caller-lists.js';
 import { importPinsCsv, pinsExport } from '../lists/pin-csv.js';
@@ -394,18 +395,7 @@ async function cmdScreening(config: Config, [action, arg]: string[]): Promise<vo
 }
 
 function cmdConfig(config: Config): void {
-  const extensions = Object.fromEntries(
-    Object.entries(config.outboundPin.extensions).map(([ext, e]) => [
-      ext,
-      { ...e, ...(e.pin ? { pin: '[hidden]' } : {}) },
-    ]),
-  );
-  const shown = {
-    ...config,
-    ari: { ...config.ari, password: '[hidden]' },
-    outboundPin: { ...config.outboundPin, extensions },
-  };
-  console.log(JSON.stringify(shown, null, 2));
+  console.log(JSON.stringify(hideSecrets(config), null, 2));
 }
 
 async function main(argv: string[]): Promise<void> {

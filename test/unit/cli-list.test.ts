@@ -124,3 +124,54 @@ describe('doorman asterisk-config', () => {
     );
   });
 });
+
+describe('doorman config', () => {
+  it('prints the configuration with every secret hidden: passwords, PINs, webhook secrets, credentials in URLs', () => {
+    const file = join(dir, 'secrets.yaml');
+    writeFileSync(
+      file,
+      [
+        'webhooks:',
+        '  endpoints:',
+        '    - url: https://crm.example.com/hook?token=url-token-5678&site=main',
+        '      secret: webhook-secret-0123456789',
+        'routes:',
+        '  "15550006000": { unknown: desk, checks: [pin], pin: { set: partners, destination: desk } }',
+        'outboundPin:',
+        '  extensions:',
+        '    "1001": { pin: "97531" }',
+      ].join('\n'),
+    );
+    const out = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'config', '--config', file],
+      {
+        env: {
+          ...process.env,
+          DOORMAN_STORE_URL: 'postgres://doorman:db-pass-4321@db.example.com/doorman',
+          DOORMAN_ARI_PASSWORD: 'ari-pass-8642',
+        },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    assert.equal(out.status, 0, out.stderr);
+    for (const secret of [
+      'url-token-5678',
+      'webhook-secret-0123456789',
+      '97531',
+      'db-pass-4321',
+      'ari-pass-8642',
+    ]) {
+      assert.ok(!out.stdout.includes(secret), `${secret} is printed`);
+    }
+    const shown = JSON.parse(out.stdout);
+    assert.equal(shown.store.url, 'postgres://doorman:[hidden]@db.example.com/doorman');
+    assert.equal(shown.webhooks.endpoints[0].url, 'https://crm.example.com/hook?token=[hidden]&site=main');
+    assert.equal(shown.webhooks.endpoints[0].secret, '[hidden]');
+    assert.equal(shown.outboundPin.extensions['1001'].pin, '[hidden]');
+    assert.equal(shown.ari.password, '[hidden]');
+    assert.equal(shown.ari.username, 'doorman', 'what is not secret is shown');
+    assert.equal(shown.routes['15550006000'].pin.set, 'partners', "a PIN route's settings are not a PIN");
+  });
+});
