@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CallReport } from '../src/calls/call-session.js';
+import type { CallReport } from '../src/calls/call-report.js';
 import { CONFIRMS_WITH_KEY } from '../src/telephony/simulated-caller.js';
 import { asteriskCpuSeconds, benchConfig, fliteSentence, startLive } from './live.js';
 import { machine, percentile, publish, publishSummary, settingOverrides } from './report.js';

@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CallReport } from '../src/calls/call-session.js';
+import type { CallReport } from '../src/calls/call-report.js';
 import { SoundSwallowerEngine } from '../src/speech/soundswallower-engine.js';
 import type { SimulatedCallResult } from '../src/telephony/simulated-caller.js';
 import { CONFIRMS_WITH_KEY } from '../src/telephony/simulated-caller.js';

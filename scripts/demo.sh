@@ -24,7 +24,8 @@ echo "Doorman is running (log: $log); placing a demo call..."
 
 flite -voice rms -t "Hello, I'd like to speak to Alice Johnson, please." -o var/demo-raw.wav
 sox var/demo-raw.wav -r 8000 -c 1 -b 16 -e signed-integer var/demo-caller.wav
-node dist/cli/main.js call --from +15551234567 --name "Demo Caller" --to 15550001000 --say var/demo-caller.wav --wait 5
+# Over SIP: SIPp (Debian sip-tester) calls the sandbox like a phone or trunk, RTP and all.
+node dist/cli/main.js call --sip --from +15551234567 --name "Demo Caller" --to 15550001000 --say var/demo-caller.wav --wait 5
 echo
 echo "What Doorman logged about the call:"
 node -e '

@@ -8,6 +8,7 @@ import type { AriConnection } from '../telephony/ari.js';
 import type { ChannelJson } from '../telephony/ari-types.js';
 import { voicemailPins } from '../telephony/voicemail-conf.js';
 import { withTimeout } from '../util/timeout.js';
+import { AriCallChannel } from './ari-call-channel.js';
 import type { EventWaiters } from './event-waiters.js';
 import { askForPin } from './pin-dialogue.js';
 import { playToEnd } from './playback.js';
@@ -88,13 +89,15 @@ export class OutboundPin {
         return;
       }
       const outcome = await askForPin(
-        {
+        new AriCallChannel({
           ari: this.ari,
           events: this.events,
           channelId: channel.id,
           signal,
           promptTimeoutMs: this.config.calls.promptTimeoutMs,
-        },
+          mediaTimeoutMs: this.config.calls.mediaTimeoutMs,
+          log,
+        }),
         this.cfg,
         {
           verify: async (digits) => ((await this.pinMatches(ext, digits)) ? ext : null),

@@ -1,7 +1,5 @@
-import type { AriConnection } from '../telephony/ari.js';
+import type { CallChannel } from './call-channel.js';
 import { DigitEntry, type DigitEntryRules, type EntryEnd } from './digit-entry.js';
-import type { EventWaiters } from './event-waiters.js';
-import { playToEnd } from './playback.js';
 
 export interface PinDialogueRules extends DigitEntryRules {
   /** Entries the caller gets, wrong or empty. */
@@ -11,13 +9,8 @@ export interface PinDialogueRules extends DigitEntryRules {
   wrongPrompt: string;
 }
 
-export interface PinChannel {
-  ari: AriConnection;
-  events: EventWaiters;
-  channelId: string;
-  signal: AbortSignal;
-  promptTimeoutMs: number;
-}
+/** What the PIN dialogue needs of the caller's channel: prompts and keys. */
+export type PinChannel = Pick<CallChannel, 'playSound' | 'onKey' | 'signal'>;
 
 export type PinOutcome<T> =
   | { kind: 'accepted'; value: T; attempts: number }
@@ -47,17 +40,13 @@ export async function askForPin<T>(
   let prompt = rules.prompt;
   for (let attempt = 1; attempt <= rules.attempts; attempt++) {
     const entry = new DigitEntry(rules);
-    const stopListening = ch.events.listen((e) => {
-      if (e.type === 'ChannelDtmfReceived' && e.channel?.id === ch.channelId && e.digit) entry.push(e.digit);
-    });
+    const stopListening = ch.onKey((digit) => entry.push(digit));
     const onAbort = () => entry.cancel();
     ch.signal.addEventListener('abort', onAbort, { once: true });
     let digits: string;
     let end: EntryEnd;
     try {
-      await playToEnd(ch.ari, ch.events, ch.channelId, prompt, ch.promptTimeoutMs, ch.signal, {
-        stopWhen: entry.firstKeyPressed,
-      });
+      await ch.playSound(prompt, entry.firstKeyPressed);
       entry.start();
       ({ digits, end } = await entry.result);
     } finally {

@@ -3,9 +3,6 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { stringify as stringifyYaml } from 'yaml';
-import { checkEntries } from '../challenge/directory-service.js';
-import { screenFile } from '../challenge/screen-file.js';
-import { createChallenge, directoryFile, loadDirectoryFile } from '../challenge/setup.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { hideSecrets } from '../config/secrets.js';
@@ -13,18 +10,19 @@ import { ConfigError, DoormanError } from '../errors.js';
 import { type ImportReport, listExport } from '../lists/caller-lists.js';
 import { importPinsCsv, pinsExport } from '../lists/pin-csv.js';
 import { createLogger } from '../log.js';
-import { startDoorman } from '../main.js';
 import { normalizeNumber } from '../match/caller-id.js';
 import { bypassEnd } from '../policy/checks/bypass.js';
 import { DirectoryStore } from '../store/directory-store.js';
 import { PinSets } from '../store/pin-sets.js';
 import { readBypass, setBypassFor, setScreening } from '../store/screening-state.js';
 import { Store } from '../store/store.js';
-import { SimulatedCaller } from '../telephony/simulated-caller.js';
 import { asteriskConfig } from './asterisk-config.js';
-import { doctor, formatFindings } from './doctor.js';
 import { type ListFlags, listAdd, listImport, listRemove } from './list.js';
 import { cmdAdmin, cmdToken } from './web.js';
+
+// What only some commands need is loaded by those commands: the speech engine, the Stasis app
+// and the admin API take seconds to load, and `doorman list show` should not wait for them.
+const challengeSetup = () => import('../challenge/setup.js');
 
 const USAGE = `Usage: doorman <command> [options]
 
@@ -40,6 +38,8 @@ Commands:
       --wait SECONDS      stay on the line after speaking (default 20)
       --timeout SECONDS   stop watching after this long (default 60)
       --json              print the result as JSON
+      --sip               call over SIP (SIPp to the sandbox's sip-caller endpoint: RTP, RFC 4733)
+      --codec ulaw|alaw   the codec the SIP phone offers (default ulaw)
   screen-file --directory FILE.yaml AUDIO.wav...
                         run the speech challenge on recorded answers (8/16 kHz mono WAV), offline,
                         with the live code path; one JSON object per file on stdout
@@ -101,6 +101,7 @@ function fail(e: unknown): never {
 
 async function cmdStart(config: Config): Promise<void> {
   const logger = createLogger(config.log.level);
+  const { startDoorman } = await import('../main.js');
   const doorman = await startDoorman(config, logger);
   let stopping = false;
   const stop = (signal: string) => {
@@ -126,8 +127,14 @@ function number(v: string | undefined, dflt: number, flag: string): number {
   return n;
 }
 
+function sipCodec(codec = 'ulaw'): 'ulaw' | 'alaw' {
+  if (codec !== 'ulaw' && codec !== 'alaw') throw new UsageError(`--codec is ulaw or alaw, got "${codec}"`);
+  return codec;
+}
+
 async function cmdCall(config: Config, v: Record<string, string | boolean | undefined>): Promise<void> {
   const logger = createLogger('warn');
+  const { SimulatedCaller } = await import('../telephony/simulated-caller.js');
   const caller = new SimulatedCaller(config, logger);
   await caller.connect();
   try {
@@ -141,6 +148,7 @@ async function cmdCall(config: Config, v: Record<string, string | boolean | unde
       dtmf: str('dtmf'),
       waitSeconds: number(str('wait'), 20, '--wait'),
       timeoutMs: number(str('timeout'), 60, '--timeout') * 1000,
+      ...(v.sip ? { sip: sipCodec(str('codec')) } : {}),
     });
     if (v.json) {
       console.log(JSON.stringify(result));
@@ -163,6 +171,8 @@ async function cmdCall(config: Config, v: Record<string, string | boolean | unde
 async function cmdScreenFile(config: Config, directory: string | undefined, files: string[]): Promise<void> {
   if (!files.length) throw new UsageError('screen-file needs at least one WAV file');
   const logger = createLogger('warn', pino.destination(2));
+  const { createChallenge, directoryFile, loadDirectoryFile } = await challengeSetup();
+  const { screenFile } = await import('../challenge/screen-file.js');
   const challenge = await createChallenge(
     config,
     loadDirectoryFile(directory ?? directoryFile(config)),
@@ -365,6 +375,8 @@ async function cmdDirectory(config: Config, [action, file]: string[]): Promise<v
       return;
     }
     if (!file) throw new UsageError('directory import needs a FILE.yaml');
+    const { loadDirectoryFile } = await challengeSetup();
+    const { checkEntries } = await import('../challenge/directory-service.js');
     const entries = loadDirectoryFile(file);
     await checkEntries(config, entries);
     await db.replaceAll(entries);
@@ -421,6 +433,8 @@ async function main(argv: string[]): Promise<void> {
         wait: { type: 'string' },
         timeout: { type: 'string' },
         json: { type: 'boolean' },
+        sip: { type: 'boolean' },
+        codec: { type: 'string' },
         directory: { type: 'string' },
         block: { type: 'boolean' },
         allow: { type: 'boolean' },
@@ -484,6 +498,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'doctor': {
+      const { doctor, formatFindings } = await import('./doctor.js');
       const findings = await doctor(config, {
         asteriskEtc: typeof v['asterisk-etc'] === 'string' ? v['asterisk-etc'] : '/etc/asterisk',
         sounds: typeof v.sounds === 'string' ? v.sounds : '/usr/share/asterisk/sounds',

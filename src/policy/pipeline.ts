@@ -35,23 +35,33 @@ export async function runChecks(
       });
       if (r.kind === 'route') return { verdict: r, trace };
     } catch (e) {
-      const result = e instanceof TimeoutError ? 'timeout' : 'error';
-      const detail = e instanceof Error ? e.message : String(e);
-      trace.push({ check: check.name, result, ms: round(performance.now() - t0), detail });
-      if (onFailure === 'blocked') {
-        return {
-          verdict: {
-            kind: 'route',
-            destination: ctx.route.blocked,
-            reason: `${check.name} ${result} (fail-closed): ${detail}`,
-            check: check.name,
-          },
-          trace,
-        };
-      }
+      const failed = checkFailed(check.name, e, t0, ctx.route.blocked, onFailure);
+      trace.push(failed.trace);
+      if (failed.verdict) return { verdict: failed.verdict, trace };
     }
   }
   return { verdict: null, trace };
+}
+
+/**
+ * A check that threw or ran out of time, every check alike (the pipeline's and the interactive
+ * ones, pin and challenge): traced, then skipped (fail-open), or a verdict for the route's
+ * blocked destination when it fails closed.
+ */
+export function checkFailed(
+  check: string,
+  e: unknown,
+  t0: number,
+  blocked: string,
+  onFailure: 'next' | 'blocked',
+): { verdict: Verdict | null; trace: CheckTrace } {
+  const result = e instanceof TimeoutError ? 'timeout' : 'error';
+  const detail = e instanceof Error ? e.message : String(e);
+  const verdict: Verdict | null =
+    onFailure === 'blocked'
+      ? { kind: 'route', destination: blocked, reason: `${check} ${result} (fail-closed): ${detail}`, check }
+      : null;
+  return { verdict, trace: { check, result, ms: round(performance.now() - t0), detail } };
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;

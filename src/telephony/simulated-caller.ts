@@ -2,11 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { alawFromPcm, ulawFromPcm } from '../audio/g711.js';
+import { Int16Downsampler } from '../audio/resample.js';
 import { parseWav } from '../audio/wav.js';
 import type { Config } from '../config/schema.js';
 import { DoormanError } from '../errors.js';
 import { AriConnection } from './ari.js';
 import type { AriEvent } from './ari-types.js';
+import type { RtpPart } from './rtp-capture.js';
+import { sipCall } from './sip-phone.js';
+
+/** The sandbox endpoint SIP callers arrive on (docker/asterisk/pjsip.conf). */
+const SIP_CALLER_CHANNEL = 'PJSIP/sip-caller-';
 
 /**
  * How a simulated caller who named someone answers "Did you mean Alice Johnson? Press 1" (a
@@ -33,6 +40,11 @@ export interface SimulatedCallOptions {
   waitSeconds: number;
   /** Give up observing after this long. */
   timeoutMs: number;
+  /**
+   * Call over SIP instead, from SIPp (Debian's sip-tester) to the sandbox's sip-caller endpoint,
+   * offering this codec: the caller's audio crosses RTP, the digits go as RFC 4733 events.
+   */
+  sip?: 'ulaw' | 'alaw';
 }
 
 export interface TimelineEntry {
@@ -73,6 +85,8 @@ interface Pending {
 export class SimulatedCaller {
   private readonly ari: AriConnection;
   private readonly pending = new Map<string, Pending>();
+  /** SIP calls placed and not yet seen in Asterisk, by caller number. */
+  private readonly sipCallers = new Map<string, Pending>();
 
   constructor(
     private readonly config: Config,
@@ -128,6 +142,7 @@ export class SimulatedCaller {
   }
 
   async call(opts: SimulatedCallOptions): Promise<SimulatedCallResult> {
+    if (opts.sip) return this.callOverSip(opts, opts.sip);
     const id = opts.id ?? `sim-${randomUUID().slice(0, 8)}`;
     const sound = opts.say ? await this.stageAudio(opts.say, id) : '';
     const result = newResult(id, `${id}-in`);
@@ -164,6 +179,53 @@ export class SimulatedCaller {
         const dir = this.config.simulator.soundsDir;
         await Promise.all(['wav', 'wav16'].map((ext) => rm(join(dir, `${id}.${ext}`), { force: true })));
       }
+    }
+    result.ms = Math.round(performance.now() - t0);
+    return result;
+  }
+
+  /**
+   * The same call from a SIP phone. Asterisk names its channel, so the call is the first SIP
+   * caller channel that shows up with this caller number.
+   */
+  private async callOverSip(
+    opts: SimulatedCallOptions,
+    codec: 'ulaw' | 'alaw',
+  ): Promise<SimulatedCallResult> {
+    const id = opts.id ?? `sip-${randomUUID().slice(0, 8)}`;
+    const result = newResult(id, '');
+    const t0 = performance.now();
+    const rtp: RtpPart[] = [{ silenceMs: opts.delaySeconds * 1000 }];
+    if (opts.say) {
+      const pcm = parseWav(await readFile(opts.say));
+      const at8k = pcm.sampleRate === 16000 ? new Int16Downsampler(2).process(pcm.samples) : pcm.samples;
+      if (pcm.sampleRate !== 8000 && pcm.sampleRate !== 16000)
+        throw new DoormanError('WAV_RATE', `${opts.say}: ${pcm.sampleRate} Hz; 8000 or 16000 Hz WAVs only`);
+      rtp.push({ payload: codec === 'ulaw' ? ulawFromPcm(at8k) : alawFromPcm(at8k) });
+    }
+    if (opts.dtmf)
+      rtp.push({ silenceMs: (opts.dtmfDelaySeconds ?? 0) * 1000 }, { digits: opts.dtmf.replace(/w/g, '') });
+    rtp.push({ silenceMs: opts.waitSeconds * 1000 });
+    const done = new Promise<void>((resolve) => {
+      this.sipCallers.set(opts.from, { result, t0, settle: resolve });
+    });
+    const timer = setTimeout(() => this.sipCallers.get(opts.from)?.settle(), opts.timeoutMs);
+    try {
+      const phone = sipCall({
+        from: opts.from,
+        ...(opts.name ? { name: opts.name } : {}),
+        to: opts.to,
+        codec,
+        rtp,
+        timeoutMs: opts.timeoutMs,
+      });
+      // The phone runs until the call ends (its BYE or Asterisk's): then no SIPp is left behind.
+      await phone;
+      await Promise.race([done, new Promise((r) => setTimeout(r, 1_000))]);
+    } finally {
+      clearTimeout(timer);
+      this.sipCallers.delete(opts.from);
+      this.pending.delete(result.channelId);
     }
     result.ms = Math.round(performance.now() - t0);
     return result;
@@ -225,6 +287,12 @@ export class SimulatedCaller {
   }
 
   private onEvent(e: AriEvent): void {
+    const waiting =
+      e.channel?.name.startsWith(SIP_CALLER_CHANNEL) && this.sipCallers.get(e.channel.caller?.number ?? '');
+    if (waiting && e.channel && !waiting.result.channelId) {
+      waiting.result.channelId = e.channel.id;
+      this.pending.set(e.channel.id, waiting);
+    }
     const p = this.pending.get(e.channel?.id ?? '');
     if (!p) return;
     const at = Math.round(performance.now() - p.t0);

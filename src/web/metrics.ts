@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { CallReport } from '../calls/call-session.js';
+import type { CallReport } from '../calls/call-report.js';
 
 /** Prometheus metrics of the calls Doorman screens; one registry per instance (tests run several). */
 export class CallMetrics {

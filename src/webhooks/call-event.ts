@@ -1,4 +1,4 @@
-import type { CallReport } from '../calls/call-session.js';
+import type { CallReport } from '../calls/call-report.js';
 
 export interface WebhookEvent {
   /** Unique per event: receivers use it to drop a delivery they already have. */

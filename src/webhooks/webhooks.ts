@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CallReport } from '../calls/call-session.js';
+import type { CallReport } from '../calls/call-report.js';
 import type { Config } from '../config/schema.js';
 import { callFinished } from './call-event.js';
 import { WebhookOutbox } from './outbox.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseWav } from '../../src/audio/wav.js';
-import { MEDIA_CHANNEL_PREFIX } from '../../src/calls/call-session.js';
+import { MEDIA_CHANNEL_PREFIX } from '../../src/calls/ari-call-channel.js';
 import { setBypassFor } from '../../src/store/screening-state.js';
 import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';

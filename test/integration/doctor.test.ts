@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { cliArgs } from '../support/cli.js';
 
 const ROOT = process.env.ASTERISK_ROOT ?? '/opt/doorman-asterisk';
 const dir = mkdtempSync(join(tmpdir(), 'doorman-doctor-'));
@@ -15,7 +16,7 @@ const env = {
 };
 const sandbox = ['--asterisk-etc', `${ROOT}/etc/asterisk`, '--sounds', `${ROOT}/usr/share/asterisk/sounds`];
 const doctor = (args: string[], extraEnv: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'doctor', ...args], {
+  spawnSync(process.execPath, cliArgs('doctor', ...args), {
     env: { ...env, ...extraEnv },
     encoding: 'utf8',
     timeout: 90_000,

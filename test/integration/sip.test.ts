@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CallReport } from '../../src/calls/call-session.js';
-import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
+import type { CallReport } from '../../src/calls/call-report.js';
+import type { SipCodec } from '../../src/telephony/rtp-capture.js';
+import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
+import { type SipCallOptions, sipCall } from '../../src/telephony/sip-phone.js';
 import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
-import type { SipCodec } from '../support/rtp-pcap.js';
-import { encodeForSip, type SipCallOptions, sipCall } from '../support/sip-phone.js';
+import { encodeForSip } from '../support/sip-audio.js';
 import { speechWav } from '../support/speech.js';
 
 /**
@@ -88,6 +89,24 @@ describe('SIP callers (SIPp) on the Asterisk sandbox', () => {
       assert.equal(report.facts.did, '15550001000');
     });
   }
+
+  it('places `doorman call --sip` calls: audio Doorman encodes (A-law), RFC 4733 digits, watched to the destination', async () => {
+    const from = number();
+    const result = await caller.call({
+      from,
+      to: '15550001000',
+      say: alice,
+      delaySeconds: 3,
+      waitSeconds: 8,
+      timeoutMs: 40_000,
+      sip: 'alaw',
+      ...CONFIRMS_WITH_KEY,
+    });
+    assert.equal(result.ranStasis, true);
+    assert.equal(result.destination, 'desk', JSON.stringify(result.timeline));
+    assert.match(result.channelId, /^\d+\.\d+$/, 'the SIP channel Asterisk made');
+    assert.equal((await reportFrom(from)).answer?.entry, 'alice-johnson');
+  });
 
   it('takes a PIN sent as RFC 4733 digits, and labels the CDR with it', async () => {
     const from = number();

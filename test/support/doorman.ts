@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
-import type { CallReport } from '../../src/calls/call-session.js';
+import type { CallReport } from '../../src/calls/call-report.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { type StartOptions, startDoorman } from '../../src/main.js';

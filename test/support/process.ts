@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { cliArgs } from './cli.js';
 import { ARTIFACTS } from './doorman.js';
 
 export interface DoormanProcess {
@@ -16,7 +17,7 @@ export interface DoormanProcess {
 
 /** `doorman start` as its own process (the CLI from source), logging to test-artifacts/<name>.log. */
 export function spawnDoorman(name: string, env: Record<string, string>): DoormanProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], {
+  const child = spawn(process.execPath, cliArgs('start'), {
     env: { ...process.env, DOORMAN_LOG_LEVEL: 'info', DOORMAN_WEB_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseDirectory } from '../../src/match/directory.js';
+import { cliArgs } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'doorman-cli-dir-'));
 const env = { ...process.env, DOORMAN_STORE_URL: `sqlite:${join(dir, 'doorman.db')}` };
 const doorman = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'directory', ...args], {
+  spawnSync(process.execPath, cliArgs('directory', ...args), {
     env,
     encoding: 'utf8',
     timeout: 30_000,

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { csvField, parseCsv } from '../../src/lists/csv.js';
+import { cliArgs } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'doorman-cli-'));
 const env = { ...process.env, DOORMAN_STORE_URL: `sqlite:${join(dir, 'doorman.db')}` };
 const doorman = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  spawnSync(process.execPath, cliArgs(...args), {
     env,
     encoding: 'utf8',
     timeout: 30_000,
@@ -142,19 +143,15 @@ describe('doorman config', () => {
         '    "1001": { pin: "97531" }',
       ].join('\n'),
     );
-    const out = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'config', '--config', file],
-      {
-        env: {
-          ...process.env,
-          DOORMAN_STORE_URL: 'postgres://doorman:db-pass-4321@db.example.com/doorman',
-          DOORMAN_ARI_PASSWORD: 'ari-pass-8642',
-        },
-        encoding: 'utf8',
-        timeout: 30_000,
+    const out = spawnSync(process.execPath, cliArgs('config', '--config', file), {
+      env: {
+        ...process.env,
+        DOORMAN_STORE_URL: 'postgres://doorman:db-pass-4321@db.example.com/doorman',
+        DOORMAN_ARI_PASSWORD: 'ari-pass-8642',
       },
-    );
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(out.status, 0, out.stderr);
     for (const secret of [
       'url-token-5678',

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { configEnvVars, loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
+import { cliArgs } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'doorman-config-'));
 function file(name: string, text: string): string {
@@ -183,7 +184,7 @@ describe('config', () => {
   });
 
   it('the CLI prints one line naming the key and exits non-zero', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], {
+    const r = spawnSync(process.execPath, cliArgs('start'), {
       env: { ...process.env, DOORMAN_ARI_URL: 'not a url' },
       encoding: 'utf8',
       timeout: 20_000,

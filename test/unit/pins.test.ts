@@ -10,6 +10,7 @@ import { lockedUntil, PinError } from '../../src/policy/pin-code.js';
 import { PinSets } from '../../src/store/pin-sets.js';
 import { Store } from '../../src/store/store.js';
 import { voicemailPins } from '../../src/telephony/voicemail-conf.js';
+import { cliArgs } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'doorman-pins-'));
 
@@ -153,7 +154,7 @@ describe('PIN sets in the store', () => {
 describe('doorman pins', () => {
   const env = { ...process.env, DOORMAN_STORE_URL: `sqlite:${join(dir, 'cli.db')}` };
   const doorman = (args: string[], input = '') =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'pins', ...args], {
+    spawnSync(process.execPath, cliArgs('pins', ...args), {
       env,
       input,
       encoding: 'utf8',

@@ -18,6 +18,7 @@ import {
 } from '../../src/speech/espeak-phones.js';
 import { buildGrammar, grammarWords } from '../../src/speech/grammar.js';
 import { SoundSwallowerEngine, type SoundSwallowerOptions } from '../../src/speech/soundswallower-engine.js';
+import { cliArgs } from '../support/cli.js';
 import { engineContract, recognise } from '../support/engine-contract.js';
 import { speechWav } from '../support/speech.js';
 
@@ -577,16 +578,13 @@ describe('doorman screen-file', () => {
   it('prints one JSON object per file, and an error object for a bad file', () => {
     const r = spawnSync(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
+      cliArgs(
         'screen-file',
         '--directory',
         'test/fixtures/directory.yaml',
         speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."),
         'package.json',
-      ],
+      ),
       { encoding: 'utf8', timeout: 60_000 },
     );
     const lines = r.stdout

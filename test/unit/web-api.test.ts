@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CallReport } from '../../src/calls/call-session.js';
+import type { CallReport } from '../../src/calls/call-report.js';
 import { LiveFeed } from '../../src/calls/live-feed.js';
 import { configSchema } from '../../src/config/schema.js';
 import { parseCsv } from '../../src/lists/csv.js';

@@ -7,11 +7,12 @@ import { describe, it } from 'node:test';
 import { Store } from '../../src/store/store.js';
 import { WebAuthStore } from '../../src/store/web-auth.js';
 import { Accounts } from '../../src/web/auth/accounts.js';
+import { cliArgs } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'doorman-web-cli-'));
 const url = `sqlite:${join(dir, 'doorman.db')}`;
 const doorman = (args: string[], opts: { input?: string; env?: Record<string, string> } = {}) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  spawnSync(process.execPath, cliArgs(...args), {
     env: { ...process.env, DOORMAN_STORE_URL: url, ...opts.env },
     input: opts.input ?? '',
     encoding: 'utf8',

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import type { CallReport } from '../../src/calls/call-session.js';
+import type { CallReport } from '../../src/calls/call-report.js';
 import { callFinished, type WebhookEvent } from '../../src/webhooks/call-event.js';
 import { WebhookOutbox } from '../../src/webhooks/outbox.js';
 import { signature, verifySignature } from '../../src/webhooks/signature.js';

@@ -1,44 +1,21 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DoormanError } from '../errors.js';
 import {
   RTP_PAYLOAD_TYPES,
   type RtpPart,
   rtpCapture,
   type SipCodec,
   TELEPHONE_EVENT_PT,
-} from './rtp-pcap.js';
+} from './rtp-capture.js';
 
 const run = promisify(execFile);
-const ROOT = process.env.ASTERISK_ROOT ?? '/opt/doorman-asterisk';
-/** The sandbox's SIP transport (docker/asterisk/pjsip.conf) and the header that names the caller's endpoint. */
-const ASTERISK_SIP = '127.0.0.1:5160';
+/** The sandbox's SIP transport (docker/asterisk/pjsip.conf). */
+export const SANDBOX_SIP = '127.0.0.1:5160';
 const CODEC_NAMES: Record<SipCodec, string> = { ulaw: 'PCMU/8000', alaw: 'PCMA/8000', g722: 'G722/8000' };
-
-/**
- * A WAV file as a phone using `codec` sends it: encoded by the sandbox Asterisk's own codecs
- * (`file convert`, res_convert), as raw payload bytes.
- */
-export async function encodeForSip(wav: string, codec: SipCodec): Promise<Buffer> {
-  const dir = join(ROOT, 'tmp', 'doorman-sip');
-  mkdirSync(dir, { recursive: true });
-  const base = `enc-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  copyFileSync(wav, join(dir, `${base}.wav`));
-  try {
-    const { stdout } = await run(
-      'scripts/asterisk.sh',
-      ['cli', `file convert /tmp/doorman-sip/${base}.wav /tmp/doorman-sip/${base}.${codec}`],
-      { timeout: 15_000 },
-    );
-    if (!/Converted/.test(stdout))
-      throw new Error(`Asterisk could not convert ${wav} to ${codec}: ${stdout}`);
-    return readFileSync(join(dir, `${base}.${codec}`));
-  } finally {
-    rmSync(join(dir, `${base}.wav`), { force: true });
-    rmSync(join(dir, `${base}.${codec}`), { force: true });
-  }
-}
 
 export interface SipCallOptions {
   from: string;
@@ -51,6 +28,8 @@ export interface SipCallOptions {
   /** The phone hangs up (BYE) this long after the answer; otherwise it waits for Asterisk's BYE. */
   hangUpAfterMs?: number;
   timeoutMs?: number;
+  /** Where Asterisk takes SIP (default the sandbox's). */
+  asterisk?: string;
 }
 
 export interface SipCallResult {
@@ -60,26 +39,30 @@ export interface SipCallResult {
   trace: string;
 }
 
-let nextPort = 5300 + (process.pid % 50) * 4;
+/**
+ * Each call's SIP port; SIPp's media takes the next few (audio RTP and RTCP, video), so calls
+ * that overlap keep ten apart.
+ */
+let nextPort = 5300 + (process.pid % 50) * 40;
 
 /**
  * One call from SIPp (Debian's sip-tester), a real SIP user agent on loopback: INVITE offering
  * one codec and telephone-event, the RTP of `rtp` after the answer, then BYE either way.
  */
 export async function sipCall(o: SipCallOptions): Promise<SipCallResult> {
-  const dir = mkdtempSync(join('/tmp', 'doorman-sipp-'));
+  const dir = mkdtempSync(join(tmpdir(), 'doorman-sipp-'));
   const pcap = join(dir, 'caller.pcap');
   writeFileSync(pcap, rtpCapture(o.codec, o.rtp));
   const scenario = join(dir, 'caller.xml');
   writeFileSync(scenario, scenarioXml(o, pcap));
   const port = nextPort;
-  nextPort += 4;
+  nextPort = nextPort + 10 > 6900 ? 5300 : nextPort + 10;
   const timeoutMs = o.timeoutMs ?? 60_000;
   try {
     const out = await run(
       'sipp',
       [
-        ASTERISK_SIP,
+        o.asterisk ?? SANDBOX_SIP,
         '-sf',
         scenario,
         '-m',
@@ -104,14 +87,18 @@ export async function sipCall(o: SipCallOptions): Promise<SipCallResult> {
       ],
       { timeout: timeoutMs + 5_000 },
     ).then(
-      () => 0,
-      (e: { code?: number | null }) => (typeof e.code === 'number' ? e.code : null),
+      () => ({ status: 0, stderr: '' }),
+      (e: { code?: number | string | null; stderr?: string }) => {
+        if (e.code === 'ENOENT')
+          throw new DoormanError('SIPP_MISSING', 'a SIP call needs SIPp: apt-get install sip-tester');
+        return { status: typeof e.code === 'number' ? e.code : null, stderr: e.stderr ?? '' };
+      },
     );
     let trace = '';
     try {
       trace = readFileSync(join(dir, 'messages.log'), 'utf8');
     } catch {}
-    return { status: out, trace };
+    return { status: out.status, trace: out.stderr ? `${trace}\nSIPp said: ${out.stderr}` : trace };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,35 @@
+import type { Route } from '../config/schema.js';
+import type { CallerNumber } from '../match/caller-id.js';
+import type { CheckContext } from '../policy/check.js';
+import type { CallFacts } from './call-report.js';
+import type { CallDeps } from './call-session.js';
+
+/** What the pre-answer checks may ask about one call: one list lookup, shared, its hits counted on the side. */
+export function checkContext(
+  caller: CallerNumber,
+  facts: CallFacts,
+  route: Route,
+  deps: Pick<CallDeps, 'store' | 'writes' | 'bypass' | 'config' | 'nameRules'>,
+): CheckContext {
+  let lists: ReturnType<CheckContext['lists']> | undefined;
+  return {
+    caller,
+    callerName: facts.callerName,
+    did: facts.did,
+    route,
+    now: new Date(),
+    lists: () => {
+      lists ??= deps.store.lookup(caller.key, facts.did).then((r) => {
+        // Counting the hit must not hold up the call.
+        for (const e of [r.allow, r.block]) {
+          if (e) deps.writes.write({ op: 'recordHit', id: e.id }).catch(() => {});
+        }
+        return r;
+      });
+      return lists;
+    },
+    bypass: () => deps.bypass.get(),
+    hasDestination: (name) => name in deps.config.destinations,
+    nameRule: async () => (await deps.nameRules.get()).match(facts.callerName),
+  };
+}

@@ -1,0 +1,148 @@
+import { dbfs, rms } from '../../audio/levels.js';
+import { pcmFromBytes } from '../../audio/wav.js';
+import type { MediaLeg } from '../../calls/call-channel.js';
+import { DoormanError } from '../../errors.js';
+import { type AnswerDeps, AnswerListener } from '../answer.js';
+import type { HeardAnswer } from '../heard-answer.js';
+import { type ChallengeContext, FRAME_BYTES, MEDIA_RATE } from './context.js';
+
+/**
+ * How long the line may send nothing before that time counts as silence. Frames that are late
+ * or come in a bunch (a busy machine, network jitter) are not a gap: filling for them put
+ * silence into the middle of the answer, which the speech detector then measured the line's
+ * noise against.
+ */
+const LINE_QUIET_MS = 200;
+
+/**
+ * Streams the caller's answer into the challenge until it is over, then decides, records and
+ * reports it. `early` is what they said over the question (or its last moments), heard before
+ * listening began.
+ */
+export function listen(
+  ctx: ChallengeContext,
+  leg: MediaLeg,
+  early: Buffer[] = [],
+  deps: AnswerDeps = ctx.challenge.deps,
+  recordAs: string = ctx.channel.id,
+): Promise<HeardAnswer> {
+  const { signal } = ctx.channel;
+  const cfg = ctx.config.listen;
+  const listener = new AnswerListener(deps, MEDIA_RATE, signal);
+  const frames: Buffer[] = [];
+  let received = 0;
+  // Wall time up to which the line's audio is accounted for, by frames or by filled silence.
+  let accountedAt = performance.now();
+  // Audio time drives the endpointer; wall time backs it up when frames stop coming.
+  const deadlineMs = cfg.noSpeechTimeoutMs + cfg.maxSpeechMs;
+  return new Promise<HeardAnswer>((resolve, reject) => {
+    let finished = false;
+    const stops: Array<() => void> = [];
+    const cleanup = () => {
+      clearTimeout(timer);
+      clearInterval(gapFiller);
+      for (const stop of stops) stop();
+      signal.removeEventListener('abort', onAbort);
+    };
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      cleanup();
+      conclude(ctx, listener, frames, received, leg.framesBeforeStart, recordAs).then(resolve, reject);
+    };
+    const push = (frame: Buffer) => {
+      frames.push(frame);
+      if (listener.push(frame)) finish();
+    };
+    const onAbort = () => {
+      cleanup();
+      reject(signal.reason);
+    };
+    const timer = setTimeout(finish, deadlineMs);
+    // Nothing arrives while the caller's side sends no frames (a Local channel in Wait(), a
+    // phone with silence suppression): time with no audio counts as silence. Looked at after
+    // the event loop's I/O (setImmediate), so frames that waited out a stall are taken first.
+    const fillGap = () => {
+      if (finished) return;
+      const quietMs = performance.now() - accountedAt;
+      if (quietMs < LINE_QUIET_MS) return;
+      const n = Math.floor(quietMs / 20);
+      accountedAt += n * 20;
+      push(Buffer.alloc(n * FRAME_BYTES));
+    };
+    const gapFiller = setInterval(() => setImmediate(fillGap), 100);
+    if (signal.aborted) return onAbort();
+    if (!leg.open) {
+      cleanup();
+      return reject(
+        new DoormanError('MEDIA_CLOSED', 'media WebSocket closed while listening (before listening)'),
+      );
+    }
+    for (const frame of early) {
+      received++;
+      push(frame);
+      if (finished) return;
+    }
+    stops.push(
+      leg.onAudio((frame) => {
+        received++;
+        accountedAt = performance.now();
+        push(frame);
+      }),
+      leg.onClose((why) => {
+        cleanup();
+        reject(new DoormanError('MEDIA_CLOSED', `media WebSocket closed while listening (${why})`));
+      }),
+    );
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function conclude(
+  ctx: ChallengeContext,
+  listener: AnswerListener,
+  frames: Buffer[],
+  received: number,
+  framesBeforeStart: number,
+  recordAs: string,
+): Promise<HeardAnswer> {
+  const result = await listener.finish();
+  const pcm = pcmFromBytes(Buffer.concat(frames));
+  const start = (result.speechStartMs * MEDIA_RATE) / 1000;
+  const end = Math.min(pcm.length, start + (result.speechMs * MEDIA_RATE) / 1000);
+  const level = result.speechMs > 0 ? rms(pcm, start, end) : 0;
+  const recording = await ctx.recordings
+    .save(recordAs, { sampleRate: MEDIA_RATE, samples: pcm })
+    .catch((e) => {
+      ctx.log.warn({ err: e }, 'could not save the recorded answer');
+      return null;
+    });
+  const answer: HeardAnswer = {
+    outcome: result.outcome,
+    entry: result.entry,
+    contenders: result.contenders,
+    transcript: result.transcript,
+    candidates: result.candidates.map((c) => ({ id: c.id, score: c.score })),
+    endpoint: result.endpoint,
+    audioMs: result.audioMs,
+    speechMs: result.speechMs,
+    speechDbfs: level > 0 ? Math.round(dbfs(level) * 10) / 10 : null,
+    noiseFloorDbfs: result.noiseFloorDbfs,
+    decisionMs: Math.round(result.decisionMs),
+    ...(result.fit === undefined ? {} : { fit: result.fit }),
+    ...(result.checked === undefined ? {} : { checked: result.checked }),
+    ...(result.denoised === undefined ? {} : { denoised: result.denoised }),
+    ...(result.recognitionLagMs === undefined ? {} : { recognitionLagMs: result.recognitionLagMs }),
+    frames: received,
+    framesBeforeStart,
+    recording,
+  };
+  ctx.log.info({ answer }, 'answer heard');
+  ctx.publish({
+    type: 'heard',
+    transcript: answer.transcript,
+    outcome: answer.outcome,
+    candidates: answer.candidates.slice(0, 3),
+  });
+  return answer;
+}
