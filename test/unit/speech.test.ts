@@ -347,12 +347,17 @@ describe('soundswallower engine: a recognition thread behind its callers', () =>
   });
 
   it('works through audio that came at once (said over the question) faster than it was spoken, keeping the extras', async () => {
-    const engine = await oneDecoderEngine({ shedLagMs: 50 });
+    // The default lag budget: a tighter one (50 ms) was beaten by the first chunk alone on a busy
+    // machine, whose decode on a cold decoder took longer than that (red once in six CI runs).
+    const engine = await oneDecoderEngine({ shedLagMs: 150 });
     try {
       await engine.setDirectory(directory, phrases);
-      // 3 s of live audio handed over at once: its last chunks wait behind the first ones, but
-      // a thread working it off 1.5 times as fast as the caller spoke is not behind. (Counted as lag, this
-      // shed the extras of callers who barged in and of the first caller after a start.)
+      // A file first (never shed), so the burst meets a warm decoder as a call's second answer does.
+      await recognise(engine, speechWav('accounts', 'Accounts.'), { realTime: false });
+      // 3 s of live audio handed over at once: its last chunks wait behind the first ones (about
+      // 0.45 s of decoding, over the budget, so the old rule shed it), but a thread working it
+      // off 1.5 times as fast as the caller spoke is not behind. (Counted as lag, this shed the
+      // extras of callers who barged in and of the first caller after a start.)
       const burst = (await recognise(engine, say())).at(-1);
       assert.match(burst?.text ?? '', /alice johnson/);
       assert.equal(burst?.checked, true, `lag ${burst?.lagMs}`);
