@@ -68,7 +68,8 @@ export function listen(
       if (quietMs < LINE_QUIET_MS) return;
       const n = Math.floor(quietMs / 20);
       accountedAt += n * 20;
-      push(Buffer.alloc(n * FRAME_BYTES));
+      // A frame at a time: the answer may end inside the gap, and the recording ends with it.
+      for (let i = 0; i < n && !finished; i++) push(Buffer.alloc(FRAME_BYTES));
     };
     const gapFiller = setInterval(() => setImmediate(fillGap), 100);
     if (signal.aborted) return onAbort();
