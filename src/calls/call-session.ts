@@ -308,7 +308,6 @@ export class CallSession {
         caller: this.caller,
         pins: this.deps.pins,
         channel: this.channel,
-        answer: () => this.channel.answer(),
         log: this.log,
       });
       return {

@@ -3,6 +3,7 @@ import type { Config, Route } from '../config/schema.js';
 import type { CallerNumber } from '../match/caller-id.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { PinSets } from '../store/pin-sets.js';
+import type { CallChannel } from './call-channel.js';
 import { askForPin, type PinChannel } from './pin-dialogue.js';
 
 export interface PinCheckResult {
@@ -23,8 +24,8 @@ export async function runPinCheck(opts: {
   config: Config;
   caller: CallerNumber;
   pins: PinSets;
-  channel: PinChannel;
-  answer: () => Promise<void>;
+  /** The PIN dialogue's prompts and keys, and the answer before it. */
+  channel: PinChannel & Pick<CallChannel, 'answer'>;
   log: Logger;
 }): Promise<PinCheckResult> {
   const { route, caller, pins, log } = opts;
@@ -50,7 +51,7 @@ export async function runPinCheck(opts: {
       attempts: 0,
     };
   }
-  await opts.answer();
+  await opts.channel.answer();
   const outcome = await askForPin(
     opts.channel,
     rules,

@@ -59,10 +59,19 @@ function otherDoormans(): Proc[] {
   );
 }
 
+/** The sandbox's ARI, as Doorman's defaults name it: read once, asked every 250 ms below. */
+let ariSettings: { url: string; authorization: string } | undefined;
+
 async function ari(path: string): Promise<Array<{ id: string; name?: string }>> {
-  const { url, username, password } = loadConfig({ env: {} }).ari;
-  const res = await fetch(new URL(`/ari/${path}`, url), {
-    headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
+  if (!ariSettings) {
+    const { url, username, password } = loadConfig({ env: {} }).ari;
+    ariSettings = {
+      url,
+      authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
+    };
+  }
+  const res = await fetch(new URL(`/ari/${path}`, ariSettings.url), {
+    headers: { authorization: ariSettings.authorization },
     signal: AbortSignal.timeout(5_000),
   });
   if (!res.ok) throw new Error(`ARI ${path}: HTTP ${res.status}`);
