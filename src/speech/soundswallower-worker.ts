@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import createModule, { type Decoder, type Segment } from 'soundswallower';
 import { Denoisers, type DenoiseStream } from '../audio/denoiser.js';
+import { chunkLag, hasRoom } from './lag.js';
 
 export interface WorkerSetup {
   modelDir: string;
@@ -311,18 +312,6 @@ function decode(s: Stream & { d: Pooled }, pcm: Float32Array): void {
  * was measured (an idle thread's last figure says nothing about now).
  */
 const behind = { ms: 0, at: 0 };
-const LAG_MEMORY_MS = 1_000;
-/** How much faster than speech a thread must work off a backlog not to count as behind. */
-const CATCH_UP = 1.5;
-
-/**
- * New streams start with their extras only while the thread is well within its lag budget (half
- * of it), so a thread near the line does not take on work it would shed moments later.
- */
-function hasRoom(): boolean {
-  if (!setup.shedLagMs) return true;
-  return behind.ms <= setup.shedLagMs / 2 || Date.now() - behind.at > LAG_MEMORY_MS;
-}
 
 /** Drops a stream's extras for the rest of its answer: the thread is behind its callers. */
 function shed(s: Stream & { d: Pooled }): void {
@@ -370,7 +359,7 @@ port.on('message', (m: ToWorker) => {
         port.postMessage({ t: 'error', id: m.id, message: `no grammar ${m.grammar}` } satisfies FromWorker);
         return;
       }
-      const room = !m.realTime || hasRoom();
+      const room = !m.realTime || hasRoom(behind, Date.now(), setup.shedLagMs);
       const denoise = denoisers && m.denoise && room ? denoisers.open(setup.sampleRate) : undefined;
       const loop = m.loop && room;
       // An answer left unchecked is confirmed by its caller (challenge.confirmUnchecked), so a
@@ -401,17 +390,15 @@ port.on('message', (m: ToWorker) => {
       step(m.id, (s) => {
         if (s.realTime) {
           const now = Date.now();
-          // When this chunk is due: when it was sent, but no sooner than the chunk before it
-          // plus this one's length worked through CATCH_UP times as fast as it was spoken.
-          // Audio that came at once (what the caller said over the question) or that waited for
-          // its decoder to be made (a model load, once per new peak of answers) is a backlog a
-          // thread that keeps up works off at that pace; counting its catching-up as lag shed
-          // the extras of exactly those answers on a busy machine (a caller who barged in, the
-          // first caller after a start). Live audio is due when sent, as before.
-          const chunkMs = (m.pcm.length * 1000) / setup.sampleRate;
-          const due = Math.max(m.sentAt, s.readyAt ?? 0, (s.dueAt ?? 0) + chunkMs / CATCH_UP);
-          s.dueAt = due;
-          s.lagMs = now - due;
+          const { dueAt, lagMs } = chunkLag({
+            sentAt: m.sentAt,
+            now,
+            chunkMs: (m.pcm.length * 1000) / setup.sampleRate,
+            ...(s.readyAt === undefined ? {} : { readyAt: s.readyAt }),
+            ...(s.dueAt === undefined ? {} : { prevDueAt: s.dueAt }),
+          });
+          s.dueAt = dueAt;
+          s.lagMs = lagMs;
           behind.ms = s.lagMs;
           behind.at = now;
           if (setup.shedLagMs && s.lagMs > setup.shedLagMs) shed(s);
