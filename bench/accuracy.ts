@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import { screenFile } from '../src/challenge/screen-file.js';
 import { createChallenge, loadDirectoryFile, loadPhrases } from '../src/challenge/setup.js';
 import { loadConfig } from '../src/config/load.js';
-import { decide } from '../src/match/decide.js';
+import { CHOICES_OFFERED, type DecisionPolicy, decide, type Evidence } from '../src/match/decide.js';
 import type { DirectoryEntry } from '../src/match/directory.js';
 import { words } from '../src/match/normalize.js';
 import { codes } from '../src/match/phonetics.js';
@@ -86,6 +86,7 @@ interface Row {
   contenders: string[];
   /** Where the call goes after the caller's choice, if an ambiguous answer asked for one. */
   routed: string;
+  evidence: Evidence;
 }
 const rows: Row[] = [];
 const t0 = performance.now();
@@ -105,6 +106,7 @@ for (const line of manifest) {
     fit: r.detail.fit,
     contenders: r.detail.contenders,
     routed: routedTo(r, line.accept),
+    evidence: r.detail.evidence,
   });
   if (process.env.BENCH_VERBOSE && !line.accept.includes(got)) {
     console.error(`${line.file} ${line.expect}: got ${got} from "${r.transcript}"`);
@@ -125,6 +127,8 @@ if (values.files) {
           transcript: r.transcript,
           fit: r.fit,
           contenders: r.contenders,
+          candidates: r.evidence.candidates.slice(0, 3).map((c) => [c.id, Math.round(c.score * 1000) / 1000]),
+          ...(r.evidence.soundsLike ? { soundsLike: Object.fromEntries(r.evidence.soundsLike) } : {}),
         }),
       )
       .join('\n'),
@@ -134,6 +138,8 @@ await challenge.engine.close();
 
 /** A routed outcome ("ambiguous" asks the caller to choose; it routes nowhere by itself). */
 const isEntry = (x: string) => !['machine', 'silence', 'nomatch', 'ambiguous'].includes(x);
+/** A caller who named nobody fails the screen when put through to a person, or read names to press. */
+const reachesSomeone = (x: string) => x === 'ambiguous' || isEntry(x);
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}% (${n}/${d})` : 'n/a');
 function summary(subset: Row[], pick: (r: Row) => string, routed: (r: Row) => string) {
   const names = subset.filter((r) => isEntry(r.line.expect));
@@ -151,6 +157,7 @@ function summary(subset: Row[], pick: (r: Row) => string, routed: (r: Row) => st
     humansAsMachine: pct(humans.filter((r) => pick(r) === 'machine').length, humans.length),
     silence: pct(of('silence').filter((r) => pick(r) === 'silence').length, of('silence').length),
     nomatch: pct(of('nomatch').filter((r) => pick(r) === 'nomatch').length, of('nomatch').length),
+    nobodyLeak: pct(of('nomatch').filter((r) => reachesSomeone(pick(r))).length, of('nomatch').length),
     machineToPerson: subset.filter((r) => r.line.expect === 'machine' && isEntry(pick(r))).length,
   };
 }
@@ -159,13 +166,16 @@ const groups: Array<[string, Row[]]> = [
   ...[...new Set(rows.map((r) => r.line.voice.split('/')[0] as string))].map(
     (v) => [`voice ${v}`, rows.filter((r) => r.line.voice.startsWith(`${v}/`))] as [string, Row[]],
   ),
+  ...[...new Set(rows.map((r) => r.line.voice))]
+    .sort()
+    .map((v) => [`voice ${v}`, rows.filter((r) => r.line.voice === v)] as [string, Row[]]),
   ...[...new Set(rows.map((r) => r.line.condition))].map(
     (c) => [`condition ${c}`, rows.filter((r) => r.line.condition === c)] as [string, Row[]],
   ),
 ];
 const header =
-  '| subset | matcher | names routed right | names right at once | ambiguous (caller asked to choose) | routed to a wrong entry | machines caught | humans called machine | silence caught | nomatch caught | machines routed to a person |';
-const table = [header, '|---|---|---|---|---|---|---|---|---|---|---|'];
+  '| subset | matcher | names routed right | names right at once | ambiguous (caller asked to choose) | routed to a wrong entry | machines caught | humans called machine | silence caught | nomatch caught | naming nobody, reached a person or offered names | machines routed to a person |';
+const table = [header, '|---|---|---|---|---|---|---|---|---|---|---|---|'];
 for (const [name, subset] of groups.filter(([, g]) => g.length)) {
   for (const [label, pick, routed] of [
     ['doorman', (r: Row) => r.got, (r: Row) => r.routed],
@@ -173,7 +183,7 @@ for (const [name, subset] of groups.filter(([, g]) => g.length)) {
   ] as const) {
     const s = summary(subset, pick, routed);
     table.push(
-      `| ${name} (${subset.length}) | ${label} | ${s.afterChoice} | ${s.names} | ${s.ambiguous} | ${s.wrongEntry} | ${s.machines} | ${s.humansAsMachine} | ${s.silence} | ${s.nomatch} | ${s.machineToPerson} |`,
+      `| ${name} (${subset.length}) | ${label} | ${s.afterChoice} | ${s.names} | ${s.ambiguous} | ${s.wrongEntry} | ${s.machines} | ${s.humansAsMachine} | ${s.silence} | ${s.nomatch} | ${s.nobodyLeak} | ${s.machineToPerson} |`,
     );
   }
 }
@@ -186,11 +196,60 @@ const speed = [
   '|---|---|---|---|---|---|',
   `| ${rows.length} | ${audioS.toFixed(1)} s | ${wallS.toFixed(1)} s | ${(wallS / audioS).toFixed(3)} | ${(cpuS / audioS).toFixed(3)} | ${q(0.5)} ms / ${q(0.95)} ms |`,
 ];
+/** Where a decision sends the caller, as `routedTo` scores it: a choice holding an accepted entry is one press away. */
+function routeOf(d: ReturnType<typeof decide>, accept: readonly string[]): string {
+  if (d.outcome === 'match') return d.entry as string;
+  if (d.outcome !== 'ambiguous') return d.outcome;
+  return d.contenders.slice(0, CHOICES_OFFERED).find((id) => accept.includes(id)) ?? 'ambiguous';
+}
+// The same answers decided again under other settings: what one threshold buys in names routed
+// right it may cost in callers naming nobody who reach someone. The recognition is not redone.
+const policy = challenge.deps.policy;
+const trials: Array<[string, Partial<DecisionPolicy>]> = [
+  ['as configured', {}],
+  ...[-60, -70, -80, -90].flatMap((fit) =>
+    [0, 10, 20].map(
+      (band) =>
+        [
+          `minAcousticFit ${fit}, confirmAcousticFit ${fit - band}`,
+          { minAcousticFit: fit, confirmAcousticFit: fit - band },
+        ] as [string, Partial<DecisionPolicy>],
+    ),
+  ),
+  ...[-1000, -30, -40, -60, -70].map(
+    (fit) => [`oneWordNameFit ${fit}`, { oneWordNameFit: fit }] as [string, Partial<DecisionPolicy>],
+  ),
+];
+const named = rows.filter((r) => isEntry(r.line.expect));
+const nobody = rows.filter((r) => r.line.expect === 'nomatch');
+const tradeOff = [
+  '',
+  `Trade-off: the ${rows.length} answers decided again under other settings (${named.length} naming someone, ${nobody.length} naming nobody)`,
+  '',
+  '| settings | names routed right | names right at once | routed to a wrong entry | naming nobody, reached a person or offered names |',
+  '|---|---|---|---|---|',
+  ...trials.map(([label, change]) => {
+    const p = { ...policy, ...change };
+    const got = (r: Row) => {
+      const d = decide(r.evidence, p);
+      return {
+        once: d.outcome === 'match' ? (d.entry as string) : d.outcome,
+        routed: routeOf(d, r.line.accept),
+      };
+    };
+    const right = named.filter((r) => r.line.accept.includes(got(r).routed)).length;
+    const once = named.filter((r) => r.line.accept.includes(got(r).once)).length;
+    const wrong = rows.filter((r) => isEntry(got(r).once) && !r.line.accept.includes(got(r).once)).length;
+    const leak = nobody.filter((r) => reachesSomeone(got(r).once)).length;
+    return `| ${label} | ${pct(right, named.length)} | ${pct(once, named.length)} | ${pct(wrong, rows.length)} | ${pct(leak, nobody.length)} |`;
+  }),
+];
 const text = [
   `Speech challenge accuracy on \`${corpus}\` (${new Date().toISOString().slice(0, 10)}, ${machine()})`,
   '',
   ...table,
   ...speed,
+  ...tradeOff,
   '',
 ].join('\n');
 publish('accuracy', text);

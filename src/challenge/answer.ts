@@ -1,7 +1,13 @@
 import { Endpointer, type EndpointerOptions, type EndpointReason } from '../audio/endpointer.js';
 import { SpeechGate, type SpeechGateOptions } from '../audio/speech-gate.js';
 import { bytesFromPcm, pcmFromBytes } from '../audio/wav.js';
-import { type Decision, type DecisionPolicy, decide } from '../match/decide.js';
+import {
+  CHOICES_OFFERED,
+  type Decision,
+  type DecisionPolicy,
+  decide,
+  type Evidence,
+} from '../match/decide.js';
 import type { Candidate, DirectoryMatcher, MatchResult } from '../match/matcher.js';
 import { finalResult, type SpeechEngine, type SpeechResult, type SpeechStream } from '../speech/engine.js';
 import { withTimeout } from '../util/timeout.js';
@@ -27,6 +33,8 @@ export interface AnswerResult extends Decision {
   recognitionLagMs?: number;
   /** The line's noise floor when listening stopped, dBFS; null on a digitally silent line. */
   noiseFloorDbfs: number | null;
+  /** What the decision was made on: decided again under other settings, it shows their trade-off (`bench/accuracy`). */
+  evidence: Evidence;
 }
 
 export interface AnswerDeps {
@@ -49,23 +57,27 @@ export function judgeTranscript(
   transcript: string,
   speechMs: number,
   heard: Pick<SpeechResult, 'fit' | 'phones' | 'checked'> = {},
-): { match: MatchResult; decision: Decision } {
+): { match: MatchResult; decision: Decision; evidence: Evidence } {
   const match = deps.matcher.match(transcript);
   const top = match.candidates[0]?.id;
-  const decision = decide(
-    {
-      speechMs,
-      transcriptWords: match.words.length,
-      candidates: match.candidates,
-      ...(heard.fit === undefined ? {} : { fit: heard.fit }),
-      ...(heard.checked === undefined ? {} : { checked: heard.checked }),
-      ...(heard.phones?.length && top
-        ? { soundsLike: deps.matcher.soundsLike(heard.phones, top, deps.policy.phoneMargin) }
-        : {}),
-    },
-    deps.policy,
-  );
-  return { match, decision };
+  const evidence: Evidence = {
+    speechMs,
+    transcriptWords: match.words.length,
+    candidates: match.candidates,
+    ...(heard.fit === undefined ? {} : { fit: heard.fit }),
+    ...(heard.checked === undefined ? {} : { checked: heard.checked }),
+    ...(heard.phones?.length && top
+      ? {
+          soundsLike: deps.matcher.soundsLike(
+            heard.phones,
+            top,
+            deps.policy.phoneMargin,
+            match.candidates.slice(1, CHOICES_OFFERED).map((c) => c.id),
+          ),
+        }
+      : {}),
+  };
+  return { match, decision: decide(evidence, deps.policy), evidence };
 }
 
 /**
@@ -119,9 +131,10 @@ export class AnswerListener {
         ? await withTimeout(this.result, this.deps.finalTimeoutMs, 'final transcript')
         : { text: '', final: true };
     const transcript = heard.text;
-    const { match, decision } = judgeTranscript(this.deps, transcript, speechMs, heard);
+    const { match, decision, evidence } = judgeTranscript(this.deps, transcript, speechMs, heard);
     return {
       ...decision,
+      evidence,
       ...(heard.fit === undefined ? {} : { fit: Math.round(heard.fit * 10) / 10 }),
       ...(heard.checked === undefined ? {} : { checked: heard.checked }),
       ...(heard.denoised === undefined ? {} : { denoised: heard.denoised }),

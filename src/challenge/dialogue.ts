@@ -18,7 +18,8 @@ export interface ChallengeTimings {
  * The speech challenge, as the caller hears it: answer, ask who they want (the media leg first,
  * so a caller who answers over the question is heard and the question stops), listen, and on an
  * ambiguous answer name the choices and take a key; ask again after silence, an ambiguous
- * answer or nobody named (`route.retries`, `route.retryNomatch`); then the second question
+ * answer or nobody named (`route.retries`, `route.retryNomatch`; for the full name when only a
+ * first or last name was heard, and heard badly); then the second question
  * after a clear answer. The caller's last answer that was not silence is the one to route on.
  */
 export async function runChallenge(ctx: ChallengeContext, timings: ChallengeTimings): Promise<HeardAnswer> {
@@ -38,7 +39,9 @@ export async function runChallenge(ctx: ChallengeContext, timings: ChallengeTimi
         timings.mediaSetupMs = performance.now() - t;
       }
       t = performance.now();
-      const overPrompt = await ask(ctx, leg, attempt === 0 ? route.prompt : route.retryPrompt);
+      const question =
+        attempt === 0 ? route.prompt : answer?.askFullName ? route.fullNamePrompt : route.retryPrompt;
+      const overPrompt = await ask(ctx, leg, question);
       timings.promptMs ??= performance.now() - t;
       if (overPrompt.answered) ctx.log.info('caller answered over the question');
       t = performance.now();
@@ -60,7 +63,7 @@ export async function runChallenge(ctx: ChallengeContext, timings: ChallengeTimi
       const again =
         answer.outcome === 'silence' ||
         answer.outcome === 'ambiguous' ||
-        (answer.outcome === 'nomatch' && route.retryNomatch);
+        (answer.outcome === 'nomatch' && (route.retryNomatch || answer.askFullName === true));
       if (!again) break;
       if (attempt < route.retries) ctx.log.info({ outcome: answer.outcome, attempt }, 'asking again');
     }

@@ -8,6 +8,8 @@ export interface HeardAnswer {
   entry: string | null;
   /** Entries the answer could not tell apart (outcome `ambiguous`). */
   contenders: string[];
+  /** Outcome `nomatch`, but maybe a first or last name alone, heard badly: ask for the full name. */
+  askFullName?: boolean;
   transcript: string;
   candidates: Array<{ id: string; score: number }>;
   endpoint: EndpointReason;

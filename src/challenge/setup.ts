@@ -121,8 +121,9 @@ export async function createChallenge(
         ...depsFor(choices, forAnswers),
         grammar: questionGrammar(i),
         // Nobody is asked to choose between a question's answers or to confirm one: the phones'
-        // second opinion would only turn right answers into wrong ones.
-        policy: { ...config.challenge, phoneMargin: 1, confirmUnchecked: false },
+        // second opinion would only turn right answers into wrong ones. Every answer is one
+        // word ("monday"), and is never asked for again as a full name.
+        policy: { ...config.challenge, phoneMargin: 1, confirmUnchecked: false, oneWordNameFit: -1000 },
       },
     });
   }

@@ -42,6 +42,7 @@ const MODULES: Record<string, string> = {
 const PROMPTS = [
   'who-to-speak-to',
   'sorry-again',
+  'full-name',
   'sit',
   'enter-pin',
   'wrong-pin',

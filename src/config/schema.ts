@@ -84,6 +84,8 @@ const route = z
     prompt: z.string().min(1).default('doorman/who-to-speak-to'),
     /** Asked again after silence, an ambiguous answer, or (`retryNomatch`) one that named nobody. */
     retryPrompt: z.string().min(1).default('doorman/sorry-again'),
+    /** Asked instead when the name heard was one word, and heard badly (`challenge.oneWordNameFit`). */
+    fullNamePrompt: z.string().min(1).default('doorman/full-name'),
     /** How many times the question is asked again. */
     retries: z.number().int().min(0).max(5).default(1),
     /**
@@ -262,6 +264,13 @@ export const configSchema = z
          * whole check off).
          */
         confirmAcousticFit: z.number().min(-1000).max(0).default(-90),
+        /**
+         * Embedded recogniser: a name of one word (a first or last name alone, a title and
+         * surname, a one-word alias or department) that fits the audio worse than this is
+         * neither routed to nor offered to press; the caller is asked for the full name
+         * (route.fullNamePrompt). Greetings the grammar forced onto a name end here. -1000: off.
+         */
+        oneWordNameFit: z.number().min(-1000).max(0).default(-50),
         /**
          * Embedded recogniser: when the name the grammar heard sounds less like the free phones
          * heard over it than another entry does, by more than this (phone similarity, 0..1), the

@@ -32,6 +32,13 @@ export interface DecisionPolicy {
    * was left out under load) is confirmed by the caller rather than routed to straight away.
    */
   confirmUnchecked: boolean;
+  /**
+   * A name of one word (`Candidate.oneWord`: "Kate", "Dr. Patel", "reception") whose words fit
+   * the audio worse than this (`Evidence.fit`) is neither routed to nor offered: the caller is
+   * asked again for the full name (`Decision.askFullName`). A greeting, or a name not in the
+   * directory, that the grammar forced onto one of its names mostly sounds like this.
+   */
+  oneWordNameFit: number;
 }
 
 export const DEFAULT_POLICY: DecisionPolicy = {
@@ -43,6 +50,7 @@ export const DEFAULT_POLICY: DecisionPolicy = {
   confirmAcousticFit: -90,
   phoneMargin: 0.05,
   confirmUnchecked: true,
+  oneWordNameFit: -50,
 };
 
 export interface Evidence {
@@ -63,6 +71,8 @@ export interface Decision {
   entry: string | null;
   /** Entries within the margin of the best, for asking the caller to choose. */
   contenders: string[];
+  /** Nobody named for sure, but maybe a name of one word, heard badly: ask for the full name (`oneWordNameFit`). */
+  askFullName?: boolean;
 }
 
 /** Turns recognition evidence into the challenge's outcome. Pure. */
@@ -80,6 +90,10 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   if (doubtful && (e.fit as number) < p.confirmAcousticFit)
     return { outcome: 'nomatch', entry: null, contenders: [] };
   if (!top || top.score < p.acceptScore) return { outcome: 'nomatch', entry: null, contenders: [] };
+  // Callers who name nobody ("hey", "hello?", a name not here) are heard as one name word far
+  // more often than as a full name: a lone name word that fits badly is not read back to them.
+  if (top.oneWord && e.fit !== undefined && e.fit < p.oneWordNameFit)
+    return { outcome: 'nomatch', entry: null, contenders: [], askFullName: true };
   const close = rest.filter((c) => top.score - c.score < p.margin);
   if (close.length)
     return { outcome: 'ambiguous', entry: null, contenders: [top.id, ...close.map((c) => c.id)] };

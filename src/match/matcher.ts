@@ -12,6 +12,8 @@ interface Variant {
   words: WordCodes[];
   /** Partial names (first or last alone) are weaker evidence than a full name or alias. */
   weight: number;
+  /** Its words that name (a title before a surname does not). */
+  nameWords: number;
 }
 
 /** One way a name can sound, and the entries it names (many share a first name). */
@@ -25,6 +27,11 @@ export interface Candidate {
   score: number;
   /** The variant that scored best, as the directory spells it. */
   heard: string;
+  /**
+   * That variant names its entry in one word (a first or last name or nickname alone, a title
+   * and surname, a one-word alias or department): weaker evidence than two name words.
+   */
+  oneWord?: boolean;
 }
 
 export interface MatchResult {
@@ -60,6 +67,8 @@ function readingsOf(ws: readonly WordCodes[]): string[][] {
 export class DirectoryMatcher {
   private readonly variants: Variant[] = [];
   private readonly phraseWords: Set<string>;
+  /** Titles as spoken ("doctor", "missus"): "doctor adebayo" names its entry in one word. */
+  private readonly titleWords: Set<string>;
   /** Every distinct reading of every variant's name words, for `soundsLike`. */
   private readonly readings = new Map<string, Reading>();
   private readonly readingsOfEntry = new Map<string, Reading[]>();
@@ -74,6 +83,11 @@ export class DirectoryMatcher {
         words(p),
       ),
     );
+    this.titleWords = new Set(
+      Object.values(phrases.honorifics)
+        .flat()
+        .flatMap((t) => words(t)),
+    );
     for (const e of entries) {
       if (!e.enabled) continue;
       for (const v of spokenVariants(e, phrases)) {
@@ -81,7 +95,8 @@ export class DirectoryMatcher {
         const text = w.join(' ');
         if (w.length && !this.variants.some((x) => x.entryId === e.id && x.text === text)) {
           const wordCodes = w.map((x) => codes(x, lexicon));
-          this.variants.push({ entryId: e.id, text, words: wordCodes, weight: v.weight });
+          const nameWords = w.filter((x) => !this.titleWords.has(x)).length;
+          this.variants.push({ entryId: e.id, text, words: wordCodes, weight: v.weight, nameWords });
           for (const phones of readingsOf(wordCodes.filter((c) => !this.phraseWords.has(c.word)))) {
             const key = phones.join(' ');
             let r = this.readings.get(key);
@@ -110,16 +125,27 @@ export class DirectoryMatcher {
    * over the name): each one's closest reading's phone similarity, 0..1. Gives `named` (the
    * entry the transcript matched) and every entry that sounds more like the phones than it by
    * over `margin`, the only ones that could change a decision: the rest are never scored in
-   * full, which keeps this to milliseconds for thousands of entries. Pure.
+   * full, which keeps this to milliseconds for thousands of entries. Entries in `also` (the
+   * others a choice could offer) are scored whatever they score. Pure.
    */
-  soundsLike(phones: readonly string[], named: string, margin: number): Map<string, number> {
+  soundsLike(
+    phones: readonly string[],
+    named: string,
+    margin: number,
+    also: readonly string[] = [],
+  ): Map<string, number> {
     const heard = phones.slice(0, MAX_PHONES);
     const out = new Map<string, number>();
     if (!heard.length) return out;
-    let mine = 0;
-    for (const r of this.readingsOfEntry.get(named) ?? [])
-      mine = Math.max(mine, phoneSimilarity(heard, r.phones));
+    const closest = (id: string) => {
+      let best = 0;
+      for (const r of this.readingsOfEntry.get(id) ?? [])
+        best = Math.max(best, phoneSimilarity(heard, r.phones));
+      return best;
+    };
+    const mine = closest(named);
     out.set(named, mine);
+    for (const id of also) if (!out.has(id)) out.set(id, closest(id));
     const floor = mine + margin;
     for (const r of this.readings.values()) {
       if (phoneSimilarityBound(heard.length, r.phones.length) <= floor) continue;
@@ -157,7 +183,12 @@ export class DirectoryMatcher {
     for (const [id, b] of best) {
       const unexplained = heard.filter((w, i) => (i < b.start || i >= b.end) && !this.phraseWords.has(w));
       const score = b.score * (1 - UNEXPLAINED_PENALTY * Math.min(3, unexplained.length));
-      candidates.push({ id, score: Math.round(score * 1000) / 1000, heard: b.variant.text });
+      candidates.push({
+        id,
+        score: Math.round(score * 1000) / 1000,
+        heard: b.variant.text,
+        ...(b.variant.nameWords === 1 ? { oneWord: true } : {}),
+      });
       if (score > top) {
         top = score;
         topUnexplained = unexplained;

@@ -170,6 +170,27 @@ describe('the speech challenge as a dialogue (in-memory channel, real recogniser
     });
   });
 
+  it('never reads a directory name to a caller who names nobody, however often they answer', async () => {
+    // Every prompt plays over the media leg: the question, the question again, and between
+    // them the choice or confirmation that reads names out, which must never come.
+    const questions = (config.routes.default?.retries ?? 0) + 1;
+    for (const [name, text] of [
+      ['hello', 'Hello?'],
+      ['hey', 'Hey.'],
+      ['yes', 'Yes?'],
+      ['bruce', 'Can I speak to Bruce Wayne?'],
+    ] as const) {
+      const words = said(name, text);
+      const { answer, channel } = await run([{ say: words }, { say: words }, {}]);
+      assert.notEqual(answer.outcome, 'match', `${text} heard as "${answer.transcript}"`);
+      assert.equal(
+        channel.prompts.length,
+        questions,
+        `${text}: ${channel.prompts.join(', ')} ("${answer.transcript}")`,
+      );
+    }
+  });
+
   it('asks the second question after a clear answer, and hears the day', async () => {
     const cfg = configFor({
       'challenge.secondQuestion': true,

@@ -143,6 +143,36 @@ describe('directory matcher', () => {
     assert.equal(decide({ ...unsure, fit: minAcousticFit - 1 }).outcome, 'nomatch');
   });
 
+  it('reads no name back to a caller heard saying one name word that fits badly: asks for the full name', () => {
+    // "Hey." heard as "kate", "Hello?" as "leigh": a greeting the grammar forced onto a name.
+    const { oneWordNameFit, minAcousticFit } = DEFAULT_POLICY;
+    assert.ok(oneWordNameFit > minAcousticFit, 'stricter than for a full name');
+    // A surname, a first name's alias, a title and surname, a department: one name word each.
+    for (const said of ['thompson', 'maggie', 'doctor raghunathan', 'sales']) {
+      const m = matcher.match(said);
+      assert.equal(m.candidates[0]?.oneWord, true, said);
+      const evidence = { speechMs: 800, transcriptWords: m.words.length, candidates: m.candidates };
+      assert.deepEqual(
+        decide({ ...evidence, fit: oneWordNameFit - 1 }),
+        { outcome: 'nomatch', entry: null, contenders: [], askFullName: true },
+        said,
+      );
+      assert.equal(decide({ ...evidence, fit: oneWordNameFit }).outcome, 'match', said);
+      assert.equal(decide(evidence).outcome, 'match', `${said}: an engine without a fit is not held to it`);
+      assert.equal(
+        decide({ ...evidence, fit: oneWordNameFit - 1 }, { ...DEFAULT_POLICY, oneWordNameFit: -1000 })
+          .outcome,
+        'match',
+        `${said}: -1000 turns it off`,
+      );
+    }
+    // Two name words at that fit are routed as before.
+    const full = matcher.match('margaret thompson');
+    assert.equal(full.candidates[0]?.oneWord, undefined);
+    const e = { speechMs: 1_500, transcriptWords: 2, candidates: full.candidates };
+    assert.equal(decide({ ...e, fit: oneWordNameFit - 1 }).outcome, 'match');
+  });
+
   it('asks the caller to confirm a name the recogniser had no time to check', () => {
     const m = matcher.match('margaret thompson');
     const evidence = { speechMs: 2_000, transcriptWords: m.words.length, candidates: m.candidates };

@@ -122,6 +122,7 @@ async function conclude(
     outcome: result.outcome,
     entry: result.entry,
     contenders: result.contenders,
+    ...(result.askFullName ? { askFullName: true } : {}),
     transcript: result.transcript,
     candidates: result.candidates.map((c) => ({ id: c.id, score: c.score })),
     endpoint: result.endpoint,
