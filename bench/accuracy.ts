@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import { screenFile } from '../src/challenge/screen-file.js';
 import { createChallenge, loadDirectoryFile, loadPhrases } from '../src/challenge/setup.js';
 import { loadConfig } from '../src/config/load.js';
-import { CHOICES_OFFERED, type DecisionPolicy, decide, type Evidence } from '../src/match/decide.js';
+import { type DecisionPolicy, decide, type Evidence } from '../src/match/decide.js';
 import type { DirectoryEntry } from '../src/match/directory.js';
 import { words } from '../src/match/normalize.js';
 import { codes } from '../src/match/phonetics.js';
@@ -105,7 +105,7 @@ for (const line of manifest) {
     transcript: r.transcript,
     fit: r.detail.fit,
     contenders: r.detail.contenders,
-    routed: routedTo(r, line.accept),
+    routed: routedTo(r.detail, line.accept),
     evidence: r.detail.evidence,
   });
   if (process.env.BENCH_VERBOSE && !line.accept.includes(got)) {
@@ -196,12 +196,6 @@ const speed = [
   '|---|---|---|---|---|---|',
   `| ${rows.length} | ${audioS.toFixed(1)} s | ${wallS.toFixed(1)} s | ${(wallS / audioS).toFixed(3)} | ${(cpuS / audioS).toFixed(3)} | ${q(0.5)} ms / ${q(0.95)} ms |`,
 ];
-/** Where a decision sends the caller, as `routedTo` scores it: a choice holding an accepted entry is one press away. */
-function routeOf(d: ReturnType<typeof decide>, accept: readonly string[]): string {
-  if (d.outcome === 'match') return d.entry as string;
-  if (d.outcome !== 'ambiguous') return d.outcome;
-  return d.contenders.slice(0, CHOICES_OFFERED).find((id) => accept.includes(id)) ?? 'ambiguous';
-}
 // The same answers decided again under other settings: what one threshold buys in names routed
 // right it may cost in callers naming nobody who reach someone. The recognition is not redone.
 const policy = challenge.deps.policy;
@@ -230,17 +224,23 @@ const tradeOff = [
   '|---|---|---|---|---|',
   ...trials.map(([label, change]) => {
     const p = { ...policy, ...change };
-    const got = (r: Row) => {
-      const d = decide(r.evidence, p);
-      return {
-        once: d.outcome === 'match' ? (d.entry as string) : d.outcome,
-        routed: routeOf(d, r.line.accept),
-      };
-    };
-    const right = named.filter((r) => r.line.accept.includes(got(r).routed)).length;
-    const once = named.filter((r) => r.line.accept.includes(got(r).once)).length;
-    const wrong = rows.filter((r) => isEntry(got(r).once) && !r.line.accept.includes(got(r).once)).length;
-    const leak = nobody.filter((r) => reachesSomeone(got(r).once)).length;
+    const got = new Map(
+      rows.map((r) => {
+        const d = decide(r.evidence, p);
+        return [
+          r,
+          {
+            once: d.outcome === 'match' ? (d.entry as string) : d.outcome,
+            routed: routedTo(d, r.line.accept),
+          },
+        ];
+      }),
+    );
+    const of = (r: Row) => got.get(r) as { once: string; routed: string };
+    const right = named.filter((r) => r.line.accept.includes(of(r).routed)).length;
+    const once = named.filter((r) => r.line.accept.includes(of(r).once)).length;
+    const wrong = rows.filter((r) => isEntry(of(r).once) && !r.line.accept.includes(of(r).once)).length;
+    const leak = nobody.filter((r) => reachesSomeone(of(r).once)).length;
     return `| ${label} | ${pct(right, named.length)} | ${pct(once, named.length)} | ${pct(wrong, rows.length)} | ${pct(leak, nobody.length)} |`;
   }),
 ];

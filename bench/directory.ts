@@ -90,7 +90,7 @@ for (const size of sizes) {
     const r = await screenFile(challenge, join(corpus, line.file));
     audioS += line.duration_s;
     decisions.push(r.detail.decisionMs);
-    if (isName(line) && line.accept.includes(routedTo(r, line.accept))) right++;
+    if (isName(line) && line.accept.includes(routedTo(r.detail, line.accept))) right++;
   }
   const cpu = process.cpuUsage(cpu0);
   const cpuPerAudio = (cpu.user + cpu.system) / 1e6 / audioS;

@@ -1,9 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import type { AnswerResult } from '../src/challenge/answer.js';
-import type { ScreenFileResult } from '../src/challenge/screen-file.js';
-import { CHOICES_OFFERED } from '../src/match/decide.js';
+import { CHOICES_OFFERED, type Decision } from '../src/match/decide.js';
 
 /** "2 × AMD EPYC, Node v20.20.2": the machine a table was measured on. */
 export const machine = (): string =>
@@ -58,11 +56,8 @@ export function settingOverrides(flags: string[] | undefined): Record<string, un
  * (one of `accept`) was offered presses its key, and one whose entry was not offered presses
  * nothing useful and is asked again (still "ambiguous" here). Other outcomes route nowhere named.
  */
-export function routedTo(
-  r: Pick<ScreenFileResult, 'outcome' | 'entry'> & { detail: Pick<AnswerResult, 'contenders'> },
-  accept: readonly string[],
-): string {
-  if (r.outcome === 'match') return r.entry as string;
-  if (r.outcome !== 'ambiguous') return r.outcome;
-  return r.detail.contenders.slice(0, CHOICES_OFFERED).find((id) => accept.includes(id)) ?? 'ambiguous';
+export function routedTo(d: Decision, accept: readonly string[]): string {
+  if (d.outcome === 'match') return d.entry as string;
+  if (d.outcome !== 'ambiguous') return d.outcome;
+  return d.contenders.slice(0, CHOICES_OFFERED).find((id) => accept.includes(id)) ?? 'ambiguous';
 }

@@ -1,13 +1,7 @@
 import { Endpointer, type EndpointerOptions, type EndpointReason } from '../audio/endpointer.js';
 import { SpeechGate, type SpeechGateOptions } from '../audio/speech-gate.js';
 import { bytesFromPcm, pcmFromBytes } from '../audio/wav.js';
-import {
-  CHOICES_OFFERED,
-  type Decision,
-  type DecisionPolicy,
-  decide,
-  type Evidence,
-} from '../match/decide.js';
+import { type Decision, type DecisionPolicy, decide, type Evidence } from '../match/decide.js';
 import type { Candidate, DirectoryMatcher, MatchResult } from '../match/matcher.js';
 import { finalResult, type SpeechEngine, type SpeechResult, type SpeechStream } from '../speech/engine.js';
 import { withTimeout } from '../util/timeout.js';
@@ -67,14 +61,7 @@ export function judgeTranscript(
     ...(heard.fit === undefined ? {} : { fit: heard.fit }),
     ...(heard.checked === undefined ? {} : { checked: heard.checked }),
     ...(heard.phones?.length && top
-      ? {
-          soundsLike: deps.matcher.soundsLike(
-            heard.phones,
-            top,
-            deps.policy.phoneMargin,
-            match.candidates.slice(1, CHOICES_OFFERED).map((c) => c.id),
-          ),
-        }
+      ? { soundsLike: deps.matcher.soundsLike(heard.phones, top, deps.policy.phoneMargin) }
       : {}),
   };
   return { match, decision: decide(evidence, deps.policy), evidence };

@@ -18,8 +18,8 @@ export interface ChallengeTimings {
  * The speech challenge, as the caller hears it: answer, ask who they want (the media leg first,
  * so a caller who answers over the question is heard and the question stops), listen, and on an
  * ambiguous answer name the choices and take a key; ask again after silence, an ambiguous
- * answer or nobody named (`route.retries`, `route.retryNomatch`; for the full name when only a
- * first or last name was heard, and heard badly); then the second question
+ * answer or nobody named (`route.retries`, `route.retryNomatch`; for the full name when the
+ * name heard was one word, and heard badly); then the second question
  * after a clear answer. The caller's last answer that was not silence is the one to route on.
  */
 export async function runChallenge(ctx: ChallengeContext, timings: ChallengeTimings): Promise<HeardAnswer> {

@@ -125,27 +125,16 @@ export class DirectoryMatcher {
    * over the name): each one's closest reading's phone similarity, 0..1. Gives `named` (the
    * entry the transcript matched) and every entry that sounds more like the phones than it by
    * over `margin`, the only ones that could change a decision: the rest are never scored in
-   * full, which keeps this to milliseconds for thousands of entries. Entries in `also` (the
-   * others a choice could offer) are scored whatever they score. Pure.
+   * full, which keeps this to milliseconds for thousands of entries. Pure.
    */
-  soundsLike(
-    phones: readonly string[],
-    named: string,
-    margin: number,
-    also: readonly string[] = [],
-  ): Map<string, number> {
+  soundsLike(phones: readonly string[], named: string, margin: number): Map<string, number> {
     const heard = phones.slice(0, MAX_PHONES);
     const out = new Map<string, number>();
     if (!heard.length) return out;
-    const closest = (id: string) => {
-      let best = 0;
-      for (const r of this.readingsOfEntry.get(id) ?? [])
-        best = Math.max(best, phoneSimilarity(heard, r.phones));
-      return best;
-    };
-    const mine = closest(named);
+    let mine = 0;
+    for (const r of this.readingsOfEntry.get(named) ?? [])
+      mine = Math.max(mine, phoneSimilarity(heard, r.phones));
     out.set(named, mine);
-    for (const id of also) if (!out.has(id)) out.set(id, closest(id));
     const floor = mine + margin;
     for (const r of this.readings.values()) {
       if (phoneSimilarityBound(heard.length, r.phones.length) <= floor) continue;
