@@ -397,6 +397,26 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     assert.ok(existsSync(report.answer?.recording ?? ''), 'the second answer was recorded');
   });
 
+  it('asks a caller heard as one name word, badly, for the full name, even where nobody named is not asked again', async () => {
+    // "Bruce Wayne" is nobody here; the grammar hears "... johnson", one word of Alice Johnson
+    // that fits badly (challenge.oneWordNameFit). The route does not ask again after nobody
+    // named (retryNomatch: false), so only the full-name question lets this caller say more.
+    const bruce = speechWav('bruce', 'Can I speak to Bruce Wayne?');
+    const aliceAgain = speechWav('alice-second', 'Alice Johnson, please.');
+    const result = await call(saidInTurn('bruce-then-alice', [bruce, 4.5, aliceAgain]), {
+      to: '15550002000',
+      waitSeconds: 20,
+      ...CONFIRMS_WITH_KEY,
+    });
+    assert.equal(result.destination, 'desk', JSON.stringify(result.timeline));
+    const report = await doorman.report(result.channelId);
+    assert.equal(report.answer?.entry, 'alice-johnson', `heard "${report.answer?.transcript}"`);
+    assert.ok(
+      report.answer?.recording?.endsWith(`${result.channelId}-again1.wav`),
+      report.answer?.recording ?? '',
+    );
+  });
+
   it('asks a silent caller again, then routes them to the unknown destination', async () => {
     const result = await call(undefined, { delaySeconds: 0, waitSeconds: 30 });
     assert.equal(result.destination, 'fallback');
