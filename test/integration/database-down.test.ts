@@ -8,7 +8,7 @@ import { speechWav } from '../support/speech.js';
 import { ThrowawayPostgres } from '../support/throwaway-postgres.js';
 
 describe('the shared database is down', () => {
-  const pgServer = new ThrowawayPostgres(55_432);
+  const pgServer = new ThrowawayPostgres(25_432);
   const base = testConfig();
   const config = testConfig({
     'directory.file': 'test/fixtures/directory.yaml',
