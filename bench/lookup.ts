@@ -98,7 +98,7 @@ async function measure(store: Store) {
       nameRule: async () => (await names.get()).match('Some Caller'),
     };
     t = performance.now();
-    await runChecks([bypassCheck, blocklistCheck, allowlistCheck], ctx, 5_000);
+    await runChecks([bypassCheck, blocklistCheck, allowlistCheck], ctx, { timeoutMs: 5_000 });
     pipeline.push(performance.now() - t);
   }
   return { lookup, pipeline };

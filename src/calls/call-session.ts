@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { runChallenge } from '../challenge/dialogue.js';
-import type { HeardAnswer } from '../challenge/heard-answer.js';
 import type { Challenge } from '../challenge/setup.js';
-import type { CallEvent, ChallengeContext } from '../challenge/steps/context.js';
-import { challengeVerdict, entryDestination } from '../challenge/verdict.js';
+import type { CallEvent } from '../challenge/steps/context.js';
 import type { Config, Route } from '../config/schema.js';
 import { CallGoneError, DoormanError } from '../errors.js';
 import { type CallerNumber, normalizeNumber } from '../match/caller-id.js';
 import type { NameRules } from '../match/name-rules.js';
-import { PRE_CHECKS } from '../policy/checks/pre-checks.js';
-import { type CheckTrace, checkFailed, runChecks } from '../policy/pipeline.js';
+import { type CheckTrace, runChecks } from '../policy/pipeline.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { DurableWrites } from '../store/durable-writes.js';
 import type { PinSets } from '../store/pin-sets.js';
@@ -19,15 +15,17 @@ import type { Store } from '../store/store.js';
 import type { AriConnection } from '../telephony/ari.js';
 import type { AriEvent, ChannelJson } from '../telephony/ari-types.js';
 import type { Cached } from '../util/cached.js';
+import { AfterCall } from './after-call.js';
 import { AriCallChannel } from './ari-call-channel.js';
 import { CallLease } from './call-lease.js';
-import { type CallFacts, type CallReport, callLogRow, roundTimings } from './call-report.js';
+import { type CallFacts, type CallReport, roundTimings } from './call-report.js';
 import { checkContext } from './check-context.js';
 import { EventWaiters } from './event-waiters.js';
 import type { LiveEvent, LiveFeed } from './live-feed.js';
-import { runPinCheck } from './pin-check.js';
 import type { RecordingStore } from './recordings.js';
 import type { Router } from './router.js';
+import { CALL_STEPS } from './steps/index.js';
+import type { StepContext, StepFindings } from './steps/step-context.js';
 
 export interface CallDeps {
   config: Config;
@@ -49,9 +47,10 @@ export interface CallDeps {
 }
 
 /**
- * One inbound call from StasisStart to the moment it leaves Doorman: answers, asks who the
- * caller wants, listens over external media, and routes. Every path out (routed, caller hung
- * up, error, shutdown) releases the bridge and media channel it made.
+ * One inbound call from StasisStart to the moment it leaves Doorman: its facts, its abort
+ * signal, its lease and channel, and its report. It runs the route's steps (calls/steps/)
+ * through the pipeline, routes on the verdict, and leaves the after-call writes behind. Every
+ * path out (routed, caller hung up, error, shutdown) releases the bridge and media channel.
  */
 export class CallSession {
   readonly facts: CallFacts;
@@ -66,6 +65,7 @@ export class CallSession {
   private left = false;
   private readonly channel: AriCallChannel;
   private readonly lease: CallLease;
+  private readonly after: AfterCall;
   private readonly callId = randomUUID();
 
   constructor(
@@ -104,6 +104,7 @@ export class CallSession {
       this.log,
       () => this.left,
     );
+    this.after = new AfterCall(deps.writes, this.caller, this.log);
   }
 
   get channelId(): string {
@@ -135,13 +136,11 @@ export class CallSession {
 
   async run(): Promise<CallReport> {
     const timings: CallReport['timings'] = { totalMs: 0 };
+    const found: StepFindings = {};
+    const checks: CheckTrace[] = [];
     let verdict: Verdict | null = null;
-    let answer: HeardAnswer | null = null;
-    let checks: CheckTrace[] = [];
     let outcome: CallReport['outcome'] = 'failed';
     let error: string | null = null;
-    let accountCode: string | null = null;
-    const signal = this.abort.signal;
     this.log.info({ route: this.facts.route, name: this.facts.callerName }, 'call entered Doorman');
     this.publish({
       type: 'started',
@@ -152,51 +151,27 @@ export class CallSession {
     });
     this.lease.start();
     try {
-      const pre = await this.preChecks();
-      checks = pre.trace;
-      for (const trace of pre.trace) this.publish({ type: 'check', trace });
-      verdict = pre.verdict;
-      if (!verdict && this.route.checks.includes('pin')) {
-        this.publish({ type: 'step', step: 'asking for a PIN' });
-        const pin = await this.pinCheck(signal);
-        checks.push(pin.trace);
-        this.publish({ type: 'check', trace: pin.trace });
-        verdict = pin.verdict;
-        accountCode = pin.label;
-      }
-      if (!verdict && this.route.checks.includes('challenge')) {
-        const t0 = performance.now();
-        this.publish({ type: 'step', step: 'asking who they want' });
-        try {
-          answer = await runChallenge(this.challengeContext(), timings);
-          verdict = this.verdictFor(answer);
-          const { second } = answer;
-          if (second) {
-            // Shown with the other checks in the screening log; the verdict says only what failed.
-            checks.push({
-              check: 'second-question',
-              result: second.passed ? 'next' : 'route',
-              ms: second.ms,
-              detail: `"${second.question}": heard "${second.transcript}"${second.passed ? '' : ' (wrong)'}`,
-            });
-          }
-          checks.push({
-            check: 'challenge',
-            result: 'route',
-            ms: Math.round(timings.listenMs ?? 0),
-            detail: verdict.reason,
-          });
-        } catch (e) {
-          // A stalled or failed speech engine, a dropped media socket: the caller still gets through.
-          const failed = this.checkFailed('challenge', e, t0, signal);
-          checks.push(failed.trace);
-          this.publish({ type: 'check', trace: failed.trace });
-          verdict = failed.verdict;
-          await this.channel.closeMedia();
-        }
-      }
+      const trace = (t: CheckTrace) => {
+        checks.push(t);
+        this.publish({ type: 'check', trace: t });
+      };
+      const { config } = this.deps;
+      const ran = await runChecks(
+        this.route.checks.map((name) => CALL_STEPS[name]),
+        this.stepContext(timings, found, trace),
+        {
+          timeoutMs: config.checks.timeoutMs,
+          interactiveTimeoutMs: config.checks.interactiveTimeoutMs,
+          onFailure: this.route.onCheckFailure,
+          signal: this.abort.signal,
+          onStep: (step) => step.doing && this.publish({ type: 'step', step: step.doing }),
+          onTrace: trace,
+        },
+      );
+      // A step that failed or ran out of time may have left its media leg open.
+      await this.channel.closeMedia();
       const failure = [...checks].reverse().find((c) => c.result === 'error' || c.result === 'timeout');
-      verdict ??= {
+      verdict = ran.verdict ?? {
         kind: 'route',
         destination: this.route.unknown,
         reason: failure
@@ -204,24 +179,12 @@ export class CallSession {
           : 'no check decided',
         check: 'default',
       };
-      if (accountCode) await this.setAccountCode(accountCode);
-      await this.deps.router.carryOut(this.channelId, verdict, this.log, (sound) =>
-        this.channel.playSound(sound).then(() => {}),
-      );
+      await this.deps.router.carryOut(this.channelId, verdict, this.log, {
+        play: (sound) => this.channel.playSound(sound).then(() => {}),
+        ...(found.accountCode ? { accountCode: found.accountCode } : {}),
+      });
       outcome = 'routed';
-      // Remember a caller who named someone with a destination here; not one who fell through.
-      if (answer && entryDestination(answer, this.deps.challenge.entries, this.deps.config.destinations)) {
-        const entry = this.deps.challenge.entries.find((e) => e.id === answer?.entry);
-        this.allowlist(
-          'screened',
-          verdict.destination,
-          `challenge (${this.facts.did})`,
-          `asked for ${entry?.name ?? answer.entry}: "${answer.transcript}"`,
-        );
-      }
-      if (accountCode && this.route.pin?.allowlist) {
-        this.allowlist('pin', verdict.destination, `pin (${this.facts.did})`, `PIN of "${accountCode}"`);
-      }
+      if (found.allowlist) this.after.allowlist(found.allowlist, verdict.destination, this.facts.callerName);
     } catch (e) {
       ({ outcome, error } = await this.recover(e));
     } finally {
@@ -230,6 +193,8 @@ export class CallSession {
       timings.totalMs = performance.now() - this.t0;
       if (this.firstPromptAt !== undefined) timings.firstPromptMs = this.firstPromptAt - this.t0;
     }
+    const answer = found.answer ?? null;
+    const accountCode = found.accountCode ?? null;
     return this.finishReport({ outcome, verdict, checks, answer, error, timings, accountCode });
   }
 
@@ -251,104 +216,32 @@ export class CallSession {
       },
       'call left Doorman',
     );
-    this.deps.writes
-      .write({
-        op: 'recordCall',
-        call: callLogRow(report, this.startedAt, this.caller),
-      })
-      .catch((e) => this.log.error({ err: e }, 'could not write the call to the log or its queue'));
+    this.after.record(report, this.startedAt);
     return report;
   }
 
-  /** Bypass, block list, allow list: the checks that decide before the caller is answered. */
-  private preChecks() {
-    const ctx = checkContext(this.caller, this.facts, this.route, this.deps);
-    const checks = this.route.checks.flatMap((name) => PRE_CHECKS[name] ?? []);
-    return runChecks(checks, ctx, this.deps.config.checks.timeoutMs, this.route.onCheckFailure);
-  }
-
-  /** A caller who passed (named someone, or knew a PIN) is let through next time without asking. */
-  private allowlist(source: 'screened' | 'pin', destination: string, addedBy: string, note: string): void {
-    if (this.caller.anonymous) return;
-    this.deps.writes
-      .write({
-        op: 'upsertCaller',
-        input: {
-          number: this.caller.key,
-          rawNumber: this.caller.raw,
-          list: 'allow',
-          source,
-          name: this.facts.callerName || null,
-          destination,
-          addedBy,
-          note,
-        },
-      })
-      .then(() => this.log.info({ destination, source }, 'caller allowlisted'))
-      .catch((e) => this.log.warn({ err: e }, 'could not allowlist the caller'));
-  }
-
-  /** The PIN's label goes to the CDR as the account code: who called, without the secret. */
-  private async setAccountCode(label: string): Promise<void> {
-    await this.deps.ari
-      .setVariable(this.channelId, 'CHANNEL(accountcode)', label)
-      .catch((e) => this.log.warn({ err: e }, 'could not set the account code'));
-  }
-
-  /** The `pin` check, traced like the others; a failure to read the PIN set obeys onCheckFailure. */
-  private async pinCheck(
-    signal: AbortSignal,
-  ): Promise<{ verdict: Verdict | null; trace: CheckTrace; label: string | null }> {
-    const t0 = performance.now();
-    const ms = () => Math.round(performance.now() - t0);
-    try {
-      const r = await runPinCheck({
-        route: this.route,
-        config: this.deps.config,
-        caller: this.caller,
-        pins: this.deps.pins,
-        channel: this.channel,
-        log: this.log,
-      });
-      return {
-        verdict: r.verdict,
-        label: r.label,
-        trace: { check: 'pin', result: 'route', ms: ms(), detail: r.verdict.reason },
-      };
-    } catch (e) {
-      return { ...this.checkFailed('pin', e, t0, signal), label: null };
-    }
-  }
-
-  /**
-   * An interactive check that failed obeys the route's onCheckFailure as every check does. The
-   * caller hanging up, or Doorman stopping, is not a failure of the check and goes on up.
-   */
-  private checkFailed(check: string, e: unknown, t0: number, signal: AbortSignal) {
-    if (signal.aborted || this.left || e instanceof CallGoneError) throw e;
-    this.log.warn({ err: e, check }, 'check failed');
-    return checkFailed(check, e, t0, this.route.blocked, this.route.onCheckFailure);
-  }
-
-  private challengeContext(): ChallengeContext {
+  /** What the route's steps may use: the caller's lists and rules, and the call's channel. */
+  private stepContext(
+    timings: CallReport['timings'],
+    found: StepFindings,
+    trace: (t: CheckTrace) => void,
+  ): StepContext {
+    const { deps } = this;
     return {
-      channel: this.channel,
-      config: this.deps.config,
+      ...checkContext(this.caller, this.facts, this.route, deps),
       route: this.route,
-      challenge: this.deps.challenge,
-      recordings: this.deps.recordings,
+      caller: this.caller,
+      channel: this.channel,
+      config: deps.config,
+      challenge: deps.challenge,
+      recordings: deps.recordings,
+      pins: deps.pins,
       log: this.log,
       publish: (e) => this.publish(e),
+      timings,
+      found,
+      trace,
     };
-  }
-
-  /** The challenge's outcome as a verdict (an entry without a destination here is worth a warning). */
-  private verdictFor(a: HeardAnswer): Verdict {
-    const { entries } = this.deps.challenge;
-    const { destinations } = this.deps.config;
-    if (a.outcome === 'match' && a.second?.passed !== false && !entryDestination(a, entries, destinations))
-      this.log.warn({ entry: a.entry }, 'directory entry names no configured destination');
-    return challengeVerdict(a, this.route, entries, destinations);
   }
 
   private publish(e: CallEvent): void {

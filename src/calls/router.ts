@@ -16,18 +16,27 @@ export class Router {
     private readonly destinations: Config['destinations'],
   ) {}
 
-  /** `play` plays a prompt to the caller and resolves when it has finished (for the SIT tone). */
+  /**
+   * `play` plays a prompt to the caller and resolves when it has finished (for the SIT tone);
+   * `accountCode` (a PIN's label) goes to the CDR: who called, without the secret.
+   */
   async carryOut(
     channelId: string,
     verdict: Verdict,
     log: Logger,
-    play?: (sound: string) => Promise<void>,
+    opts: { play?: (sound: string) => Promise<void>; accountCode?: string } = {},
   ): Promise<void> {
     const target = this.destinations[verdict.destination];
     if (!target) {
       throw new DoormanError('UNKNOWN_DESTINATION', `no destination named "${verdict.destination}"`, {
         verdict,
       });
+    }
+    const { play, accountCode } = opts;
+    if (accountCode) {
+      await this.ari
+        .setVariable(channelId, 'CHANNEL(accountcode)', accountCode)
+        .catch((e) => log.warn({ err: e }, 'could not set the account code'));
     }
     // The lease would otherwise go on ticking in the destination and cut the call off there.
     await this.ari.setVariable(channelId, LEASE_VARIABLE, '0');

@@ -51,7 +51,10 @@ const routePin = z
   })
   .strict();
 
-const INTERACTIVE_CHECKS = ['pin', 'challenge'];
+/** The steps a route can list, by name (src/calls/steps/index.ts has the step of each). */
+export const ROUTE_CHECKS = ['bypass', 'blocklist', 'allowlist', 'pin', 'challenge'] as const;
+export type RouteCheck = (typeof ROUTE_CHECKS)[number];
+const INTERACTIVE_CHECKS: readonly RouteCheck[] = ['pin', 'challenge'];
 
 const route = z
   .object({
@@ -59,7 +62,7 @@ const route = z
     unknown: z.string().min(1),
     /** The checks this route runs, in this order (the challenge, if listed, last). */
     checks: z
-      .array(z.enum(['bypass', 'blocklist', 'allowlist', 'pin', 'challenge']))
+      .array(z.enum(ROUTE_CHECKS))
       .min(1)
       .refine((c) => !c.includes('challenge') || c.at(-1) === 'challenge', 'challenge must come last')
       .refine(
@@ -333,6 +336,11 @@ export const configSchema = z
       .object({
         /** Deadline of each check (bypass, blocklist, allowlist); a check that misses it is skipped. */
         timeoutMs: ms(20, 10_000, 800),
+        /**
+         * Deadline of each step that talks with the caller (pin, challenge), from answering to
+         * its verdict; one that misses it is skipped (or fails closed) as any check.
+         */
+        interactiveTimeoutMs: ms(10_000, 600_000, 180_000),
       })
       .strict()
       .prefault({}),
@@ -436,7 +444,10 @@ export const configSchema = z
       sit: { action: 'sit' },
     }),
     /** Keyed by the Stasis argument (the DID); `default` serves every other call. */
-    routes: z.record(z.string().min(1), route).prefault({ default: { unknown: 'desk' } }),
+    routes: z
+      .record(z.string().min(1), route)
+      .refine((r) => 'default' in r, 'needs a route named default, for numbers no other route names')
+      .prefault({ default: { unknown: 'desk' } }),
     /** Where `doorman call` places simulated calls (the Asterisk sandbox). */
     simulator: z
       .object({

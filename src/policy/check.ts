@@ -26,11 +26,22 @@ export interface CheckContext {
   hasDestination(name: string): boolean;
 }
 
-/** One step of a route's screening. Pure decisions over the context; I/O only through it. */
-export interface Check {
+/**
+ * One step of a route's screening, run by the pipeline (policy/pipeline.ts), which gives it its
+ * deadline and handles its failure. `C` is what the step may ask about the call.
+ */
+export interface Step<C> {
+  /** The name a route lists it under, and the screening log shows. */
   readonly name: string;
-  run(ctx: CheckContext): Promise<CheckResult>;
+  /** It talks with the caller (answers the call), so it gets the longer, interactive deadline. */
+  readonly interactive?: boolean;
+  /** What the caller is going through meanwhile, for the Live page ("asking for a PIN"). */
+  readonly doing?: string;
+  run(ctx: C): Promise<CheckResult>;
 }
+
+/** A check that decides before the caller is answered. Pure decisions over the context; I/O only through it. */
+export type Check = Step<CheckContext>;
 
 /** A list entry's own destination when it names one that exists here, else the route's. */
 export const destinationOf = (entry: ListEntry, fallback: string, ctx: CheckContext): string =>

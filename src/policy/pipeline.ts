@@ -1,6 +1,6 @@
-import { TimeoutError } from '../errors.js';
+import { CallGoneError, TimeoutError } from '../errors.js';
 import { withTimeout } from '../util/timeout.js';
-import type { Check, CheckContext } from './check.js';
+import type { Step } from './check.js';
 import type { Verdict } from './verdict.js';
 
 export interface CheckTrace {
@@ -10,45 +10,66 @@ export interface CheckTrace {
   detail?: string;
 }
 
+export interface PipelineOptions {
+  /** Deadline of a step that decides without the caller (bypass, the lists). */
+  timeoutMs: number;
+  /**
+   * Deadline of a step that talks with the caller (pin, challenge): the caller sets its pace, so
+   * it is longer; its own waits (prompts, keys, transcripts) are bounded inside it as well.
+   */
+  interactiveTimeoutMs?: number;
+  /** A failed step: skip it (`next`, fail-open) or send the call to the route's blocked destination. */
+  onFailure?: 'next' | 'blocked';
+  /** Aborted when the call ends: a step failing then has not failed as a check; the error goes on up. */
+  signal?: AbortSignal;
+  /** A step is about to run (the Live page shows what the caller is going through). */
+  onStep?: (step: { name: string; doing?: string }) => void;
+  /** A step's trace, as soon as it is known. */
+  onTrace?: (trace: CheckTrace) => void;
+}
+
 /**
- * Runs a route's checks in order; the first verdict wins. A check that fails or runs out of
- * time is recorded and skipped (fail-open): it can delay a call by its timeout, never drop it.
- * A route can choose `onFailure: 'blocked'` instead (fail-closed): the call goes to its blocked
- * destination rather than on unscreened.
+ * Runs a route's steps in order; the first verdict wins. Every step, interactive or not, gets
+ * a deadline, and one that fails or runs out of time is recorded and skipped (fail-open): it
+ * can delay a call, never drop it. A route can choose `onFailure: 'blocked'` instead
+ * (fail-closed): the call goes to its blocked destination rather than on unscreened.
  */
-export async function runChecks(
-  checks: readonly Check[],
-  ctx: CheckContext,
-  timeoutMs: number,
-  onFailure: 'next' | 'blocked' = 'next',
+export async function runChecks<C extends { route: { blocked: string } }>(
+  steps: readonly Step<C>[],
+  ctx: C,
+  opts: PipelineOptions,
 ): Promise<{ verdict: Verdict | null; trace: CheckTrace[] }> {
   const trace: CheckTrace[] = [];
-  for (const check of checks) {
+  const traced = (t: CheckTrace) => {
+    trace.push(t);
+    opts.onTrace?.(t);
+  };
+  for (const step of steps) {
     const t0 = performance.now();
+    const ms = step.interactive ? (opts.interactiveTimeoutMs ?? opts.timeoutMs) : opts.timeoutMs;
+    opts.onStep?.(step);
     try {
-      const r = await withTimeout(check.run(ctx), timeoutMs, `check ${check.name}`);
-      trace.push({
-        check: check.name,
+      const r = await withTimeout(step.run(ctx), ms, `check ${step.name}`);
+      traced({
+        check: step.name,
         result: r.kind,
         ms: round(performance.now() - t0),
         ...(r.kind === 'route' ? { detail: r.reason } : {}),
       });
       if (r.kind === 'route') return { verdict: r, trace };
     } catch (e) {
-      const failed = checkFailed(check.name, e, t0, ctx.route.blocked, onFailure);
-      trace.push(failed.trace);
+      // The caller hanging up, or Doorman stopping, is not a failure of the step.
+      if (opts.signal?.aborted || e instanceof CallGoneError) throw e;
+      const failed = checkFailed(step.name, e, t0, ctx.route.blocked, opts.onFailure ?? 'next');
+      traced(failed.trace);
       if (failed.verdict) return { verdict: failed.verdict, trace };
     }
   }
   return { verdict: null, trace };
 }
 
-/**
- * A check that threw or ran out of time, every check alike (the pipeline's and the interactive
- * ones, pin and challenge): traced, then skipped (fail-open), or a verdict for the route's
- * blocked destination when it fails closed.
- */
-export function checkFailed(
+/** A step that threw or ran out of time: traced, then skipped, or a verdict for `blocked` when it fails closed. */
+function checkFailed(
   check: string,
   e: unknown,
   t0: number,

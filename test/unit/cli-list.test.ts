@@ -137,6 +137,7 @@ describe('doorman config', () => {
         '    - url: https://crm.example.com/hook?token=url-token-5678&site=main',
         '      secret: webhook-secret-0123456789',
         'routes:',
+        '  default: { unknown: desk }',
         '  "15550006000": { unknown: desk, checks: [pin], pin: { set: partners, destination: desk } }',
         'outboundPin:',
         '  extensions:',

@@ -93,6 +93,16 @@ describe('config', () => {
         'env DOORMAN_ARI_URL',
       ],
       [
+        'no default route',
+        () =>
+          loadConfig({
+            env: {},
+            file: file('routes.yaml', 'routes:\n  "15550002000":\n    unknown: desk\n'),
+          }),
+        'routes',
+        'routes.yaml',
+      ],
+      [
         'typo in file',
         () => loadConfig({ env: {}, file: file('typo.yaml', 'ari:\n  passwrd: x\n') }),
         'ari',

@@ -7,14 +7,17 @@ import { pino } from 'pino';
 import { parseWav } from '../../src/audio/wav.js';
 import { askForPin } from '../../src/calls/pin-dialogue.js';
 import { RecordingStore } from '../../src/calls/recordings.js';
+import { CALL_STEPS } from '../../src/calls/steps/index.js';
 import { runChallenge } from '../../src/challenge/dialogue.js';
 import { type Challenge, createChallenge, loadDirectoryFile } from '../../src/challenge/setup.js';
 import type { ChallengeContext } from '../../src/challenge/steps/context.js';
 import { loadConfig } from '../../src/config/load.js';
 import { CallGoneError, DoormanError, TimeoutError } from '../../src/errors.js';
+import { runChecks } from '../../src/policy/pipeline.js';
 import { FaultyEngine } from '../support/faulty-engine.js';
 import { MemoryChannel, type Turn } from '../support/memory-channel.js';
 import { speechWav } from '../support/speech.js';
+import { stepContext } from '../support/step-context.js';
 
 /** 8 kHz flite speech as the media leg carries it (16 kHz). */
 function said(name: string, text: string): Int16Array {
@@ -189,6 +192,21 @@ describe('the speech challenge as a dialogue (in-memory channel, real recogniser
         `${text}: ${channel.prompts.join(', ')} ("${answer.transcript}")`,
       );
     }
+  });
+
+  it('as the challenge step of a route: routes on the name, and leaves the caller to allowlist', async () => {
+    const channel = new MemoryChannel([{ say: alice }]);
+    const ctx = stepContext(config, channel, { challenge });
+    const r = await runChecks([CALL_STEPS.challenge], ctx, {
+      timeoutMs: 500,
+      interactiveTimeoutMs: 60_000,
+      signal: channel.signal,
+    }).finally(() => channel.stop());
+    assert.equal(r.verdict?.destination, 'desk', JSON.stringify(r.trace));
+    assert.equal(ctx.found.answer?.entry, 'alice-johnson');
+    assert.equal(ctx.found.allowlist?.source, 'screened');
+    assert.match(ctx.found.allowlist?.note ?? '', /^asked for Alice Johnson: "/);
+    assert.ok((ctx.timings.listenMs ?? 0) > 0, 'the listening time is kept for the report');
   });
 
   it('asks the second question after a clear answer, and hears the day', async () => {

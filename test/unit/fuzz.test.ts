@@ -102,7 +102,7 @@ describe(`fuzz (seed ${SEED}, ${ROUNDS} rounds; FUZZ_SEED=${SEED} repeats it)`, 
         nameRule: async () => rules.match(name),
         hasDestination: (d) => d === 'desk' || d === 'blocked',
       };
-      const r = await runChecks([bypassCheck, blocklistCheck, allowlistCheck], ctx, 2_000);
+      const r = await runChecks([bypassCheck, blocklistCheck, allowlistCheck], ctx, { timeoutMs: 2_000 });
       assert.ok(
         r.trace.every((t) => t.result === 'next' || t.result === 'route'),
         `round ${i}: ${JSON.stringify(r.trace)}`,

@@ -38,7 +38,7 @@ describe('the pre-answer pipeline', () => {
         block: { id: 'b', destination: null, name: null },
       }),
     });
-    const r = await runChecks(checks, both, 100);
+    const r = await runChecks(checks, both, { timeoutMs: 100 });
     assert.equal(r.verdict?.check, 'blocklist');
     assert.deepEqual(
       r.trace.map((t) => t.result),
@@ -47,7 +47,7 @@ describe('the pre-answer pipeline', () => {
     const allowed = await runChecks(
       checks,
       context({ lists: async () => ({ allow: { id: 'a', destination: 'voicemail', name: null } }) }),
-      100,
+      { timeoutMs: 100 },
     );
     assert.equal(allowed.verdict?.destination, 'voicemail');
   });
@@ -56,14 +56,14 @@ describe('the pre-answer pipeline', () => {
     const r = await runChecks(
       checks,
       context({ lists: async () => ({ allow: { id: 'a', destination: 'gone', name: null } }) }),
-      100,
+      { timeoutMs: 100 },
     );
     assert.equal(r.verdict?.destination, 'desk');
   });
 
   it('skips a failing or stalled check within its deadline (fail-open)', async () => {
     for (const broken of [fail, stall]) {
-      const r = await runChecks(checks, context({ lists: broken, bypass: broken }), 50);
+      const r = await runChecks(checks, context({ lists: broken, bypass: broken }), { timeoutMs: 50 });
       assert.equal(r.verdict, null, 'nothing decided: the call goes on to the challenge');
       assert.deepEqual(
         r.trace.map((t) => t.check),
@@ -77,7 +77,7 @@ describe('the pre-answer pipeline', () => {
   });
 
   it('sends the call to the blocked destination on a failure when the route is fail-closed', async () => {
-    const r = await runChecks(checks, context({ bypass: stall }), 50, 'blocked');
+    const r = await runChecks(checks, context({ bypass: stall }), { timeoutMs: 50, onFailure: 'blocked' });
     assert.equal(r.verdict?.destination, 'blocked');
     assert.match(r.verdict?.reason ?? '', /bypass timeout \(fail-closed\)/);
   });
@@ -85,22 +85,26 @@ describe('the pre-answer pipeline', () => {
   it('handles bypass and withheld numbers', async () => {
     const until = new Date('2026-11-23T13:00:00Z');
     assert.equal(
-      (await runChecks(checks, context({ bypass: async () => ({ off: false, until }) }), 100)).verdict?.check,
+      (await runChecks(checks, context({ bypass: async () => ({ off: false, until }) }), { timeoutMs: 100 }))
+        .verdict?.check,
       'bypass',
     );
     const expired = new Date('2026-11-23T11:00:00Z');
     assert.equal(
-      (await runChecks(checks, context({ bypass: async () => ({ off: false, until: expired }) }), 100))
-        .verdict,
+      (
+        await runChecks(checks, context({ bypass: async () => ({ off: false, until: expired }) }), {
+          timeoutMs: 100,
+        })
+      ).verdict,
       null,
     );
     const anonymous = context({ caller: normalizeNumber('Restricted', 'US') });
-    assert.equal((await runChecks(checks, anonymous, 100)).verdict, null);
+    assert.equal((await runChecks(checks, anonymous, { timeoutMs: 100 })).verdict, null);
     const blockAnon = context({
       caller: normalizeNumber('', 'US'),
       route: { unknown: 'desk', blocked: 'blocked', blockAnonymous: true },
     });
-    assert.equal((await runChecks(checks, blockAnon, 100)).verdict?.destination, 'blocked');
+    assert.equal((await runChecks(checks, blockAnon, { timeoutMs: 100 })).verdict?.destination, 'blocked');
   });
 });
 

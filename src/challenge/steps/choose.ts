@@ -1,5 +1,5 @@
 import type { MediaLeg } from '../../calls/call-channel.js';
-import { TimeoutError } from '../../errors.js';
+import { waitForKey } from '../../calls/keys.js';
 import { speak } from '../../speech/tts.js';
 import { choiceOptions, choicePrompt } from '../choice.js';
 import type { HeardAnswer } from '../heard-answer.js';
@@ -23,42 +23,16 @@ export async function choose(
     ctx.log.warn({ err: e }, 'cannot speak the choice; asking again instead');
     return null;
   }
-  const { signal } = ctx.channel;
   const waitMs = audio.length / 16 + ctx.config.challenge.choiceTimeoutMs;
-  let stopKeys = () => {};
-  let timer: NodeJS.Timeout | undefined;
-  const pressed = new Promise<string>((resolve, reject) => {
-    stopKeys = ctx.channel.onKey((digit) => {
-      if (options.some((o) => o.digit === digit)) resolve(digit);
-    });
-    timer = setTimeout(() => reject(new TimeoutError('waiting for a key press', waitMs)), waitMs);
-  });
-  pressed.catch(() => {});
+  const wait = waitForKey(ctx.channel, (digit) => options.some((o) => o.digit === digit), waitMs);
   ctx.log.info({ options: options.map((o) => o.id) }, 'asking the caller to choose');
   try {
-    await leg.play(
-      audio,
-      pressed.then(
-        () => {},
-        () => new Promise<void>(() => {}),
-      ),
-    );
-    const digit = await Promise.race([
-      pressed,
-      new Promise<never>((_, reject) => {
-        if (signal.aborted) reject(signal.reason);
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      }),
-    ]);
+    await leg.play(audio, wait.pressed);
+    const digit = await wait.key;
     const chosen = options.find((o) => o.digit === digit)?.id ?? null;
     ctx.log.info({ chosen }, 'caller chose');
     return chosen;
-  } catch (e) {
-    if (signal.aborted) throw e;
-    if (e instanceof TimeoutError) return null;
-    throw e;
   } finally {
-    clearTimeout(timer);
-    stopKeys();
+    wait.stop();
   }
 }

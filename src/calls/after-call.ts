@@ -1,0 +1,45 @@
+import type { Logger } from 'pino';
+import type { CallerNumber } from '../match/caller-id.js';
+import type { DurableWrites } from '../store/durable-writes.js';
+import { type CallReport, callLogRow } from './call-report.js';
+import type { StepFindings } from './steps/step-context.js';
+
+/**
+ * What a call leaves behind once it has left Doorman: the caller allowlisted when a step said
+ * they passed, and the call's row in the call log. Both go through the durable write queue, so
+ * a database that is down delays them and loses neither.
+ */
+export class AfterCall {
+  constructor(
+    private readonly writes: DurableWrites,
+    private readonly caller: CallerNumber,
+    private readonly log: Logger,
+  ) {}
+
+  /** A caller who passed (named someone, or knew a PIN) is let through next time without asking. */
+  allowlist(pass: NonNullable<StepFindings['allowlist']>, destination: string, callerName: string): void {
+    if (this.caller.anonymous) return;
+    this.writes
+      .write({
+        op: 'upsertCaller',
+        input: {
+          number: this.caller.key,
+          rawNumber: this.caller.raw,
+          list: 'allow',
+          source: pass.source,
+          name: callerName || null,
+          destination,
+          addedBy: pass.addedBy,
+          note: pass.note,
+        },
+      })
+      .then(() => this.log.info({ destination, source: pass.source }, 'caller allowlisted'))
+      .catch((e) => this.log.warn({ err: e }, 'could not allowlist the caller'));
+  }
+
+  record(report: CallReport, startedAt: Date): void {
+    this.writes
+      .write({ op: 'recordCall', call: callLogRow(report, startedAt, this.caller) })
+      .catch((e) => this.log.error({ err: e }, 'could not write the call to the log or its queue'));
+  }
+}
