@@ -1,10 +1,10 @@
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
-import type { Config } from '../config/schema.js';
-import { InvalidInputError } from '../errors.js';
-import { Store } from '../store/store.js';
-import { WebAuthStore } from '../store/web-auth.js';
-import { Accounts } from '../web/auth/accounts.js';
+import type { Config } from '../../config/schema.js';
+import { InvalidInputError } from '../../errors.js';
+import { Store } from '../../store/store.js';
+import { WebAuthStore } from '../../store/web-auth.js';
+import { Accounts } from '../../web/auth/accounts.js';
 
 export const PASSWORD_ENV = 'DOORMAN_ADMIN_PASSWORD';
 
@@ -28,7 +28,8 @@ async function readPassword(): Promise<string> {
   }
 }
 
-async function withAccounts<T>(config: Config, run: (a: Accounts) => Promise<T>): Promise<T> {
+/** Also used by `doorman token`: API tokens belong to the same web accounts. */
+export async function withAccounts<T>(config: Config, run: (a: Accounts) => Promise<T>): Promise<T> {
   const store = await Store.open(config.store);
   try {
     return await run(new Accounts(new WebAuthStore(store), config.web.sessionHours * 3_600_000));
@@ -47,25 +48,4 @@ export async function cmdAdmin(config: Config, [action, user = 'admin']: string[
   const password = await readPassword();
   await withAccounts(config, (a) => a.setPassword(user, password));
   console.log(`password set for "${user}" (their browser sessions were ended)`);
-}
-
-/** `doorman token create NAME | revoke NAME | list` */
-export async function cmdToken(config: Config, [action, name]: string[]): Promise<void> {
-  await withAccounts(config, async (a) => {
-    if (action === 'list') {
-      for (const t of await a.tokens()) console.log(`${t.name}  ${t.id}  created ${t.created_at}`);
-      return;
-    }
-    if ((action !== 'create' && action !== 'revoke') || !name)
-      throw new InvalidInputError('USAGE', 'token needs create NAME, revoke NAME or list');
-    if (action === 'create') {
-      const { token } = await a.createToken(name);
-      console.error(`token "${name}" created; it is shown this once (send it as Authorization: Bearer ...):`);
-      console.log(token);
-      return;
-    }
-    const revoked = await a.revokeToken(name);
-    console.log(revoked ? `revoked "${name}"` : `no token named "${name}"`);
-    process.exitCode = revoked ? 0 : 1;
-  });
 }

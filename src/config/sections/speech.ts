@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { NAME_LANGUAGE, NAME_LANGUAGE_HINT } from '../../match/name-origin.js';
+import { ms } from './units.js';
+
+// `listen` (when an answer starts and ends) and `speech` (the recogniser that hears it).
+
+export const listen = z
+  .object({
+    /** A 20 ms frame louder than this counts as speech. */
+    speechThresholdDbfs: z.number().min(-90).max(0).default(-42),
+    /**
+     * ...and, on a noisy line, this much louder than the line's noise (the quietest moment
+     * of the last two seconds), so hiss is not taken for a caller who never stops talking.
+     * 0: the fixed threshold alone.
+     */
+    noiseMarginDb: z.number().min(0).max(40).default(8),
+    /** Voiced time needed before speech is taken to have started (rejects clicks). */
+    speechStartMs: ms(20, 2_000, 100),
+    /** Silence after speech that ends the answer. */
+    endSilenceMs: ms(100, 10_000, 800),
+    /** No speech at all within this time: the caller said nothing. */
+    noSpeechTimeoutMs: ms(500, 60_000, 5_000),
+    /** An answer is cut off after this long (monologues, machines). */
+    maxSpeechMs: ms(1_000, 120_000, 20_000),
+    /**
+     * The recogniser hears this much of the audio before the caller starts speaking, and this
+     * much of each pause; the rest of the silence is held back (less CPU, faster decisions,
+     * a smaller bill from a paid engine) and sent on only if speech follows it.
+     */
+    feedBeforeSpeechMs: ms(0, 5_000, 300),
+    feedAfterSpeechMs: ms(0, 10_000, 300),
+  })
+  .strict()
+  .prefault({});
+
+export const speech = z
+  .object({
+    /** `soundswallower` (embedded, offline) or `google` (Cloud Speech-to-Text, streaming). */
+    engine: z.enum(['soundswallower', 'google']).default('soundswallower'),
+    google: z
+      .object({
+        /** Service-account key file; empty: Application Default Credentials. */
+        keyFile: z.string().default(''),
+        model: z.string().min(1).default('phone_call'),
+        /** How strongly the directory's names are preferred (speech-context boost). */
+        boost: z.number().min(0).max(20).default(10),
+        /** Another endpoint than Google's (a proxy, a test server). */
+        apiEndpoint: z.string().default(''),
+      })
+      .strict()
+      .prefault({}),
+    /** Recognition threads (0: one per core); decoding never runs on the main thread. */
+    threads: z.number().int().min(0).max(64).default(0),
+    /** Embedded recogniser: also decode each answer as free phones, for `challenge.minAcousticFit` (~40% more CPU). */
+    phoneLoop: z.boolean().default(true),
+    /** ...for answers decoded while a recognition thread has fewer than this many: above, the grammar alone (keeps real time under load). */
+    phoneLoopMaxStreams: z.number().int().min(1).max(1000).default(2),
+    /** Recognisers loaded per thread at start; more are made as answers overlap, and kept. */
+    poolSize: z.number().int().min(1).max(64).default(1),
+    /**
+     * Embedded recogniser: espeak-ng languages whose reading of each person's name is also
+     * accepted (Agnieszka as Polish says it, Padraig as Irish does). Empty: English only.
+     */
+    nameLanguages: z
+      .array(z.string().regex(NAME_LANGUAGE, NAME_LANGUAGE_HINT))
+      .max(30)
+      .default(['es', 'it', 'de', 'fr', 'pl', 'ga', 'vi', 'sw', 'zh']),
+    /**
+     * Embedded recogniser: clean each answer with RNNoise before recognising it (line hiss and
+     * hum cost more names than anything else). The recorded answer stays as the caller sent it.
+     */
+    denoise: z.boolean().default(true),
+    /** ...for answers decoded while a recognition thread has fewer than this many (as `phoneLoopMaxStreams`). */
+    denoiseMaxStreams: z.number().int().min(1).max(1000).default(3),
+    /**
+     * Embedded recogniser: when a recognition thread is this far behind the callers' audio, its
+     * answers drop the phone loop and RNNoise (and new answers start without them until it
+     * catches up), so a machine slower than the limits above assume still decides in time. 0: never.
+     */
+    shedLagMs: ms(0, 5_000, 150),
+    /**
+     * Embedded recogniser: answers that start without the phone loop because of load (their
+     * names are confirmed, challenge.confirmUnchecked) search at most this many HMMs per frame,
+     * for less CPU where the load is. 0: as widely as the others.
+     */
+    busyMaxHmms: z.number().int().min(0).max(30_000).default(1_000),
+    /** Recogniser search beam: smaller is wider (more accurate, more CPU). */
+    beam: z.number().positive().max(1).default(1e-80),
+    /** Longest wait for the final transcript once the caller stopped talking. */
+    finalTimeoutMs: ms(100, 10_000, 2_000),
+    /** Words around names (carriers, greetings); empty: the packaged grammars/phrases.yaml. */
+    phrasesFile: z.string().default(''),
+    /** The second question's questions (challenge.secondQuestion); '' = grammars/questions.yaml. */
+    questionsFile: z.string().default(''),
+  })
+  .strict()
+  .prefault({});
