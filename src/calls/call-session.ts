@@ -20,6 +20,7 @@ import { AriCallChannel } from './ari-call-channel.js';
 import { CallLease } from './call-lease.js';
 import { type CallFacts, type CallReport, roundTimings } from './call-report.js';
 import { checkContext } from './check-context.js';
+import { callerNameWithEntry, dialplanVariables } from './dialplan-variables.js';
 import { EventWaiters } from './event-waiters.js';
 import type { LiveEvent, LiveFeed } from './live-feed.js';
 import type { RecordingStore } from './recordings.js';
@@ -182,6 +183,8 @@ export class CallSession {
       await this.deps.router.carryOut(this.channelId, verdict, this.log, {
         play: (sound) => this.channel.playSound(sound).then(() => {}),
         ...(found.accountCode ? { accountCode: found.accountCode } : {}),
+        variables: dialplanVariables(verdict, found),
+        callerName: this.callerNameFor(found),
       });
       outcome = 'routed';
       if (found.allowlist) this.after.allowlist(found.allowlist, verdict.destination, this.facts.callerName);
@@ -242,6 +245,13 @@ export class CallSession {
       found,
       trace,
     };
+  }
+
+  /** `calls.callerNamePrefix`: the ringing phone shows whom the caller asked for. */
+  private callerNameFor(found: StepFindings): string | null {
+    if (!this.deps.config.calls.callerNamePrefix || found.answer?.outcome !== 'match') return null;
+    const entry = this.deps.challenge.entries.find((e) => e.id === found.answer?.entry);
+    return callerNameWithEntry(entry?.name, this.facts.callerName);
   }
 
   private publish(e: CallEvent): void {

@@ -18,13 +18,20 @@ export class Router {
 
   /**
    * `play` plays a prompt to the caller and resolves when it has finished (for the SIT tone);
-   * `accountCode` (a PIN's label) goes to the CDR: who called, without the secret.
+   * `accountCode` (a PIN's label) goes to the CDR: who called, without the secret; `variables`
+   * (dialplan-variables.ts) and a new caller-ID name are set on a call that continues in the
+   * dialplan, for the destination to read.
    */
   async carryOut(
     channelId: string,
     verdict: Verdict,
     log: Logger,
-    opts: { play?: (sound: string) => Promise<void>; accountCode?: string } = {},
+    opts: {
+      play?: (sound: string) => Promise<void>;
+      accountCode?: string;
+      variables?: Record<string, string>;
+      callerName?: string | null;
+    } = {},
   ): Promise<void> {
     const target = this.destinations[verdict.destination];
     if (!target) {
@@ -41,6 +48,16 @@ export class Router {
     // The lease would otherwise go on ticking in the destination and cut the call off there.
     await this.ari.setVariable(channelId, LEASE_VARIABLE, '0');
     if (!('action' in target)) {
+      const told = Object.entries(opts.variables ?? {});
+      if (opts.callerName) told.push(['CALLERID(name)', opts.callerName]);
+      // Told, or not: the call goes on either way.
+      await Promise.all(
+        told.map(([name, value]) =>
+          this.ari
+            .setVariable(channelId, name, value)
+            .catch((e) => log.warn({ err: e, name }, 'could not tell the dialplan a variable')),
+        ),
+      );
       await this.ari.continueInDialplan(channelId, target);
     } else if (target.action === 'hangup') {
       await this.ari.hangup(channelId, target.cause);

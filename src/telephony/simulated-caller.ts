@@ -62,6 +62,8 @@ export interface SimulatedCallResult {
   destination: string | null;
   /** CHANNEL(accountcode) as the destination saw it ('' when none was set). */
   accountCode: string | null;
+  /** What the destination was told (DOORMAN_* variables, the caller-ID name), as it saw them. */
+  told: { verdict: string; check: string; entry: string; label: string; heard: string; name: string } | null;
   /** What the protected outbound route decided ([outbound-protected] UserEvent), if it got that far. */
   outbound: string | null;
   hungUp: boolean;
@@ -313,6 +315,15 @@ export class SimulatedCaller {
         if (e.eventname === 'DoormanDestination') {
           p.result.destination = e.userevent?.destination ?? null;
           p.result.accountCode = e.userevent?.accountcode ?? null;
+          const u = e.userevent ?? {};
+          p.result.told = {
+            verdict: u.verdict ?? '',
+            check: u.check ?? '',
+            entry: u.entry ?? '',
+            label: u.label ?? '',
+            heard: u.heard ?? '',
+            name: u.name ?? '',
+          };
           note(`reached destination ${p.result.destination}`);
           if (!p.untilHangup) p.settle();
         } else if (e.eventname === 'DoormanOutbound') {
@@ -337,6 +348,7 @@ function newResult(id: string, channelId: string): SimulatedCallResult {
     ranStasis: false,
     destination: null,
     accountCode: null,
+    told: null,
     outbound: null,
     hungUp: false,
     timeline: [],

@@ -78,6 +78,8 @@ describe('PIN routes and outbound PIN protect on the Asterisk sandbox', () => {
     const r = await call('15550006000', '+15551110001', `${RIGHT}#`, 1);
     assert.equal(r.destination, 'desk', JSON.stringify(r.timeline));
     assert.equal(r.accountCode, 'ACME-0042', 'CHANNEL(accountcode) as the dialplan saw it');
+    assert.equal(r.told?.label, 'ACME-0042', 'DOORMAN_LABEL');
+    assert.equal(r.told?.check, 'pin', 'DOORMAN_CHECK');
     const report = await doorman.report(r.channelId);
     assert.equal(report.accountCode, 'ACME-0042');
     assert.equal(report.verdict?.check, 'pin');

@@ -77,7 +77,15 @@ describe('SIP callers (SIPp) on the Asterisk sandbox', () => {
         name: 'ACME Corp',
         to: '15550001000',
         codec,
-        rtp: [{ silenceMs: 3_000 }, { payload: speech }, { silenceMs: 8_000 }],
+        // Asked "Did you mean Alice Johnson?" (an answer left unchecked on a loaded machine),
+        // the caller presses 1, as the live tests' callers do; otherwise the key goes unheard.
+        rtp: [
+          { silenceMs: 3_000 },
+          { payload: speech },
+          { silenceMs: CONFIRMS_WITH_KEY.dtmfDelaySeconds * 1_000 },
+          { digits: CONFIRMS_WITH_KEY.dtmf },
+          { silenceMs: 8_000 },
+        ],
       });
       // Asterisk answered with the one codec offered (payload type 0, 8 or 9).
       const pt = { ulaw: 0, alaw: 8, g722: 9 }[codec];

@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setBypassFor } from '../../src/store/screening-state.js';
+import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
+import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
+import { speechWav } from '../support/speech.js';
+
+/**
+ * The checks before the question (allow and block lists, caller-ID name rules, withheld
+ * numbers, the screening switch and bypass) on live calls through the Asterisk sandbox. The
+ * speech challenge's own calls are in call.test.ts.
+ */
+describe('the lists and the screening switch on live calls', () => {
+  const config = testConfig({
+    'directory.file': 'test/fixtures/directory.yaml',
+    'outbound.trunks': ['PJSIP/trunk'],
+    routes: {
+      default: { unknown: 'fallback' },
+      '15550002000': { unknown: 'voicemail', retryNomatch: false },
+      '15550003000': { unknown: 'fallback', blockAnonymous: true },
+      '15550004000': { unknown: 'fallback', blocked: 'sit' },
+      '15550005000': { unknown: 'voicemail', checks: ['blocklist'] },
+    },
+  });
+  let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
+  let caller: SimulatedCaller;
+  const alice = speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please.");
+
+  before(async () => {
+    doorman = await startTestDoorman('lists', config);
+    caller = await startCaller('lists', config);
+  });
+  after(async () => {
+    await caller?.close();
+    await doorman?.stop();
+  });
+
+  // Every call from a number of its own (none that another test file uses).
+  let nextNumber = 4_000;
+  const call = (say: string | undefined, extra: Partial<Parameters<SimulatedCaller['call']>[0]> = {}) =>
+    caller.call({
+      from: `+1555124${nextNumber++}`,
+      to: '15550001000',
+      say,
+      delaySeconds: 3,
+      waitSeconds: 10,
+      timeoutMs: 40_000,
+      ...extra,
+    });
+
+  it('allowlists numbers dialled out through the trunk, without any dialplan change', async () => {
+    const number = '+15557654321';
+    await caller.dialFromPhone('15557654321', 'outbound-sim');
+    await waitUntil(
+      'the number is allowlisted',
+      async () => (await doorman.store.lookup(number)).allow !== undefined,
+    );
+    const entry = (await doorman.store.lookup(number)).allow;
+    assert.equal(entry?.source, 'outbound');
+    assert.equal(entry?.added_by, 'outbound via PJSIP/trunk');
+
+    const back = await call(undefined, { from: number });
+    assert.equal(
+      (await doorman.report(back.channelId)).verdict?.check,
+      'allowlist',
+      'the callback skips the question',
+    );
+  });
+
+  it('sends two allowlisted callers to their own two destinations', async () => {
+    await doorman.store.upsertCaller({
+      number: '+15557770011',
+      rawNumber: '5557770011',
+      list: 'allow',
+      source: 'manual',
+      destination: 'voicemail',
+    });
+    await doorman.store.upsertCaller({
+      number: '+15557770012',
+      rawNumber: '5557770012',
+      list: 'allow',
+      source: 'api',
+      destination: 'desk',
+    });
+    const a = await call(undefined, { from: '+15557770011' });
+    const b = await call(undefined, { from: '+15557770012' });
+    assert.equal(a.destination, 'voicemail');
+    assert.equal(b.destination, 'desk');
+    const row = await doorman.logRow(a.channelId);
+    assert.equal(row?.check_name, 'allowlist');
+    assert.equal(row?.destination, 'voicemail');
+  });
+
+  it('runs only the checks a route names', async () => {
+    const result = await call(alice, { to: '15550005000' });
+    assert.equal(result.destination, 'voicemail', 'no challenge on this route: straight to unknown');
+    const row = await doorman.logRow(result.channelId);
+    assert.deepEqual(
+      JSON.parse(row?.checks ?? '[]').map((c: { check: string }) => c.check),
+      ['blocklist'],
+    );
+    assert.equal(row?.check_name, 'default');
+  });
+
+  it('plays the SIT tone and hangs up where the route blocks to "sit"', async () => {
+    const from = '+15557770013';
+    await doorman.store.upsertCaller({ number: from, rawNumber: from, list: 'block', source: 'manual' });
+    const result = await call(alice, { from, to: '15550004000' });
+    assert.equal(result.destination, null);
+    assert.equal(result.hungUp, true);
+    const report = await doorman.report(result.channelId);
+    assert.equal(report.verdict?.destination, 'sit');
+    assert.ok(result.ms >= 1_000, `the tone (1.4 s) was played before hanging up (${result.ms} ms)`);
+  });
+
+  it('sends a blocked number to the blocked destination and logs the call', async () => {
+    const from = '+15557770002';
+    await doorman.store.upsertCaller({ number: from, rawNumber: from, list: 'block', source: 'manual' });
+    const result = await call(alice, { from });
+    assert.equal(result.destination, 'blocked');
+    assert.equal(result.told?.check, 'blocklist');
+    const row = await doorman.logRow(result.channelId);
+    assert.equal(row?.check_name, 'blocklist');
+    assert.equal(row?.destination, 'blocked');
+    assert.equal(row?.caller_number, from);
+    assert.deepEqual(
+      JSON.parse(row?.checks ?? '[]').map((c: { check: string; result: string }) => `${c.check}:${c.result}`),
+      ['bypass:next', 'blocklist:route'],
+    );
+  });
+
+  it('blocks by caller-ID name: exact after folding, and regex', async () => {
+    await doorman.store.addNameRule('regex', '^V[0-9]+$');
+    await doorman.store.addNameRule('exact', 'Police Officers PAC');
+    doorman.app.nameRules.invalidate();
+    for (const name of ['V12345', "POLICE OFFICERS' P.A.C."]) {
+      const result = await call(alice, { name });
+      assert.equal(result.destination, 'blocked', name);
+      const report = await doorman.report(result.channelId);
+      assert.equal(report.verdict?.check, 'blocklist');
+      assert.match(report.verdict?.reason ?? '', /caller name matches rule/);
+      assert.equal((await doorman.logRow(result.channelId))?.destination, 'blocked');
+    }
+    const other = await call(undefined, {
+      name: 'V12345 Plumbing',
+      to: '15550002000',
+      delaySeconds: 0,
+      waitSeconds: 30,
+    });
+    assert.notEqual(other.destination, 'blocked');
+  });
+
+  it('blocks withheld numbers only where the route says so', async () => {
+    const blocked = await call(alice, { from: 'anonymous', to: '15550003000' });
+    assert.equal(blocked.destination, 'blocked');
+    assert.match((await doorman.report(blocked.channelId)).verdict?.reason ?? '', /withheld/);
+    assert.equal((await doorman.logRow(blocked.channelId))?.caller_raw, 'anonymous');
+    const screened = await call(alice, { from: 'anonymous' });
+    assert.equal(screened.destination, 'desk', 'elsewhere a withheld number is screened like any other');
+    assert.equal(
+      (await doorman.store.listCallers({ list: 'allow' })).filter((r) => r.number === 'anonymous').length,
+      0,
+    );
+  });
+
+  it('switches screening from a phone with *28 and lights the BLF while it is off', async () => {
+    const lamp = async () => (await caller.connection.getDeviceState('doorman-bypass')).state;
+    await waitUntil('the lamp is published', async () => (await lamp()) === 'NOT_INUSE');
+    await caller.dialFromPhone('*28', 'doorman-features');
+    assert.equal(await doorman.store.getSetting('screening'), 'off');
+    assert.equal(await lamp(), 'INUSE');
+    const unscreened = await call(alice);
+    assert.equal((await doorman.report(unscreened.channelId)).verdict?.check, 'bypass');
+
+    await caller.dialFromPhone('*28', 'doorman-features');
+    assert.equal(await doorman.store.getSetting('screening'), 'on');
+    assert.equal(await lamp(), 'NOT_INUSE');
+  });
+
+  it('lets every caller through unscreened while screening is off', async () => {
+    await doorman.store.setSetting('screening', 'off');
+    doorman.app.bypass.invalidate();
+    try {
+      const result = await call(undefined);
+      assert.equal(result.destination, 'fallback');
+      // Budget: the question alone lasts 2.6 s; under 2 s means the call was never answered and asked.
+      assert.ok(result.ms < 2_000, `routed after ${result.ms} ms`);
+      assert.equal((await doorman.report(result.channelId)).verdict?.check, 'bypass');
+      assert.equal((await doorman.logRow(result.channelId))?.check_name, 'bypass');
+    } finally {
+      await doorman.store.setSetting('screening', 'on');
+      doorman.app.bypass.invalidate();
+    }
+  });
+
+  it('honours a timed bypass until it expires', async () => {
+    await setBypassFor(doorman.store, 5);
+    doorman.app.bypass.invalidate();
+    const during = await call(undefined);
+    assert.equal(during.destination, 'fallback');
+    assert.match((await doorman.report(during.channelId)).verdict?.reason ?? '', /bypassed until/);
+
+    await doorman.store.setSetting('bypass_until', new Date(Date.now() - 1_000).toISOString());
+    doorman.app.bypass.invalidate();
+    const after = await call(alice);
+    assert.equal(after.destination, 'desk');
+    assert.equal(
+      (await doorman.report(after.channelId)).verdict?.check,
+      'challenge',
+      'screened again once expired',
+    );
+  });
+});
