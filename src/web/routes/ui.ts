@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpError } from '../http-errors.js';
-import { type UiAssets, uiAssets } from '../ui-bundle.js';
+import { type UiAssets, uiAssets } from '../ui-assets.js';
 
 /** Stricter than the API's: our own script, styles and media only; nothing inline, no framing. */
 export const UI_CSP = [
@@ -26,15 +26,15 @@ const FILES: Array<[path: string, type: string, pick: (a: UiAssets) => string]> 
  * authenticated API), so they stay out of the API's OpenAPI document.
  */
 export const uiRoutes: FastifyPluginAsync = async (app) => {
-  uiAssets().catch((err) => app.log.error({ err }, 'the web app could not be built (retried on request)'));
+  uiAssets().catch((err) => app.log.error({ err }, 'the web app cannot be served (tried again on request)'));
   for (const [path, type, pick] of FILES) {
     app.get(path, { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
       let assets: UiAssets;
       try {
         assets = await uiAssets();
       } catch (err) {
-        request.log.error({ err }, 'the web app could not be built');
-        throw new HttpError(503, 'UI_UNAVAILABLE', 'the web app could not be built; see the log');
+        request.log.error({ err }, 'the web app cannot be served');
+        throw new HttpError(503, 'UI_UNAVAILABLE', 'the web app is not built; see the log');
       }
       return reply.type(type).header('content-security-policy', UI_CSP).send(pick(assets));
     });
