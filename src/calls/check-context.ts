@@ -1,3 +1,4 @@
+import { isDestination } from '../config/destinations.js';
 import type { Route } from '../config/schema.js';
 import type { CallerNumber } from '../match/caller-id.js';
 import type { CheckContext } from '../policy/check.js';
@@ -29,7 +30,7 @@ export function checkContext(
       return lists;
     },
     bypass: () => deps.bypass.get(),
-    hasDestination: (name) => name in deps.config.destinations,
+    hasDestination: (name) => isDestination(deps.config.destinations, name),
     nameRule: async () => (await deps.nameRules.get()).match(facts.callerName),
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { stringify } from 'yaml';
+import { requireDestination } from '../config/destinations.js';
 import type { Config } from '../config/schema.js';
 import { InvalidInputError } from '../errors.js';
 import { type DirectoryEntry, parseDirectory } from '../match/directory.js';
@@ -105,13 +106,7 @@ export async function checkEntries(config: Config, entries: readonly DirectoryEn
 
 /** Every entry must send callers somewhere this Doorman knows. */
 function checkDestinations(config: Config, entries: readonly DirectoryEntry[]): void {
-  for (const e of entries) {
-    if (!(e.destination in config.destinations))
-      throw new InvalidInputError(
-        'UNKNOWN_DESTINATION',
-        `entry ${e.id}: no destination named "${e.destination}" (known: ${Object.keys(config.destinations).join(', ')})`,
-      );
-  }
+  for (const e of entries) requireDestination(config.destinations, e.destination, `entry ${e.id}`);
 }
 
 /**

@@ -6,10 +6,8 @@ import { type DirectoryEntry, parseDirectory } from '../match/directory.js';
 import { DirectoryMatcher } from '../match/matcher.js';
 import { type Phrases, parsePhrases } from '../match/phrases.js';
 import { packagePath } from '../paths.js';
-import { CmuLexicon } from '../speech/cmu-lexicon.js';
 import type { SpeechEngine } from '../speech/engine.js';
-import { GoogleSpeechEngine } from '../speech/google-engine.js';
-import { SOUNDSWALLOWER_DICT, SoundSwallowerEngine } from '../speech/soundswallower-engine.js';
+import { createSpeechEngine } from '../speech/factory.js';
 import type { AnswerDeps } from './answer.js';
 import { answerPhrases, choiceEntries, parseQuestions, type Question, questionGrammar } from './questions.js';
 
@@ -55,38 +53,6 @@ export interface Challenge {
   reload(entries: DirectoryEntry[]): Promise<void>;
 }
 
-async function createEngine(config: Config, entries: DirectoryEntry[], phrases: Phrases, logger: Logger) {
-  if (config.speech.engine === 'google') {
-    const g = config.speech.google;
-    const engine = new GoogleSpeechEngine({
-      logger,
-      model: g.model,
-      boost: g.boost,
-      client: {
-        ...(g.keyFile ? { keyFilename: g.keyFile } : {}),
-        ...(g.apiEndpoint ? { apiEndpoint: g.apiEndpoint } : {}),
-      },
-    });
-    // The matcher still compares pronunciations; the embedded model's dictionary has them.
-    return { engine, lexicon: CmuLexicon.fromFile(SOUNDSWALLOWER_DICT) };
-  }
-  const engine = await SoundSwallowerEngine.create({
-    logger,
-    ...(config.speech.threads ? { threads: config.speech.threads } : {}),
-    poolSize: config.speech.poolSize,
-    beam: config.speech.beam,
-    phoneLoop: config.speech.phoneLoop,
-    phoneLoopMaxStreams: config.speech.phoneLoopMaxStreams,
-    nameLanguages: config.speech.nameLanguages,
-    denoise: config.speech.denoise,
-    denoiseMaxStreams: config.speech.denoiseMaxStreams,
-    shedLagMs: config.speech.shedLagMs,
-    busyMaxHmms: config.speech.busyMaxHmms,
-  });
-  await engine.setDirectory(entries, phrases);
-  return { engine, lexicon: engine.lexicon };
-}
-
 /** The speech challenge's parts for one directory: engine (with its grammar), matcher, policy. */
 export async function createChallenge(
   config: Config,
@@ -96,8 +62,11 @@ export async function createChallenge(
   wrapEngine: (engine: SpeechEngine) => SpeechEngine = (e) => e,
 ): Promise<Challenge> {
   const phrases = loadPhrases(config);
-  const created = await createEngine(config, entries, phrases, logger);
+  const created = await createSpeechEngine(config, logger);
   const lexicon = created.lexicon;
+  // The real engine's grammars, never a wrapper's: what it offers is the engine's to build.
+  const grammar = created.engine.capabilities.grammar;
+  if (grammar) await grammar.setDirectory(entries, phrases);
   const engine = wrapEngine(created.engine);
   const depsFor = (list: DirectoryEntry[], around: Phrases = phrases): AnswerDeps => ({
     engine,
@@ -113,8 +82,7 @@ export async function createChallenge(
   // One after another: each adds pronunciations to the shared lexicon.
   for (const [i, question] of (questions?.questions ?? []).entries()) {
     const choices = choiceEntries(question);
-    if (created.engine instanceof SoundSwallowerEngine)
-      await created.engine.setDirectory(choices, forAnswers, questionGrammar(i));
+    if (grammar) await grammar.setDirectory(choices, forAnswers, questionGrammar(i));
     asked.push({
       question,
       deps: {
@@ -134,7 +102,7 @@ export async function createChallenge(
     deps: depsFor(entries),
     async reload(next) {
       // The grammar first: a matcher that knows a name the recogniser cannot hear is no use.
-      if (created.engine instanceof SoundSwallowerEngine) await created.engine.setDirectory(next, phrases);
+      if (grammar) await grammar.setDirectory(next, phrases);
       challenge.deps = depsFor(next);
       challenge.entries = next;
     },

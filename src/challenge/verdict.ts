@@ -1,3 +1,4 @@
+import { isDestination } from '../config/destinations.js';
 import type { Route } from '../config/schema.js';
 import type { DirectoryEntry } from '../match/directory.js';
 import type { Verdict } from '../policy/verdict.js';
@@ -11,7 +12,7 @@ export function entryDestination(
 ): string | null {
   if (a.outcome !== 'match' || !a.entry || a.second?.passed === false) return null;
   const destination = entries.find((e) => e.id === a.entry)?.destination;
-  return destination && destination in destinations ? destination : null;
+  return destination && isDestination(destinations, destination) ? destination : null;
 }
 
 /** The challenge's outcome as a verdict: the named entry's destination, or the route's. */

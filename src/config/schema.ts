@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unknownDestination } from './destinations.js';
 import { ari, calls, simulator } from './sections/asterisk.js';
 import { challenge, directory } from './sections/challenge.js';
 import { type destination, destinations, type dialplanTarget } from './sections/destinations.js';
@@ -47,11 +48,12 @@ export const configSchema = z
     for (const [name, r] of Object.entries(cfg.routes)) {
       for (const key of ['unknown', 'machine', 'blocked', 'pin'] as const) {
         const dest = key === 'pin' ? r.pin?.destination : r[key];
-        if (dest !== undefined && !(dest in cfg.destinations)) {
+        const problem = dest === undefined ? null : unknownDestination(cfg.destinations, dest);
+        if (problem) {
           ctx.addIssue({
             code: 'custom',
             path: key === 'pin' ? ['routes', name, 'pin', 'destination'] : ['routes', name, key],
-            message: `names no destination (known: ${Object.keys(cfg.destinations).join(', ')})`,
+            message: problem,
           });
         }
       }

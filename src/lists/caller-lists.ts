@@ -1,3 +1,4 @@
+import { requireDestination } from '../config/destinations.js';
 import type { Config } from '../config/schema.js';
 import { InvalidInputError } from '../errors.js';
 import { normalizeNumber } from '../match/caller-id.js';
@@ -22,15 +23,7 @@ export const CSV_COLUMNS = [
 ] as const;
 
 export function checkDestination(config: Config, destination: string | null | undefined): string | null {
-  if (!destination) return null;
-  if (!(destination in config.destinations)) {
-    throw new InvalidInputError(
-      'UNKNOWN_DESTINATION',
-      `no destination named "${destination}" (known: ${Object.keys(config.destinations).join(', ')})`,
-      { destination },
-    );
-  }
-  return destination;
+  return destination ? requireDestination(config.destinations, destination) : null;
 }
 
 export function checkExpiry(value: string | null | undefined): string | null {

@@ -1,3 +1,6 @@
+import type { DirectoryEntry } from '../match/directory.js';
+import type { Phrases } from '../match/phrases.js';
+
 /** A recognition result; partial ones may change, a final one ends the stream. */
 export interface SpeechResult {
   text: string;
@@ -56,8 +59,32 @@ export interface SpeechStream {
   results(): AsyncIterable<SpeechResult>;
 }
 
+/**
+ * A grammar built ahead of the calls from a list of things to say (the embedded engine): streams
+ * search one of them by name (`StreamOptions.grammar`).
+ */
+export interface GrammarCapability {
+  /**
+   * Builds (or rebuilds) the grammar `name` (the directory's when absent) for these entries and
+   * phrases; streams opened afterwards use it. Resolves with the words it could not pronounce.
+   */
+  setDirectory(
+    entries: readonly DirectoryEntry[],
+    phrases: Phrases,
+    name?: string,
+  ): Promise<{ unpronounceable: string[] }>;
+}
+
+/** What only some engines can do, each absent from the engines that cannot. */
+export interface EngineCapabilities {
+  /** Absent: the engine has no grammar and takes what to expect per stream (`StreamOptions.hints`). */
+  readonly grammar?: GrammarCapability;
+}
+
 export interface SpeechEngine {
   readonly name: string;
+  /** A wrapper around another engine exposes the wrapped engine's (or none: `{}`). */
+  readonly capabilities: EngineCapabilities;
   open(opts: StreamOptions): SpeechStream;
   close(): Promise<void>;
 }

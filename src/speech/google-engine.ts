@@ -1,7 +1,13 @@
 import type { Duplex } from 'node:stream';
 import speech from '@google-cloud/speech';
 import type { Logger } from 'pino';
-import type { SpeechEngine, SpeechResult, SpeechStream, StreamOptions } from './engine.js';
+import type {
+  EngineCapabilities,
+  SpeechEngine,
+  SpeechResult,
+  SpeechStream,
+  StreamOptions,
+} from './engine.js';
 import { ResultQueue } from './result-queue.js';
 
 type SpeechClient = InstanceType<typeof speech.v1.SpeechClient>;
@@ -26,6 +32,8 @@ const STREAM_LIMIT_MS = 280_000;
  */
 export class GoogleSpeechEngine implements SpeechEngine {
   readonly name = 'google';
+  /** No grammar: the directory's names come with each stream, as speech contexts (`hints`). */
+  readonly capabilities: EngineCapabilities = {};
   private readonly client: SpeechClient;
   private readonly log: Logger;
 

@@ -15,6 +15,7 @@ import { acronymsOf, spelledOut } from './acronyms.js';
 import { CmuLexicon } from './cmu-lexicon.js';
 import {
   DIRECTORY_GRAMMAR,
+  type EngineCapabilities,
   type SpeechEngine,
   type SpeechResult,
   type SpeechStream,
@@ -87,6 +88,9 @@ const workerEntry = (): { entry: URL | string; eval: boolean } =>
 export class SoundSwallowerEngine implements SpeechEngine {
   readonly name = 'soundswallower';
   readonly lexicon = CmuLexicon.fromFile(SOUNDSWALLOWER_DICT);
+  readonly capabilities: EngineCapabilities = {
+    grammar: { setDirectory: (entries, phrases, name) => this.setDirectory(entries, phrases, name) },
+  };
   private readonly threads: RecognitionThread[] = [];
   /** Each grammar by name (the directory's, questions'), as last sent to the threads. */
   private readonly grammars = new Map<string, Extract<ToWorker, { t: 'grammar' }>>();

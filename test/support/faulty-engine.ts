@@ -10,9 +10,11 @@ export type EngineFault = 'none' | 'stall' | 'throw-on-open' | 'throw-mid-stream
 export class FaultyEngine implements SpeechEngine {
   fault: EngineFault = 'none';
   readonly name: string;
+  readonly capabilities: SpeechEngine['capabilities'];
 
   constructor(private readonly real: SpeechEngine) {
     this.name = `faulty(${real.name})`;
+    this.capabilities = real.capabilities;
   }
 
   open(opts: StreamOptions): SpeechStream {

@@ -131,6 +131,17 @@ describe('config', () => {
         'route.yaml',
       ],
       [
+        // Every object has a `constructor`: only a destination of the config's own counts.
+        'route to a name every object has',
+        () =>
+          loadConfig({
+            env: {},
+            file: file('proto.yaml', 'routes:\n  default:\n    unknown: constructor\n'),
+          }),
+        'routes.default.unknown',
+        'proto.yaml',
+      ],
+      [
         'challenge not last',
         () =>
           loadConfig({
