@@ -14,6 +14,7 @@ import { BRIDGE_NAME_PREFIX, MEDIA_CHANNEL_PREFIX } from './ari-call-channel.js'
 import type { CallReport } from './call-report.js';
 import { CallSession } from './call-session.js';
 import { EventWaiters } from './event-waiters.js';
+import { LAST_CALLER, LastCallerCodes } from './last-caller.js';
 import { LiveFeed } from './live-feed.js';
 import { OUTBOUND, OUTBOUND_GRANT, OutboundPin } from './outbound-pin.js';
 import { OutboundWatcher } from './outbound-watcher.js';
@@ -72,10 +73,19 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       this.waiters,
       logger.child({ component: 'outbound-pin' }),
     );
+    const lastCaller = new LastCallerCodes(
+      config,
+      ari,
+      store,
+      writes,
+      this.waiters,
+      logger.child({ component: 'last-caller' }),
+    );
     this.features = {
       [TOGGLE_SCREENING]: (channel) => this.toggleScreening(channel),
       [OUTBOUND]: (channel, args) => this.outboundPin.check(channel, args),
       [OUTBOUND_GRANT]: (channel, args) => this.outboundPin.grant(channel, args),
+      [LAST_CALLER]: (channel, args) => lastCaller.handle(channel, args),
     };
     this.outbound = new OutboundWatcher(config, ari, writes, logger.child({ component: 'outbound' }));
     ari.on('event', (e) => this.onEvent(e));

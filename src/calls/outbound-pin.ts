@@ -10,6 +10,7 @@ import { voicemailPins } from '../telephony/voicemail-conf.js';
 import { withTimeout } from '../util/timeout.js';
 import { AriCallChannel } from './ari-call-channel.js';
 import type { EventWaiters } from './event-waiters.js';
+import { withFeatureChannel } from './feature-channel.js';
 import { askForPin } from './pin-dialogue.js';
 import { playToEnd } from './playback.js';
 
@@ -59,7 +60,7 @@ export class OutboundPin {
       return;
     }
     log.warn('outbound call refused: no grant (dial the feature code and the PIN first)');
-    await this.withChannel(channel.id, async (signal) => {
+    await withFeatureChannel(this.events, channel.id, async (signal) => {
       await this.ari.answer(channel.id);
       await playToEnd(this.ari, this.events, channel.id, this.cfg.refusedPrompt, 15_000, signal);
     }).catch(() => {}); // refused either way; the prompt is a courtesy
@@ -75,7 +76,7 @@ export class OutboundPin {
       failures: this.config.pins.lockoutFailures,
       windowMinutes: this.config.pins.lockoutWindowMinutes,
     };
-    await this.withChannel(channel.id, async (signal) => {
+    await withFeatureChannel(this.events, channel.id, async (signal) => {
       await this.ari.answer(channel.id);
       const play = (sound: string) => playToEnd(this.ari, this.events, channel.id, sound, 15_000, signal);
       if (!this.isProtected(ext)) {
@@ -140,25 +141,6 @@ export class OutboundPin {
       if (pin) return sameSecret(pin, entered);
     }
     throw new DoormanError('NO_PIN', `no PIN is known for extension ${ext}`, { extension: ext });
-  }
-
-  /** Runs `fn` with a signal that fires when the channel goes away (or after a minute). */
-  private async withChannel(channelId: string, fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
-    const ac = new AbortController();
-    const stop = this.events.listen((e) => {
-      if ((e.type === 'StasisEnd' || e.type === 'ChannelDestroyed') && e.channel?.id === channelId)
-        ac.abort(new CallGoneError(channelId));
-    });
-    const timer = setTimeout(
-      () => ac.abort(new DoormanError('FEATURE_TIMEOUT', 'feature code took too long')),
-      120_000,
-    );
-    try {
-      await fn(ac.signal);
-    } finally {
-      stop();
-      clearTimeout(timer);
-    }
   }
 }
 

@@ -42,6 +42,11 @@ function dialplanOptions(config: Config, o: AsteriskConfigOptions): DialplanOpti
     features: {
       context: o.featuresContext ?? 'from-internal-custom',
       grantCode: protect ? config.outboundPin.featureCode : undefined,
+      lastCaller: {
+        allow: config.phones.allowLastCode,
+        block: config.phones.blockLastCode,
+        refile: config.phones.refileLastCode,
+      },
     },
   };
 }

@@ -5,6 +5,7 @@ import { challenge, directory } from './sections/challenge.js';
 import { type destination, destinations, type dialplanTarget } from './sections/destinations.js';
 import { log, numbers } from './sections/general.js';
 import { outbound, outboundPin } from './sections/outbound.js';
+import { phones } from './sections/phones.js';
 import { pins } from './sections/pins.js';
 import { checks, type route, routes } from './sections/routes.js';
 import { listen, speech } from './sections/speech.js';
@@ -34,6 +35,7 @@ export const configSchema = z
     outbound, // outbound.ts
     pins, // pins.ts
     outboundPin, // outbound.ts
+    phones, // phones.ts
     recordings, // store.ts
     web, // web.ts
     webhooks, // web.ts
@@ -57,6 +59,18 @@ export const configSchema = z
           });
         }
       }
+    }
+    for (const [ext, dest] of Object.entries(cfg.phones.extensions)) {
+      const problem = unknownDestination(cfg.destinations, dest);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['phones', 'extensions', ext], message: problem });
+    }
+    const codes = [cfg.phones.allowLastCode, cfg.phones.blockLastCode, cfg.phones.refileLastCode];
+    if (new Set([...codes, cfg.outboundPin.featureCode, '*28']).size !== codes.length + 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['phones'],
+        message: 'the feature codes must differ from each other, from outboundPin.featureCode and from *28',
+      });
     }
     if (cfg.ari.reconnectMinMs > cfg.ari.reconnectMaxMs) {
       ctx.addIssue({

@@ -4,7 +4,16 @@ import type { Generated } from 'kysely';
 export type Iso = string;
 
 export type ListName = 'allow' | 'block';
-export const CALLER_SOURCES = ['manual', 'outbound', 'screened', 'pin', 'import', 'contacts', 'api'] as const;
+export const CALLER_SOURCES = [
+  'manual',
+  'outbound',
+  'screened',
+  'pin',
+  'import',
+  'contacts',
+  'api',
+  'phone',
+] as const;
 export type CallerSource = (typeof CALLER_SOURCES)[number];
 
 export interface CallersTable {

@@ -1,3 +1,4 @@
+import { LAST_CALLER, LAST_CALLER_ACTIONS, type LastCallerAction } from '../calls/last-caller.js';
 import { OUTBOUND, OUTBOUND_GRANT, OUTBOUND_VARIABLE } from '../calls/outbound-pin.js';
 import { BYPASS_DEVICE, TOGGLE_SCREENING } from '../calls/screening-switch.js';
 
@@ -18,8 +19,15 @@ export interface DialplanOptions {
   fallback: string;
   /** Outbound PIN protect: the context outbound routes send calls to, and what dials once allowed. */
   outbound?: { context: string; dial: string } | undefined;
-  /** Feature codes (*28, the PIN grant code) and the BLF hint, in the phones' context. */
-  features?: { context: string; grantCode?: string | undefined } | undefined;
+  /** Feature codes (*28, the PIN grant code, the last-caller codes) and the BLF hint, in the phones' context. */
+  features?:
+    | {
+        context: string;
+        grantCode?: string | undefined;
+        /** The codes that allowlist, block or re-file the phone's last caller, by action. */
+        lastCaller?: Record<LastCallerAction, string> | undefined;
+      }
+    | undefined;
 }
 
 /** Kept before Stasis(): the T extension has lost ${EXTEN}. */
@@ -62,10 +70,15 @@ export function featureDialplan(o: DialplanOptions & { features: NonNullable<Dia
  same => n,Hangup()
 `
     : '';
+  // The phone's own number (CALLERID(num)) is the extension Doorman acts for.
+  const lastCaller = LAST_CALLER_ACTIONS.map((action) => {
+    const code = o.features.lastCaller?.[action];
+    return code ? `exten => ${code},1,Stasis(${o.app},${LAST_CALLER},${action})\n same => n,Hangup()\n` : '';
+  }).join('');
   return `[${o.features.context}]
 exten => *28,1,Stasis(${o.app},${TOGGLE_SCREENING})
  same => n,Hangup()
-${grant}exten => bypass,hint,Stasis:${BYPASS_DEVICE}
+${grant}${lastCaller}exten => bypass,hint,Stasis:${BYPASS_DEVICE}
 `;
 }
 

@@ -7,7 +7,7 @@ import { parseWav } from '../../src/audio/wav.js';
 import { MEDIA_CHANNEL_PREFIX } from '../../src/calls/ari-call-channel.js';
 import { dialplanSafe } from '../../src/calls/dialplan-variables.js';
 import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
-import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
+import { numberedCalls, startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { HOOK_SECRET, HookReceiver } from '../support/hook-receiver.js';
 import { onHissingLine, saidInTurn, speechSpanMs, speechWav } from '../support/speech.js';
 
@@ -61,18 +61,7 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     });
   }
 
-  // Every call from a number of its own: a caller who passes is remembered.
-  let nextNumber = 2_000;
-  const call = (say: string | undefined, extra: Partial<Parameters<SimulatedCaller['call']>[0]> = {}) =>
-    caller.call({
-      from: `+1555123${nextNumber++}`,
-      to: '15550001000',
-      say,
-      delaySeconds: 3,
-      waitSeconds: 10,
-      timeoutMs: 40_000,
-      ...extra,
-    });
+  const call = numberedCalls(() => caller, '555123', 2_000);
 
   it('hears the caller and routes them to the person they ask for', async () => {
     const result = await call(alice, { name: 'ACME Corp', from: '+15551234567' });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setBypassFor } from '../../src/store/screening-state.js';
 import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
-import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
+import { numberedCalls, startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { speechWav } from '../support/speech.js';
 
 /**
@@ -14,6 +14,7 @@ describe('the lists and the screening switch on live calls', () => {
   const config = testConfig({
     'directory.file': 'test/fixtures/directory.yaml',
     'outbound.trunks': ['PJSIP/trunk'],
+    'phones.extensions': { '1001': 'desk', '1002': 'voicemail' },
     routes: {
       default: { unknown: 'fallback' },
       '15550002000': { unknown: 'voicemail', retryNomatch: false },
@@ -35,18 +36,7 @@ describe('the lists and the screening switch on live calls', () => {
     await doorman?.stop();
   });
 
-  // Every call from a number of its own (none that another test file uses).
-  let nextNumber = 4_000;
-  const call = (say: string | undefined, extra: Partial<Parameters<SimulatedCaller['call']>[0]> = {}) =>
-    caller.call({
-      from: `+1555124${nextNumber++}`,
-      to: '15550001000',
-      say,
-      delaySeconds: 3,
-      waitSeconds: 10,
-      timeoutMs: 40_000,
-      ...extra,
-    });
+  const call = numberedCalls(() => caller, '555124', 4_000);
 
   it('allowlists numbers dialled out through the trunk, without any dialplan change', async () => {
     const number = '+15557654321';
@@ -209,5 +199,85 @@ describe('the lists and the screening switch on live calls', () => {
       'challenge',
       'screened again once expired',
     );
+  });
+
+  describe('from the phone that had the call (feature codes)', () => {
+    /** A call routed to `desk`, from a number allowlisted there; its log row written. */
+    const callToDesk = async (from: string) => {
+      await doorman.store.upsertCaller({
+        number: from,
+        rawNumber: from,
+        list: 'allow',
+        source: 'manual',
+        destination: 'desk',
+      });
+      const r = await call(undefined, { from, delaySeconds: 0, waitSeconds: 1 });
+      assert.equal(r.destination, 'desk');
+      await doorman.logRow(r.channelId);
+      return r;
+    };
+    const entries = async (number: string) => {
+      await doorman.writes.flush();
+      return doorman.store.lookup(number);
+    };
+
+    it('blocks the last caller to this phone with *31: listed with the extension, blocked next time', async () => {
+      const from = '+15557771001';
+      await callToDesk(from);
+      const code = await caller.dialFromPhone('*31', 'doorman-features', '1001', { waitSeconds: 8 });
+      assert.equal(code.hungUp, true, JSON.stringify(code.timeline));
+      await waitUntil('the caller is blocked', async () => (await entries(from)).block !== undefined);
+      const { allow, block } = await entries(from);
+      assert.equal(allow, undefined, 'off the allow list');
+      assert.equal(block?.source, 'phone');
+      assert.equal(block?.added_by, 'extension 1001');
+      const again = await call(undefined, { from, delaySeconds: 0, waitSeconds: 1 });
+      assert.equal(again.destination, 'blocked');
+    });
+
+    it('allowlists the last caller to this phone with *30, with the phone’s destination', async () => {
+      const from = '+15557771002';
+      // Routed to voicemail by a route that names no list: the phone at voicemail (1002) had it.
+      const first = await call(undefined, { from, to: '15550005000', delaySeconds: 0, waitSeconds: 1 });
+      assert.equal(first.destination, 'voicemail');
+      await doorman.logRow(first.channelId);
+      await caller.dialFromPhone('*30', 'doorman-features', '1002', { waitSeconds: 8 });
+      await waitUntil('the caller is allowlisted', async () => (await entries(from)).allow !== undefined);
+      const { allow } = await entries(from);
+      assert.equal(allow?.destination, 'voicemail');
+      assert.equal(allow?.added_by, 'extension 1002');
+      const again = await call(undefined, { from, delaySeconds: 0, waitSeconds: 1 });
+      assert.equal(again.destination, 'voicemail');
+      assert.equal(again.told?.check, 'allowlist');
+    });
+
+    const refileFrom1001To = (ext: string) =>
+      caller.dialFromPhone('*32', 'doorman-features', '1001', {
+        dtmf: `${ext}#`,
+        dtmfDelaySeconds: 1,
+        waitSeconds: 10,
+      });
+
+    it('re-files the last caller to another extension with *32 and its number', async () => {
+      const from = '+15557771003';
+      await callToDesk(from);
+      await refileFrom1001To('1002');
+      await waitUntil(
+        'the caller is re-filed',
+        async () => (await entries(from)).allow?.destination === 'voicemail',
+      );
+      assert.equal((await entries(from)).allow?.added_by, 'extension 1001');
+      const again = await call(undefined, { from, delaySeconds: 0, waitSeconds: 1 });
+      assert.equal(again.destination, 'voicemail');
+    });
+
+    it('changes nothing for an extension it does not know', async () => {
+      const from = '+15557771004';
+      await callToDesk(from);
+      await refileFrom1001To('9999');
+      const { allow } = await entries(from);
+      assert.equal(allow?.destination, 'desk');
+      assert.equal(allow?.source, 'manual');
+    });
   });
 });

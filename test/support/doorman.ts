@@ -8,7 +8,7 @@ import type { CallReport } from '../../src/calls/call-report.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { type StartOptions, startDoorman } from '../../src/main.js';
-import { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
+import { SimulatedCaller, type SimulatedCallOptions } from '../../src/telephony/simulated-caller.js';
 
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
@@ -134,4 +134,23 @@ export async function waitUntil(
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Places calls to the sandbox, each from a number of its own (`+1<prefix><n>`): a caller who
+ * passes is remembered, so no two calls may share one by chance. Each test file names its own
+ * prefix, used by no other file.
+ */
+export function numberedCalls(caller: () => SimulatedCaller, prefix: string, first: number) {
+  let next = first;
+  return (say: string | undefined, extra: Partial<SimulatedCallOptions> = {}) =>
+    caller().call({
+      from: `+1${prefix}${next++}`,
+      to: '15550001000',
+      say,
+      delaySeconds: 3,
+      waitSeconds: 10,
+      timeoutMs: 40_000,
+      ...extra,
+    });
 }

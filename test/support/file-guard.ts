@@ -3,12 +3,12 @@
  * shares one Asterisk with the files after it, so when its tests are done it must leave nothing
  * behind: no process it started (a spawned Doorman, SIPp, a benchmark) still alive, and no
  * channel or bridge in Asterisk. Files run one at a time, so whatever Asterisk still holds then
- * is this file's. Before its tests, a file that finds another Doorman process on the machine
- * says so, naming it: that process would take the file's calls.
+ * is this file's. Before its tests and after each one, a file that finds another Doorman
+ * process on the machine says so, naming it: that process would take the file's calls.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
 
 const file = process.argv[1] ?? '';
@@ -78,17 +78,23 @@ async function ari(path: string): Promise<Array<{ id: string; name?: string }>> 
   return (await res.json()) as Array<{ id: string; name?: string }>;
 }
 
+/** Fails loudly, naming it, when another Doorman runs: it would take this file's calls. */
+function noOtherDoorman(when: string): void {
+  const others = otherDoormans();
+  if (others.length) {
+    throw new Error(
+      `another Doorman is running ${when} and would take this file's calls; stop it first:\n${others
+        .map((p) => `  PID ${p.pid}: ${p.cmd}`)
+        .join('\n')}`,
+    );
+  }
+}
+
 if (isIntegration) {
-  before(() => {
-    const others = otherDoormans();
-    if (others.length) {
-      throw new Error(
-        `another Doorman is running and would take this file's calls; stop it first:\n${others
-          .map((p) => `  PID ${p.pid}: ${p.cmd}`)
-          .join('\n')}`,
-      );
-    }
-  });
+  before(() => noOtherDoorman('before the tests'));
+  // One started in the middle of the file (another test run, a demo) is named at the test it
+  // disturbed, not left to fail later tests obscurely.
+  afterEach(() => noOtherDoorman('since this test started'));
 
   after(async () => {
     const t0 = Date.now();

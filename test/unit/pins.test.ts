@@ -222,7 +222,7 @@ describe('PIN route configuration', () => {
             },
           } as never,
         }),
-      /routes\.default\.pin\.destination: names no destination/,
+      /routes\.default\.pin\.destination: no destination named "nowhere"/,
     );
   });
 });
