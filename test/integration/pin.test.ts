@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
-import { ARTIFACTS, startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
+import { ARTIFACTS, startCaller, startTestDoorman, testConfig } from '../support/doorman.js';
 
 const RIGHT = '482913';
 const STAFF_PIN = '8642';
@@ -74,79 +74,71 @@ describe('PIN routes and outbound PIN protect on the Asterisk sandbox', () => {
       timeoutMs: 45_000,
     });
 
-  it('routes a caller with the right PIN (typed over the prompt, ended by #), labelled in the CDR account code', async () => {
-    const r = await call('15550006000', '+15551110001', `${RIGHT}#`, 1);
-    assert.equal(r.destination, 'desk', JSON.stringify(r.timeline));
-    assert.equal(r.accountCode, 'ACME-0042', 'CHANNEL(accountcode) as the dialplan saw it');
-    assert.equal(r.told?.label, 'ACME-0042', 'DOORMAN_LABEL');
-    assert.equal(r.told?.check, 'pin', 'DOORMAN_CHECK');
-    const report = await doorman.report(r.channelId);
-    assert.equal(report.accountCode, 'ACME-0042');
-    assert.equal(report.verdict?.check, 'pin');
-    // Typed over the prompt: the caller did not wait it out. Budget: 1 s before typing, seven keys
-    // at 350 ms each and the routing, about 3.5 s; 6 s leaves room for a busy machine.
-    assert.ok(r.ms < 6_000, `routed after ${r.ms} ms`);
-    await doorman.writes.flush();
-    const [row] = await doorman.store.db
-      .selectFrom('calls')
-      .selectAll()
-      .where('channel_id', '=', r.channelId)
-      .execute();
-    assert.equal(row?.account_code, 'ACME-0042');
-    assert.ok(!JSON.stringify(row).includes(RIGHT), 'the audit row has no PIN');
-    const listed = await doorman.store.lookup('+15551110001');
-    assert.equal(listed.allow?.source, 'pin');
-    assert.equal(listed.allow?.destination, 'desk');
+  // Each test calls from numbers of its own (lockouts are per number): they run side by side.
+  describe('inbound PIN routes', { concurrency: true }, () => {
+    it('routes a caller with the right PIN (typed over the prompt, ended by #), labelled in the CDR account code', async () => {
+      const r = await call('15550006000', '+15551110001', `${RIGHT}#`, 1);
+      assert.equal(r.destination, 'desk', JSON.stringify(r.timeline));
+      assert.equal(r.accountCode, 'ACME-0042', 'CHANNEL(accountcode) as the dialplan saw it');
+      assert.equal(r.told?.label, 'ACME-0042', 'DOORMAN_LABEL');
+      assert.equal(r.told?.check, 'pin', 'DOORMAN_CHECK');
+      const report = await doorman.report(r.channelId);
+      assert.equal(report.accountCode, 'ACME-0042');
+      assert.equal(report.verdict?.check, 'pin');
+      // Typed over the prompt: the caller did not wait it out. Budget: 1 s before typing, seven keys
+      // at 350 ms each and the routing, about 3.5 s; 6 s leaves room for a busy machine.
+      assert.ok(r.ms < 6_000, `routed after ${r.ms} ms`);
+      await doorman.writes.flush();
+      const [row] = await doorman.store.db
+        .selectFrom('calls')
+        .selectAll()
+        .where('channel_id', '=', r.channelId)
+        .execute();
+      assert.equal(row?.account_code, 'ACME-0042');
+      assert.ok(!JSON.stringify(row).includes(RIGHT), 'the audit row has no PIN');
+      const listed = await doorman.store.lookup('+15551110001');
+      assert.equal(listed.allow?.source, 'pin');
+      assert.equal(listed.allow?.destination, 'desk');
+    });
+
+    it('takes a fixed-length PIN without #, and a #-less PIN once the caller pauses', async () => {
+      const fixed = await call('15550007000', '+15551110002', RIGHT);
+      assert.equal(fixed.destination, 'desk');
+      assert.equal(fixed.accountCode, 'ACME-0042');
+      const paused = await call('15550006000', '+15551110003', RIGHT);
+      assert.equal(paused.destination, 'desk', 'inter-digit timeout submits what was typed');
+    });
+
+    it('sends a caller who types nothing, twice, to the unknown destination', async () => {
+      const r = await call('15550006000', '+15551110004', '');
+      assert.equal(r.destination, 'voicemail');
+      assert.equal(r.accountCode, '', 'no account code without a PIN');
+      assert.equal((await doorman.report(r.channelId)).verdict?.reason, 'no PIN entered');
+    });
+
+    it('blocks wrong PINs, then locks the number out across calls, even for the right PIN', async () => {
+      const from = '+15551110005';
+      // Two wrong entries (the second typed over the wrong-PIN prompt): blocked, 2 failures.
+      const first = await call('15550006000', from, '111111#wwww222222#');
+      assert.equal(first.destination, 'blocked');
+      assert.match((await doorman.report(first.channelId)).verdict?.reason ?? '', /2 wrong PIN/);
+      // A third wrong one reaches the lockout (3 within 10 minutes).
+      const second = await call('15550006000', from, '333333#');
+      assert.equal(second.destination, 'blocked');
+      assert.match((await doorman.report(second.channelId)).verdict?.reason ?? '', /locked out/);
+      // Locked: not even asked, so the right PIN does not help.
+      const third = await call('15550006000', from, `${RIGHT}#`);
+      assert.equal(third.destination, 'blocked');
+      const report = await doorman.report(third.channelId);
+      assert.match(report.verdict?.reason ?? '', /^locked out after wrong PINs until/);
+      assert.equal(report.accountCode, null);
+      // Another number is not affected.
+      assert.equal((await call('15550006000', '+15551110006', `${RIGHT}#`, 1)).destination, 'desk');
+    });
   });
 
-  it('takes a fixed-length PIN without #, and a #-less PIN once the caller pauses', async () => {
-    const fixed = await call('15550007000', '+15551110002', RIGHT);
-    assert.equal(fixed.destination, 'desk');
-    assert.equal(fixed.accountCode, 'ACME-0042');
-    const paused = await call('15550006000', '+15551110003', RIGHT);
-    assert.equal(paused.destination, 'desk', 'inter-digit timeout submits what was typed');
-  });
-
-  it('sends a caller who types nothing, twice, to the unknown destination', async () => {
-    const r = await call('15550006000', '+15551110004', '');
-    assert.equal(r.destination, 'voicemail');
-    assert.equal(r.accountCode, '', 'no account code without a PIN');
-    assert.equal((await doorman.report(r.channelId)).verdict?.reason, 'no PIN entered');
-  });
-
-  it('blocks wrong PINs, then locks the number out across calls, even for the right PIN', async () => {
-    const from = '+15551110005';
-    // Two wrong entries (the second typed over the wrong-PIN prompt): blocked, 2 failures.
-    const first = await call('15550006000', from, '111111#wwww222222#');
-    assert.equal(first.destination, 'blocked');
-    assert.match((await doorman.report(first.channelId)).verdict?.reason ?? '', /2 wrong PIN/);
-    // A third wrong one reaches the lockout (3 within 10 minutes).
-    const second = await call('15550006000', from, '333333#');
-    assert.equal(second.destination, 'blocked');
-    assert.match((await doorman.report(second.channelId)).verdict?.reason ?? '', /locked out/);
-    // Locked: not even asked, so the right PIN does not help.
-    const third = await call('15550006000', from, `${RIGHT}#`);
-    assert.equal(third.destination, 'blocked');
-    const report = await doorman.report(third.channelId);
-    assert.match(report.verdict?.reason ?? '', /^locked out after wrong PINs until/);
-    assert.equal(report.accountCode, null);
-    // Another number is not affected.
-    assert.equal((await call('15550006000', '+15551110006', `${RIGHT}#`, 1)).destination, 'desk');
-  });
-
-  it('never writes a PIN to the log', async () => {
-    await doorman.writes.flush();
-    const log = readFileSync(join(ARTIFACTS, 'pin.log'), 'utf8');
-    assert.ok(log.includes('PIN entered'), 'the log does record the entries');
-    // As a number of its own: a 4-digit PIN turns up by chance inside timestamps and ids
-    // (1764003843215), or as a JSON number (a duration, "ms":4321); digits typed are strings.
-    for (const pin of [RIGHT, '111111', '222222', '333333', OWN_PIN, STAFF_PIN, MAILBOX_PIN]) {
-      const leak = log.match(new RegExp(`.{0,60}(?<![\\d:.])${pin}(?!\\d).{0,20}`));
-      assert.equal(leak, null, `PIN ${pin} is in the log: ${leak?.[0]}`);
-    }
-  });
-
-  describe('outbound', () => {
+  // Each test dials from extensions of its own: they run side by side (keys only, no speech).
+  describe('outbound', { concurrency: true }, () => {
     const dialOut = (ext: string) => caller.dialFromPhone('15557654321', 'outbound-protected', ext);
     const grant = (ext: string, pin: string) =>
       caller.dialFromPhone('7777', 'doorman-features', ext, {
@@ -187,13 +179,17 @@ describe('PIN routes and outbound PIN protect on the Asterisk sandbox', () => {
     it('lets an unprotected extension straight through', async () => {
       assert.equal((await dialOut('1009')).outbound, 'allowed');
     });
+  });
 
-    it('leaves no channel behind', async () => {
-      await waitUntil(
-        'no simulated channels remain',
-        async () => !(await caller.connection.listChannels()).some((c) => c.id.startsWith('sim-')),
-        15_000,
-      );
-    });
+  it('never writes a PIN to the log', async () => {
+    await doorman.writes.flush();
+    const log = readFileSync(join(ARTIFACTS, 'pin.log'), 'utf8');
+    assert.ok(log.includes('PIN entered'), 'the log does record the entries');
+    // As a number of its own: a 4-digit PIN turns up by chance inside timestamps and ids
+    // (1764003843215), or as a JSON number (a duration, "ms":4321); digits typed are strings.
+    for (const pin of [RIGHT, '111111', '222222', '333333', OWN_PIN, STAFF_PIN, MAILBOX_PIN]) {
+      const leak = log.match(new RegExp(`.{0,60}(?<![\\d:.])${pin}(?!\\d).{0,20}`));
+      assert.equal(leak, null, `PIN ${pin} is in the log: ${leak?.[0]}`);
+    }
   });
 });
