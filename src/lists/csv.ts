@@ -42,9 +42,14 @@ export function* parseCsv(text: string): Generator<[number, string[]]> {
   if (row.some((f) => f !== '')) yield [startLine, row];
 }
 
-/** One CSV field, quoted when it must be, and defused against spreadsheet formula injection. */
+/**
+ * One CSV field, quoted when it must be, and defused against spreadsheet formula injection:
+ * a value a spreadsheet would read as a formula gets a leading `'`, except a phone number
+ * (`+` and digits, spaces and `()-.`: no letters, so no function to call), which stays
+ * importable as it is.
+ */
 export function csvField(value: string | number | null | undefined): string {
   let s = value == null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s) && !/^\+?[0-9]/.test(s)) s = `'${s}`;
+  if (/^[=+\-@\t\r]/.test(s) && !/^\+[0-9][0-9 ().-]*$/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -88,7 +88,26 @@ describe('CSV', () => {
   it('defuses spreadsheet formulas and quotes what needs it', () => {
     assert.equal(csvField('=cmd()'), "'=cmd()");
     assert.equal(csvField('+15551234567'), '+15551234567');
+    assert.equal(csvField('+1 (555) 123-4567'), '+1 (555) 123-4567', 'a number stays importable');
+    // A caller-ID name that starts with + and a digit is still a formula to a spreadsheet.
+    assert.equal(csvField('+1-WEBSERVICE("http://x")'), `"'+1-WEBSERVICE(""http://x"")"`);
+    assert.equal(csvField('+1+cmd|calc'), "'+1+cmd|calc");
     assert.equal(csvField('a,"b"'), '"a,""b"""');
+  });
+});
+
+describe('what the CLI prints to a terminal', () => {
+  it('shows a caller-controlled escape sequence instead of sending it to the terminal', () => {
+    const name = 'ACME\u001b]0;pwned\u0007\u001b[2J\u202eevil';
+    assert.equal(doorman('list', 'add', '+15550009999', '--name', name).status, 0);
+    // A terminal: script(1) gives the CLI a pseudo-terminal as its stdout.
+    const cmd = [process.execPath, ...cliArgs('list', 'export')].map((a) => `'${a}'`).join(' ');
+    const tty = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env });
+    assert.equal(tty.status, 0, tty.stderr);
+    assert.ok(tty.stdout.includes('ACME\\x1b]0;pwned\\x07\\x1b[2J\\u{202e}evil'), tty.stdout);
+    assert.doesNotMatch(tty.stdout, /[^\P{Cc}\r\n]|\u202e/u, 'no control character but the line ends');
+    // A file or a pipe gets the data as it is.
+    assert.ok(doorman('list', 'export').stdout.includes(name));
   });
 });
 

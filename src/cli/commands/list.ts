@@ -5,6 +5,7 @@ import { normalizeNumber } from '../../match/caller-id.js';
 import type { ListName } from '../../store/schema.js';
 import { Store } from '../../store/store.js';
 import { printImportReport, progressPrinter } from '../import-report.js';
+import { writeOut } from '../terminal.js';
 import { type Flags, UsageError } from '../usage.js';
 
 export interface ListFlags {
@@ -85,8 +86,8 @@ export async function cmdList(config: Config, args: string[], v: Flags): Promise
         const list = v.block ? 'block' : v.allow ? 'allow' : undefined;
         const rows = await store.listCallers({ ...(list ? { list } : {}), limit: Number(v.limit ?? 100) });
         for (const r of rows) {
-          console.log(
-            [
+          writeOut(
+            `${[
               r.list,
               r.number,
               r.destination ?? '-',
@@ -96,15 +97,13 @@ export async function cmdList(config: Config, args: string[], v: Flags): Promise
               r.scope ? `scope=${r.scope}` : '',
             ]
               .filter(Boolean)
-              .join('  '),
+              .join('  ')}\n`,
           );
         }
         return;
       }
       case 'export':
-        await listExport(store, v.block ? 'block' : v.allow ? 'allow' : undefined, (s) =>
-          process.stdout.write(s),
-        );
+        await listExport(store, v.block ? 'block' : v.allow ? 'allow' : undefined, writeOut);
         return;
       case 'import': {
         const file = needs('a CSV file');

@@ -5,6 +5,7 @@ import { normalizeNumber } from '../../match/caller-id.js';
 import { PinSets } from '../../store/pin-sets.js';
 import { Store } from '../../store/store.js';
 import { printImportReport, progressPrinter } from '../import-report.js';
+import { writeOut } from '../terminal.js';
 import { type Flags, str, UsageError } from '../usage.js';
 
 /** A PIN is never taken from the command line (shell history, ps): stdin, or DOORMAN_PIN. */
@@ -73,7 +74,7 @@ export async function cmdPins(config: Config, [action, a, b]: string[], v: Flags
         return;
       }
       case 'export':
-        await pinsExport(pins, need(a, 'a SET name'), (s) => process.stdout.write(s));
+        await pinsExport(pins, need(a, 'a SET name'), writeOut);
         return;
       case 'unlock': {
         const who = need(a, 'a NUMBER (or ext:EXTENSION)');
