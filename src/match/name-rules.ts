@@ -96,12 +96,19 @@ export class NameRules {
     }
   }
 
-  /** The first rule the caller-ID name matches. */
+  /**
+   * The first rule the caller-ID name matches. Padding must not hide a name: exact rules
+   * compare the folded name (spaces and punctuation gone) before it is cut to length; regex
+   * rules see the name with its runs of spaces made one, and a name still too long is tried
+   * on its first and its last MAX_NAME characters (a rule anchored at either end still holds).
+   */
   match(name: string): NameRule | null {
-    const capped = name.slice(0, MAX_NAME);
-    const hit = this.exact.get(foldName(capped));
+    const hit = this.exact.get(foldName(name).slice(0, MAX_NAME));
     if (hit) return hit;
-    for (const { rule, re } of this.regexes) if (re.test(capped)) return rule;
+    const compact = name.replace(/\s+/g, ' ').trim();
+    const seen =
+      compact.length > MAX_NAME ? [compact.slice(0, MAX_NAME), compact.slice(-MAX_NAME)] : [compact];
+    for (const { rule, re } of this.regexes) if (seen.some((s) => re.test(s))) return rule;
     return null;
   }
 }

@@ -53,10 +53,22 @@ describe('caller-ID name rules', () => {
     }
   });
 
-  it('caps what it tests of a hostile name', () => {
+  it('is not evaded by padding a name past its length cap, and still caps what a regex reads', () => {
+    // Padding that folds away, before, inside and after the name.
+    assert.equal(rules.match(`${' '.repeat(300)}Police Officers PAC`)?.id, 'pac');
+    assert.equal(rules.match(`P${'.'.repeat(300)}olice Officers PAC`)?.id, 'pac');
+    assert.equal(rules.match(`Police Officers PAC${'-'.repeat(300)}`)?.id, 'pac');
+    // Spaces made one; a name still too long is read at both ends.
+    assert.equal(rules.match(`${' '.repeat(400)}V12345${'\t'.repeat(400)}`)?.id, 'vnum');
     const r = new NameRules([{ id: 'tail', kind: 'regex', pattern: 'x$' }]);
-    assert.equal(r.match(`${'a'.repeat(300)}x`), null, 'past 255 characters nothing is read');
+    assert.equal(r.match(`${'a'.repeat(300)}x`)?.id, 'tail');
     assert.equal(r.match(`${'a'.repeat(200)}x`)?.id, 'tail');
+    const middle = new NameRules([{ id: 'mid', kind: 'regex', pattern: 'needle' }]);
+    assert.equal(
+      middle.match(`${'a'.repeat(300)}needle${'a'.repeat(300)}`),
+      null,
+      'a regex reads 255 characters at each end, no more',
+    );
     assert.equal(
       new NameRules([{ id: 'n', kind: 'exact', pattern: 'abc' }]).match('\u0000a\u0007b\u001bc')?.id,
       'n',
