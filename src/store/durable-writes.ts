@@ -11,11 +11,17 @@ export type WriteOp =
   | { op: 'recordHit'; id: string }
   | { op: 'recordCall'; call: CallRow };
 
+/** Tries of a write the database answers but refuses, before it is set aside. */
+const REFUSALS_BEFORE_SET_ASIDE = 3;
+
 /**
  * List writes made during calls (allowlisting, hit counts, the call log) must survive the
  * database being down. Each write is tried at once; one that fails goes, in order, to an
  * append-only local file that is replayed until the database takes it. While anything is
- * queued, new writes queue behind it so their order holds.
+ * queued, new writes queue behind it so their order holds. A write the database keeps refusing
+ * while it answers otherwise (a value it cannot hold) would block every write behind it for
+ * good: after a few refusals it is set aside in `<queue>.refused.jsonl` with the reason, and
+ * reported, and the rest go on.
  */
 export class DurableWrites {
   private queued: WriteOp[];
@@ -24,6 +30,9 @@ export class DurableWrites {
   /** Direct writes not yet answered (a write that fails joins the queue). */
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly log: Logger;
+  /** Refusals of the write at the head of the queue while the database answered. */
+  private headRefusals = 0;
+  private setAside = 0;
 
   constructor(
     private readonly store: Store,
@@ -42,6 +51,11 @@ export class DurableWrites {
 
   get pending(): number {
     return this.queued.length;
+  }
+
+  /** Writes set aside since start, the database having refused them (see the refused file). */
+  get refused(): number {
+    return this.setAside;
   }
 
   async write(op: WriteOp): Promise<void> {
@@ -91,13 +105,15 @@ export class DurableWrites {
 
   private async replay(): Promise<void> {
     let done = 0;
-    try {
-      for (const op of this.queued) {
+    for (const op of this.queued) {
+      try {
         await this.apply(op);
+        this.headRefusals = 0;
+        done++;
+      } catch (e) {
+        if (!(await this.refusedWhileUp(op, e))) break;
         done++;
       }
-    } catch (e) {
-      this.log.debug({ err: e }, 'database still unavailable');
     }
     if (!done) return;
     this.queued = this.queued.slice(done);
@@ -106,6 +122,45 @@ export class DurableWrites {
     writeFileSync(tmp, this.queued.map((o) => `${JSON.stringify(o)}\n`).join(''), { flush: true });
     renameSync(tmp, this.file);
     this.log.info({ written: done, pending: this.queued.length }, 'queued writes replayed');
+  }
+
+  /**
+   * Whether `op`, which just failed, is set aside: only when the database answers a ping (it
+   * is up and refuses this write) for the third time in a row. A database that is down keeps
+   * everything queued.
+   */
+  private async refusedWhileUp(op: WriteOp, e: unknown): Promise<boolean> {
+    const up = await this.store.ping().then(
+      () => true,
+      () => false,
+    );
+    if (!up) {
+      this.log.debug({ err: e }, 'database still unavailable');
+      return false;
+    }
+    if (++this.headRefusals < REFUSALS_BEFORE_SET_ASIDE) {
+      this.log.warn(
+        { err: e, op: op.op, refusals: this.headRefusals },
+        'the database refused a queued write',
+      );
+      return false;
+    }
+    this.headRefusals = 0;
+    this.setAside++;
+    const reason = e instanceof Error ? e.message : String(e);
+    appendFileSync(this.refusedFile, `${JSON.stringify({ at: new Date().toISOString(), reason, op })}\n`, {
+      flush: true,
+    });
+    this.log.error(
+      { err: e, op: op.op, file: this.refusedFile },
+      'the database keeps refusing a write: set aside so the writes behind it go on',
+    );
+    return true;
+  }
+
+  /** Where writes the database refused are kept, for an admin to look at (and nothing lost). */
+  get refusedFile(): string {
+    return this.file.replace(/(\.jsonl)?$/, '.refused.jsonl');
   }
 
   private apply(op: WriteOp): Promise<unknown> {

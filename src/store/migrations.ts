@@ -203,10 +203,32 @@ const migrations: Record<string, Migration> = {
   },
 };
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+/**
+ * MySQL and MariaDB create tables in the database's character set, which may be utf8mb3 or
+ * latin1: a caller-ID name with an emoji is then refused. Doorman's tables hold any text.
+ */
+const utf8mb4: Migration = {
+  async up(db: Kysely<unknown>) {
+    const { rows } = await sql<{ name: string }>`
+      select table_name as name from information_schema.tables
+      where table_schema = database() and table_collation not like 'utf8mb4%'`.execute(db);
+    for (const { name } of rows) {
+      await sql`alter table ${sql.table(name)} convert to character set utf8mb4 collate utf8mb4_unicode_ci`.execute(
+        db,
+      );
+    }
+  },
+};
+const noChange: Migration = { async up() {} };
 
 /** Brings the schema up to date; safe to run from several PBXs sharing one database. */
-export async function migrate(db: Kysely<unknown>): Promise<void> {
+export async function migrate(db: Kysely<unknown>, kind: 'sqlite' | 'postgres' | 'mysql'): Promise<void> {
+  const provider: MigrationProvider = {
+    getMigrations: async () => ({
+      ...migrations,
+      '0008-mysql-utf8mb4': kind === 'mysql' ? utf8mb4 : noChange,
+    }),
+  };
   const { error, results } = await new Migrator({
     db,
     provider,

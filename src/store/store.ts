@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { createPool } from 'mysql2';
 import pg from 'pg';
 import { DoormanError } from '../errors.js';
@@ -45,8 +45,15 @@ export class StoreError extends DoormanError {}
  * Text from callers, bounded to its column, and well-formed: a lone surrogate (random bytes in a
  * caller-ID name, or a cut through an emoji) would otherwise come back as three U+FFFD.
  */
+/**
+ * A caller-supplied text as every database can hold it: cut to its column, lone surrogates
+ * mended, and NUL removed (PostgreSQL refuses it in text, and one refused write must not stop
+ * the ones behind it).
+ */
 const cap = (s: string | null | undefined, n: number) =>
-  s == null ? null : (s.slice(0, n) as string & { toWellFormed(): string }).toWellFormed();
+  s == null
+    ? null
+    : (s.replaceAll('\u0000', '').slice(0, n) as string & { toWellFormed(): string }).toWellFormed();
 const now = () => new Date().toISOString();
 
 /** Which database a URL names, and the Kysely dialect for it. */
@@ -116,7 +123,7 @@ export class Store {
   /** Resolves once the schema is current; a failed attempt is retried by the next caller. */
   ready(): Promise<void> {
     this.migrated ??= withTimeout(
-      migrate(this.db as Kysely<unknown>),
+      migrate(this.db as Kysely<unknown>, this.kind),
       Math.max(this.timeoutMs, 10_000),
       'database migration',
     ).catch((e) => {
@@ -279,6 +286,11 @@ export class Store {
         .execute(),
     );
     return id;
+  }
+
+  /** Resolves when the database answers a trivial query: it is up, whatever a write says. */
+  async ping(): Promise<void> {
+    await this.q('ping', () => sql`select 1`.execute(this.db));
   }
 
   async recentCalls(limit = 50): Promise<CallRow[]> {

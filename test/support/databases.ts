@@ -16,8 +16,14 @@ const MYSQL_ADMIN = process.env.DOORMAN_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.
 
 const fresh = (prefix: string) => `${prefix}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
 
-/** A new, empty database on each kind of server, dropped again by `drop()`. */
-export async function testDatabases(): Promise<TestDatabase[]> {
+/**
+ * A new, empty database on each kind of server, dropped again by `drop()`. `mysqlCharset`
+ * makes the MariaDB one in another character set than the server's (utf8mb3, as older
+ * installs have).
+ */
+export async function testDatabases(
+  opts: { mysqlCharset?: 'utf8mb3' | 'latin1' } = {},
+): Promise<TestDatabase[]> {
   const sqliteDir = mkdtempSync(join(tmpdir(), 'doorman-db-'));
   const out: TestDatabase[] = [
     { name: 'sqlite', url: `sqlite:${join(sqliteDir, 'doorman.db')}`, drop: async () => {} },
@@ -43,7 +49,9 @@ export async function testDatabases(): Promise<TestDatabase[]> {
 
   const myName = fresh('doorman_test');
   const my = await createConnection({ uri: MYSQL_ADMIN, connectTimeout: 3_000 });
-  await my.query(`create database ${myName}`);
+  await my.query(
+    `create database ${myName}${opts.mysqlCharset ? ` character set ${opts.mysqlCharset}` : ''}`,
+  );
   await my.end();
   const myUrl = new URL(MYSQL_ADMIN);
   myUrl.pathname = `/${myName}`;

@@ -127,8 +127,9 @@ describe(`fuzz (seed ${SEED}, ${ROUNDS} rounds; FUZZ_SEED=${SEED} repeats it)`, 
       assert.match(added.headers.get('content-type') ?? '', /^application\/json/);
       if (added.status === 201) {
         const back = await api(web, 'GET', `/api/callers/${added.body.id}`);
-        // Stored exactly, except that ill-formed UTF-16 (lone surrogates) becomes U+FFFD.
-        assert.equal(back.body.name, wellFormed(name), `round ${i}`);
+        // Stored exactly, except that ill-formed UTF-16 (lone surrogates) becomes U+FFFD and NUL
+        // goes (PostgreSQL cannot hold it; one database must not differ from another).
+        assert.equal(back.body.name, wellFormed(name.replaceAll('\u0000', '')), `round ${i}`);
       }
       const search = await api(
         web,

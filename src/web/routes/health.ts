@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Store } from '../../store/store.js';
 
@@ -40,15 +39,13 @@ export const healthRoutes =
         },
       },
       async (request, reply) => {
-        const database = await sources.store
-          .q('ping', () => sql`select 1`.execute(sources.store.db))
-          .then(
-            () => ({ state: 'reachable', ok: true }),
-            (e) => {
-              request.log.warn({ err: e }, 'health: database unreachable');
-              return { state: 'unreachable', ok: false };
-            },
-          );
+        const database = await sources.store.ping().then(
+          () => ({ state: 'reachable', ok: true }),
+          (e) => {
+            request.log.warn({ err: e }, 'health: database unreachable');
+            return { state: 'unreachable', ok: false };
+          },
+        );
         const ari = sources.ari
           ? { state: sources.ari.connected ? 'connected' : 'disconnected', ok: sources.ari.connected }
           : { state: 'not running', ok: false };
