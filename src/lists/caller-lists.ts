@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import { InvalidInputError } from '../errors.js';
 import { normalizeNumber } from '../match/caller-id.js';
 import { CALLER_SOURCES, type CallerSource, type ListName } from '../store/schema.js';
-import type { CallerInput, Store } from '../store/store.js';
+import type { CallerInput, CallerRow, Store } from '../store/store.js';
 import { csvField, parseCsv } from './csv.js';
 
 /**
@@ -67,6 +67,19 @@ export function callerInput(config: Config, e: CallerEntry): CallerInput {
     note: e.note ?? null,
     addedBy: e.addedBy,
   };
+}
+
+/**
+ * Puts an entry on its list and takes the number off the other one in the same scope: a person
+ * who allows a caller they once blocked (or the reverse) means the latest word to count.
+ */
+export async function fileCaller(
+  store: Store,
+  input: CallerInput,
+): Promise<{ entry: CallerRow; removedFromOther: boolean }> {
+  const entry = await store.upsertCaller(input);
+  const other: ListName = input.list === 'allow' ? 'block' : 'allow';
+  return { entry, removedFromOther: await store.removeCaller(input.number, other, input.scope ?? '') };
 }
 
 /** Writes the lists as CSV (CSV_COLUMNS), defused against formula injection; returns the row count. */

@@ -1,7 +1,13 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import { likePattern } from './caller-queries.js';
-import type { Database } from './schema.js';
+import type { Database, ListName } from './schema.js';
 import type { CallRow, Store } from './store.js';
+
+/** A caller's standing on the lists, as the log shows it beside their calls. */
+export interface Listed {
+  list: ListName;
+  destination: string | null;
+}
 
 export interface CallFilter {
   outcome?: string | undefined;
@@ -127,6 +133,28 @@ export class CallLog {
         .execute(),
     );
     return rows.map((r) => ({ number: r.caller_number, name: r.name, calls: Number(r.calls) }));
+  }
+
+  /**
+   * The unexpired every-call list entries of these numbers, so the log can offer "re-file" for
+   * an allowed caller. A number on both lists shows as blocked: the block list is checked first.
+   */
+  async listed(numbers: readonly string[]): Promise<Map<string, Listed>> {
+    const out = new Map<string, Listed>();
+    if (numbers.length === 0) return out;
+    const rows = await this.store.q('read', () =>
+      this.store.db
+        .selectFrom('callers')
+        .select(['number', 'list', 'destination'])
+        .where('number', 'in', [...new Set(numbers)])
+        .where('scope', '=', '')
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date().toISOString())]))
+        .execute(),
+    );
+    for (const r of rows)
+      if (!out.has(r.number) || r.list === 'block')
+        out.set(r.number, { list: r.list, destination: r.destination });
+    return out;
   }
 
   /** The distinct raw caller numbers of these calls (at most `limit`), by ids or by a filter. */

@@ -169,7 +169,7 @@ describe('admin web app in a browser', () => {
     await open('/calls', 'Screening log');
     // The rows arrive after the page: wait for them, then check hostile names show as text.
     for (const text of [XSS_IMG, XSS_SCRIPT])
-      await page.getByRole('cell', { name: text, exact: true }).first().waitFor();
+      await page.getByRole('table', { name: 'Calls' }).getByText(text, { exact: true }).first().waitFor();
     await page.getByRole('button', { name: /Details of the call from \+15550100003/ }).click();
     // The answer to "who would you like to speak to?" (1 s here), and to the second question (2 s).
     for (const [caption, seconds] of [

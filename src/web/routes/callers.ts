@@ -13,7 +13,7 @@ import { errorResponses, idList, idParam, pageQuery } from '../schemas.js';
 const list = z.enum(['allow', 'block']);
 const IMPORT_LIMIT = 20 * 1024 * 1024;
 
-const caller = z.object({
+export const caller = z.object({
   id: z.string(),
   number: z.string().describe('E.164 when it parses, else the digits as received'),
   rawNumber: z.string(),
@@ -32,7 +32,7 @@ const caller = z.object({
 });
 export type CallerView = z.infer<typeof caller>;
 
-const toCaller = (r: CallerRow): z.infer<typeof caller> => ({
+export const toCaller = (r: CallerRow): z.infer<typeof caller> => ({
   id: r.id,
   number: r.number,
   rawNumber: r.raw_number,

@@ -2,16 +2,19 @@ import { createReadStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isDestination } from '../../config/destinations.js';
 import type { Config } from '../../config/schema.js';
 import { NotFoundError } from '../../errors.js';
-import { callerInput } from '../../lists/caller-lists.js';
+import { callerInput, fileCaller } from '../../lists/caller-lists.js';
 import { csvField } from '../../lists/csv.js';
 import { normalizeNumber } from '../../match/caller-id.js';
-import { CallLog } from '../../store/call-log.js';
+import { CallLog, type Listed } from '../../store/call-log.js';
 import type { CallRow, Store } from '../../store/store.js';
 import { author } from '../auth/plugin.js';
+import { HttpError } from '../http-errors.js';
 import { recordingFile } from '../recording-file.js';
 import { errorResponses, idList, idParam, pageQuery } from '../schemas.js';
+import { caller as callerEntry, toCaller } from './callers.js';
 
 /** Most numbers one "mark as spam" adds (a filter can match the whole log). */
 const MARK_SPAM_MAX = 10_000;
@@ -52,10 +55,15 @@ const call = z.object({
   hasRecording: z.boolean(),
   hasQuestionRecording: z.boolean().describe("the caller's answer to the second question was recorded"),
   timings: z.unknown(),
+  withheld: z.boolean().describe('no number to allow or block: withheld, restricted or missing'),
+  listed: z
+    .object({ list: z.enum(['allow', 'block']), destination: z.string().nullable() })
+    .nullable()
+    .describe("the caller's entry on the lists now (every-call scope), null when on neither"),
 });
 export type CallView = z.infer<typeof call>;
 
-const toCall = (r: CallRow): z.infer<typeof call> => ({
+const toCall = (r: CallRow, listed: Map<string, Listed>, country: string): z.infer<typeof call> => ({
   id: r.id,
   channelId: r.channel_id,
   startedAt: r.started_at,
@@ -74,6 +82,8 @@ const toCall = (r: CallRow): z.infer<typeof call> => ({
   hasRecording: !!r.recording,
   hasQuestionRecording: !!r.question_recording,
   timings: json(r.timings),
+  withheld: normalizeNumber(r.caller_raw, country).anonymous,
+  listed: listed.get(r.caller_number) ?? null,
 });
 
 /** The report's columns: what happened to each call, and the PIN label it was billed to. */
@@ -96,7 +106,7 @@ async function writeCallsCsv(rows: AsyncIterable<CallRow>, out: PassThrough): Pr
   for await (const r of rows) out.write(`${EXPORT_COLUMNS.map(([, get]) => csvField(get(r))).join(',')}\n`);
 }
 
-/** The screening log: browse, one call, its recording, and "these were spam". */
+/** The screening log: browse, one call, its recording, "these were spam", and filing a call's caller. */
 export const callRoutes =
   (deps: { config: Config; store: Store }): FastifyPluginAsyncZod =>
   async (app) => {
@@ -106,6 +116,18 @@ export const callRoutes =
       const row = await log.byId(id);
       if (!row) throw new NotFoundError('call', id);
       return row;
+    };
+    /** Where the call went is the best guess for an allowed caller; not where a block sent it. */
+    const defaultDestination = (row: CallRow, list: 'allow' | 'block') =>
+      list === 'allow' &&
+      row.check_name !== 'blocklist' &&
+      row.destination &&
+      isDestination(config.destinations, row.destination)
+        ? row.destination
+        : null;
+    const views = async (rows: CallRow[]) => {
+      const listed = await log.listed(rows.map((r) => r.caller_number));
+      return rows.map((r) => toCall(r, listed, config.numbers.defaultCountry));
     };
 
     app.get(
@@ -124,7 +146,7 @@ export const callRoutes =
       async (request) => {
         const { limit, offset, ...filter } = request.query;
         const page = await log.page(filter, limit, offset);
-        return { total: page.total, items: page.rows.map(toCall) };
+        return { total: page.total, items: await views(page.rows) };
       },
     );
 
@@ -206,7 +228,70 @@ export const callRoutes =
           response: { 200: call, ...errorResponses(400, 404) },
         },
       },
-      async (request) => toCall(await find(request.params.id)),
+      async (request) => {
+        const [view] = await views([await find(request.params.id)]);
+        return view as CallView;
+      },
+    );
+
+    app.post(
+      '/api/calls/:id/caller',
+      {
+        schema: {
+          summary:
+            "Allow, block or re-file this call's caller (every-call scope); the number leaves the other list",
+          tags: ['calls'],
+          params: idParam,
+          body: z
+            .object({
+              list: z.enum(['allow', 'block']),
+              destination: z
+                .string()
+                .max(64)
+                .nullable()
+                .optional()
+                .describe(
+                  'a configured destination; null for the route default; when left out: for allow, ' +
+                    'where this call went (unless the block list turned it away), for block none',
+                ),
+            })
+            .strict(),
+          response: {
+            200: z.object({
+              caller: callerEntry,
+              removedFromOther: z.boolean().describe('the number was on the other list and is off it now'),
+            }),
+            ...errorResponses(400, 404, 409),
+          },
+        },
+      },
+      async (request) => {
+        const row = await find(request.params.id);
+        if (normalizeNumber(row.caller_raw, config.numbers.defaultCountry).anonymous)
+          throw new HttpError(
+            409,
+            'NUMBER_WITHHELD',
+            'the caller withheld their number: there is nothing to allow or block',
+          );
+        const { list, destination = defaultDestination(row, list) } = request.body;
+        const input = callerInput(config, {
+          number: row.caller_raw,
+          list,
+          source: 'api',
+          addedBy: author(request.principal),
+          destination,
+          note: `from the screening log, after their call of ${row.started_at}`,
+        });
+        // Re-filing changes where an entry sends calls; the name and note someone gave it stay.
+        const kept = (await store.lookup(input.number))[list];
+        const { entry, removedFromOther } = await fileCaller(store, {
+          ...input,
+          name: kept?.name ?? (row.caller_name || null),
+          note: kept?.note ?? input.note,
+          expiresAt: kept?.expires_at ?? null,
+        });
+        return { caller: toCaller(entry), removedFromOther };
+      },
     );
 
     // The answer to "who would you like to speak to?", and to the second question.

@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Config, Destination } from '../../config/schema.js';
+import { type Config, type Destination, ROUTE_CHECKS } from '../../config/schema.js';
 
 const routing = z.object({
+  checks: z
+    .array(z.string())
+    .describe("the checks that can decide a call, as the screening log names them ('default': none did)"),
   destinations: z.array(z.object({ name: z.string(), target: z.string().describe('where the call goes') })),
   routes: z.array(
     z.object({
@@ -32,6 +35,7 @@ export const routingRoutes =
   async (app) => {
     const { config } = deps;
     const view: Routing = {
+      checks: [...ROUTE_CHECKS, 'default'],
       destinations: Object.entries(config.destinations).map(([name, d]) => ({
         name,
         target: describeTarget(d),

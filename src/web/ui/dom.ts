@@ -62,7 +62,10 @@ export interface Column<T> {
   numeric?: boolean;
 }
 
-/** A table with a caption and header cells scoped to their columns. */
+/**
+ * A table with a caption and header cells scoped to their columns, in a wrapper that scrolls
+ * sideways when the columns are wider than the screen (words are never broken to fit).
+ */
 export function table<T>(
   caption: string,
   columns: Column<T>[],
@@ -71,15 +74,19 @@ export function table<T>(
 ): Element {
   if (rows.length === 0) return h('p', { class: 'empty' }, `${caption}: ${empty}`);
   return h(
-    'table',
-    {},
-    h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, c.label)))),
+    'div',
+    { class: 'table-wrap' },
     h(
-      'tbody',
+      'table',
       {},
-      ...rows.map((r) =>
-        h('tr', {}, ...columns.map((c) => h('td', { class: c.numeric ? 'num' : null }, c.cell(r)))),
+      h('caption', {}, caption),
+      h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col' }, c.label)))),
+      h(
+        'tbody',
+        {},
+        ...rows.map((r) =>
+          h('tr', {}, ...columns.map((c) => h('td', { class: c.numeric ? 'num' : null }, c.cell(r)))),
+        ),
       ),
     ),
   );

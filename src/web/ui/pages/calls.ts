@@ -1,9 +1,12 @@
 import type { CallView } from '../../routes/calls.js';
+import type { Routing } from '../../routes/routing.js';
 import { get, post, query } from '../api.js';
 import { localDayStart, when } from '../dates.js';
-import { type Child, field, fill, h, select, table } from '../dom.js';
+import { type Child, field, fill, h, select } from '../dom.js';
 import type { Page } from '../page.js';
 import { announce, attempt } from '../status.js';
+import { callActions } from './call-actions.js';
+import { callDetails } from './call-details.js';
 
 const PAGE_SIZE = 50;
 const OUTCOMES = ['routed', 'hung-up', 'handed-back', 'failed'];
@@ -11,84 +14,38 @@ const OUTCOMES = ['routed', 'hung-up', 'handed-back', 'failed'];
 /** The API's filter for calls; dates are the user's local midnights. */
 interface Filter {
   outcome?: string;
+  check?: string;
+  destination?: string;
   from?: string;
   to?: string;
   caller?: string;
 }
 
-/** Rows of the stored JSON (checks, candidates), each field as text: old rows may differ in shape. */
-function records(value: unknown): Array<Record<string, unknown>> {
-  return Array.isArray(value)
-    ? value.filter((v): v is Record<string, unknown> => !!v && typeof v === 'object')
-    : [];
-}
-const text = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+/** Text a caller or a check chose, which can run long: wraps in its own width (app.css). */
+const long = (text: string | null): Child => text && h('span', { class: 'long' }, text);
 
-function details(c: CallView): HTMLElement {
-  const timings =
-    c.timings && typeof c.timings === 'object'
-      ? Object.entries(c.timings as Record<string, unknown>).map(([k, v]) => `${k} ${text(v)} ms`)
-      : [];
-  return h(
-    'div',
-    { class: 'details' },
-    table(
-      'Checks',
-      [
-        { label: 'Check', cell: (r) => text(r.check) },
-        { label: 'Result', cell: (r) => text(r.result) },
-        { label: 'Time (ms)', cell: (r) => text(r.ms), numeric: true },
-        { label: 'Detail', cell: (r) => text(r.detail) },
-      ],
-      records(c.checks),
-    ),
-    h('p', {}, h('strong', {}, 'Transcript: '), c.transcript ?? '(none)'),
-    table(
-      'Candidates',
-      [
-        { label: 'Entry', cell: (r) => text(r.id) },
-        { label: 'Heard as', cell: (r) => text(r.heard) },
-        {
-          label: 'Score',
-          cell: (r) => (typeof r.score === 'number' ? r.score.toFixed(2) : text(r.score)),
-          numeric: true,
-        },
-      ],
-      records(c.candidates),
-    ),
-    timings.length ? h('p', {}, h('strong', {}, 'Timings: '), timings.join(', ')) : null,
-    c.hasRecording ? recordingFigure(c.id, 'recording', 'Recorded answer') : h('p', {}, 'No recording.'),
-    c.hasQuestionRecording
-      ? recordingFigure(c.id, 'question-recording', 'Recorded answer to the second question')
-      : null,
-  );
-}
+/** A name from a short list (an outcome, a check): too short to be worth breaking at its hyphen. */
+const word = (text: string | null): Child => text && h('span', { class: 'word' }, text);
 
-function recordingFigure(id: string, path: string, caption: string): HTMLElement {
-  return h(
-    'figure',
-    {},
-    h('figcaption', {}, caption),
-    h('audio', { controls: true, preload: 'metadata', src: `/api/calls/${encodeURIComponent(id)}/${path}` }),
-  );
-}
-
-function callRows(calls: CallView[]): HTMLElement {
+function callRows(calls: CallView[], actions: (c: CallView) => Child[]): HTMLElement {
   const headers = [
     'Started',
     'Caller',
-    'Name',
     'DID',
     'Outcome',
     'Check',
     'Destination',
     'Reason',
     'Transcript',
-    '',
+    'Actions',
   ];
   const body = h('tbody');
   for (const c of calls) {
-    const more = h('tr', { class: 'more', hidden: true }, h('td', { colspan: headers.length }, details(c)));
+    const more = h(
+      'tr',
+      { class: 'more', hidden: true },
+      h('td', { colspan: headers.length }, callDetails(c)),
+    );
     more.id = `call-${c.id}`;
     const toggle = h(
       'button',
@@ -104,42 +61,42 @@ function callRows(calls: CallView[]): HTMLElement {
       more.hidden = !more.hidden;
       toggle.setAttribute('aria-expanded', String(!more.hidden));
     });
-    const cells: Child[] = [
+    const cells: Array<Child | Child[]> = [
       when(c.startedAt),
-      c.callerNumber || c.callerRaw,
-      c.callerName,
+      [long(c.callerNumber || c.callerRaw), c.callerName && h('span', { class: 'long name' }, c.callerName)],
       c.did,
-      c.outcome,
-      c.check,
-      c.destination,
-      c.reason,
-      c.transcript,
-      toggle,
+      word(c.outcome),
+      word(c.check),
+      word(c.destination),
+      long(c.reason),
+      long(c.transcript),
+      h('div', { class: 'row-actions' }, ...actions(c), toggle),
     ];
-    body.append(h('tr', {}, ...cells.map((v) => h('td', {}, v))), more);
+    body.append(h('tr', {}, ...cells.map((v) => h('td', {}, ...(Array.isArray(v) ? v : [v])))), more);
   }
   return h(
-    'table',
-    {},
-    h('caption', {}, 'Calls'),
+    'div',
+    { class: 'table-wrap' },
     h(
-      'thead',
+      'table',
       {},
-      h(
-        'tr',
-        {},
-        ...headers.map((l) => h('th', { scope: 'col' }, l || h('span', { class: 'sr' }, 'Details'))),
-      ),
+      h('caption', {}, 'Calls'),
+      h('thead', {}, h('tr', {}, ...headers.map((l) => h('th', { scope: 'col' }, l)))),
+      body,
     ),
-    body,
   );
 }
 
-/** The screening log: filter, each call's checks and answer (with its recording), mark as spam. */
+/**
+ * The screening log: filter, each call's checks and answer (with its recording), allow or block
+ * a caller from their row, mark a whole filtered view as spam.
+ */
 export const callsPage: Page = {
   path: '/calls',
   title: 'Screening log',
   async render({ main, signal }) {
+    const routing = await get<Routing>('/api/routing', signal);
+    const destinations = routing.destinations.map((d) => d.name);
     let filter: Filter = {};
     let offset = 0;
     let total = 0;
@@ -167,7 +124,7 @@ export const callsPage: Page = {
           { 'aria-live': 'polite' },
           total ? `Calls ${offset + 1}–${last} of ${total}` : 'No calls match.',
         ),
-        page.items.length ? callRows(page.items) : null,
+        page.items.length ? callRows(page.items, callActions(destinations, signal)) : null,
         h(
           'div',
           { class: 'pager' },
@@ -187,9 +144,13 @@ export const callsPage: Page = {
       announce(said);
     });
 
-    const outcome = select([['', 'Any'], ...OUTCOMES.map((o): [string, string] => [o, o])], '', {
-      name: 'outcome',
-    });
+    const any = (values: readonly string[]) => [
+      ['', 'Any'] as [string, string],
+      ...values.map((v): [string, string] => [v, v]),
+    ];
+    const outcome = select(any(OUTCOMES), '', { name: 'outcome' });
+    const check = select(any(routing.checks), '', { name: 'check' });
+    const destination = select(any(destinations), '', { name: 'destination' });
     const from = h('input', { type: 'date', name: 'from' });
     const to = h('input', { type: 'date', name: 'to' });
     const caller = h('input', { type: 'search', name: 'caller', maxlength: 100 });
@@ -197,6 +158,8 @@ export const callsPage: Page = {
       'form',
       { class: 'inline', role: 'search' },
       field('Outcome', outcome),
+      field('Check', check),
+      field('Destination', destination),
       field('From', from),
       field('To (inclusive)', to),
       field('Caller number or name', caller),
@@ -206,6 +169,8 @@ export const callsPage: Page = {
       e.preventDefault();
       filter = {
         ...(outcome.value ? { outcome: outcome.value } : {}),
+        ...(check.value ? { check: check.value } : {}),
+        ...(destination.value ? { destination: destination.value } : {}),
         ...(from.value ? { from: localDayStart(from.value) } : {}),
         ...(to.value ? { to: localDayStart(to.value, 1) } : {}),
         ...(caller.value.trim() ? { caller: caller.value.trim() } : {}),
