@@ -35,7 +35,7 @@ export async function createSpeechEngine(config: Config, logger: Logger): Promis
   }
   const engine = await SoundSwallowerEngine.create({
     logger,
-    ...(speech.threads ? { threads: speech.threads } : {}),
+    threads: speech.threads,
     poolSize: speech.poolSize,
     beam: speech.beam,
     phoneLoop: speech.phoneLoop,

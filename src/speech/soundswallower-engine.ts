@@ -24,7 +24,7 @@ import {
 import { espeakPhonesOf, foreignReadingsOf } from './espeak-phones.js';
 import { buildGrammar, grammarWords } from './grammar.js';
 import { ResultQueue } from './result-queue.js';
-import type { FromWorker, ToWorker, WorkerSetup } from './soundswallower-worker.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './soundswallower-protocol.js';
 
 /** soundswallower resolves its model relative to the working directory unless told where it is. */
 const MODEL_DIR = join(dirname(fileURLToPath(import.meta.resolve('soundswallower'))), 'model', 'en-us');
@@ -34,37 +34,41 @@ export const SOUNDSWALLOWER_DICT = join(MODEL_DIR, 'dict.txt');
 /** Audio is decoded in chunks of this much; partial results come at most this often. */
 const CHUNK_MS = 100;
 
+/**
+ * Each setting as `speech` in the config says (src/config/sections/speech.ts): its defaults are
+ * the config's, so none here.
+ */
 export interface SoundSwallowerOptions {
   logger: Logger;
   /** Decoders loaded per thread before the first answer; more are made as answers overlap, and kept. */
   poolSize: number;
   /** Search beam (PocketSphinx's `beam`); smaller is wider, slower and more accurate. */
   beam: number;
-  /** Recognition threads; default: one per core. */
-  threads?: number;
+  /** Recognition threads; 0: one per core. */
+  threads: number;
   /** Score each answer against a free phone loop too (`SpeechResult.fit`); ~40% more CPU. */
-  phoneLoop?: boolean;
+  phoneLoop: boolean;
   /**
    * ...but only while a thread decodes fewer streams than this: under load, answers are
    * recognised by the grammar alone (no fit), so a busy PBX keeps real time.
    */
-  phoneLoopMaxStreams?: number;
+  phoneLoopMaxStreams: number;
   /**
    * espeak-ng languages whose reading of each person's name is added beside the English ones
    * (a name is often said as its own language reads it). Empty: English readings only.
    */
-  nameLanguages?: readonly string[];
+  nameLanguages: readonly string[];
   /** Clean each answer with RNNoise before recognising it (`src/audio/denoiser.ts`). */
-  denoise?: boolean;
+  denoise: boolean;
   /** ...but only while a thread decodes fewer streams than this (as `phoneLoopMaxStreams`). */
-  denoiseMaxStreams?: number;
+  denoiseMaxStreams: number;
   /**
    * A thread this far behind live audio (ms) drops both extras from its answers until it
-   * catches up; 0 or absent: never. Streams that are not `realTime` never count or shed.
+   * catches up; 0: never. Streams that are not `realTime` never count or shed.
    */
-  shedLagMs?: number;
-  /** Live answers started without the phone loop search at most this many HMMs per frame; 0 or absent: no limit. */
-  busyMaxHmms?: number;
+  shedLagMs: number;
+  /** Live answers started without the phone loop search at most this many HMMs per frame; 0: no limit. */
+  busyMaxHmms: number;
 }
 
 interface RecognitionThread {
@@ -110,7 +114,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
 
   static async create(opts: SoundSwallowerOptions): Promise<SoundSwallowerEngine> {
     const engine = new SoundSwallowerEngine(opts);
-    const n = Math.max(1, opts.threads ?? availableParallelism());
+    const n = opts.threads || availableParallelism();
     for (let i = 0; i < n; i++) engine.threads.push(engine.spawn(i));
     return engine;
   }
@@ -125,10 +129,10 @@ export class SoundSwallowerEngine implements SpeechEngine {
         sampleRate: MODEL_RATE,
         beam: this.opts.beam,
         poolSize: this.opts.poolSize,
-        phoneLoop: this.opts.phoneLoop ?? true,
-        denoise: this.opts.denoise ?? true,
-        shedLagMs: this.opts.shedLagMs ?? 0,
-        busyMaxHmms: this.opts.busyMaxHmms ?? 0,
+        phoneLoop: this.opts.phoneLoop,
+        denoise: this.opts.denoise,
+        shedLagMs: this.opts.shedLagMs,
+        busyMaxHmms: this.opts.busyMaxHmms,
       } satisfies WorkerSetup,
     });
     const thread: RecognitionThread = { worker, streams: new Map(), decoders: 0 };
@@ -195,7 +199,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
     // lacks, or says otherwise than espeak-ng's English rules (Khalil), or spelled the way
     // another language spells (Niamh, which both read "Nye-am"). Names both agree on (John,
     // Sarah) are said the English way, and foreign readings would only blur them.
-    const languages = this.opts.nameLanguages ?? [];
+    const languages = this.opts.nameLanguages;
     const unsettled = (w: string) => {
       const listed = this.lexicon.listed(plain(w));
       const phones = espeak.get(plain(w));
@@ -275,8 +279,8 @@ export class SoundSwallowerEngine implements SpeechEngine {
     const id = this.nextId++;
     // The extras cost CPU a burst of answers may not have: past these, answers go without.
     const busy = thread.streams.size;
-    const loop = busy < (this.opts.phoneLoopMaxStreams ?? Number.POSITIVE_INFINITY);
-    const denoise = busy < (this.opts.denoiseMaxStreams ?? Number.POSITIVE_INFINITY);
+    const loop = busy < this.opts.phoneLoopMaxStreams;
+    const denoise = busy < this.opts.denoiseMaxStreams;
     const stream = new SoundSwallowerStream(id, thread, opts);
     thread.streams.set(id, stream);
     const realTime = opts.realTime ?? true;

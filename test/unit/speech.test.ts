@@ -249,14 +249,29 @@ describe('8 kHz to 16 kHz (prompts over the media socket)', () => {
   });
 });
 
+/**
+ * The engine takes every setting from the config, defaults included. These tests start from
+ * settings of their own: both extras on every answer, never shed or narrowed (so what a test
+ * checks does not depend on the machine's load), English readings only; a test changes what it tests.
+ */
+const settings = {
+  logger: pino({ level: 'silent' }),
+  threads: 0,
+  poolSize: 1,
+  beam: 1e-80,
+  phoneLoop: true,
+  phoneLoopMaxStreams: Number.POSITIVE_INFINITY,
+  nameLanguages: [],
+  denoise: true,
+  denoiseMaxStreams: Number.POSITIVE_INFINITY,
+  shedLagMs: 0,
+  busyMaxHmms: 0,
+} satisfies SoundSwallowerOptions;
+
 describe('soundswallower engine (the embedded default)', () => {
   let engine: SoundSwallowerEngine;
   before(async () => {
-    engine = await SoundSwallowerEngine.create({
-      logger: pino({ level: 'silent' }),
-      poolSize: 2,
-      beam: 1e-80,
-    });
+    engine = await SoundSwallowerEngine.create({ ...settings, poolSize: 2 });
     await engine.setDirectory(directory, phrases);
   });
   after(() => engine.close());
@@ -287,13 +302,7 @@ describe('soundswallower engine (the embedded default)', () => {
  * unless `extra` (options on top) says otherwise.
  */
 const oneDecoderEngine = (extra: Partial<SoundSwallowerOptions> = {}) =>
-  SoundSwallowerEngine.create({
-    logger: pino({ level: 'silent' }),
-    poolSize: 1,
-    beam: 1e-80,
-    threads: 1,
-    ...extra,
-  });
+  SoundSwallowerEngine.create({ ...settings, threads: 1, ...extra });
 
 describe('soundswallower engine: cleaning the line before recognising', () => {
   it('cleans answers while a thread has room, and lets a burst of answers go uncleaned', async () => {

@@ -1,0 +1,104 @@
+// The thread's decoders: made (a model load each), a few ahead of the first answers, each given
+// the grammar and search limit its stream asks for, and kept.
+import type { Config, Decoder } from 'soundswallower';
+import { LOOP_SEARCH, loadPhoneLoop } from './soundswallower-phone-loop.js';
+import type { Grammar, Pooled, WorkerState } from './soundswallower-state.js';
+
+/** PocketSphinx's own limit on HMMs searched per frame: in effect none, for this model's grammars. */
+export const FULL_SEARCH_HMMS = 30_000;
+/** A decoder's search is made when its grammar is set, so the grammar and the search limit go together. */
+const grammarKey = (g: Grammar, maxHmms: number) => `${g.key}/${maxHmms}`;
+
+/** A decoder of the model that searches as `search` says; the main thread is told how many there are. */
+async function newDecoder(w: WorkerState, search: Config): Promise<Decoder> {
+  const decoder = new w.module.Decoder({
+    hmm: w.setup.modelDir,
+    dict: w.setup.dict,
+    samprate: w.setup.sampleRate,
+    loglevel: 'FATAL',
+    ...search,
+  });
+  await decoder.initialize();
+  w.decoders++;
+  w.send({ t: 'decoders', count: w.decoders });
+  return decoder;
+}
+
+async function createPooled(w: WorkerState, withLoop: boolean): Promise<Pooled> {
+  const decoder = await newDecoder(w, {
+    // Wider than PocketSphinx's defaults (1e-48): on telephone audio this keeps the right
+    // name alive more often, for about 40% more CPU (bench/accuracy.ts).
+    beam: w.setup.beam,
+    pbeam: w.setup.beam,
+    wbeam: w.setup.beam * 1e20,
+  });
+  const d: Pooled = { decoder, grammar: '', known: new Set() };
+  if (withLoop) d.loop = await createLoop(w);
+  return d;
+}
+
+/** Made only for streams that use it: under load, streams go without, and so does their model copy. */
+async function createLoop(w: WorkerState): Promise<Decoder> {
+  const loop = await newDecoder(w, LOOP_SEARCH);
+  loadPhoneLoop(loop);
+  return loop;
+}
+
+/**
+ * Loading a decoder's model takes a while (two per stream with the phone loop): `poolSize` are
+ * made ready as soon as the thread has a grammar, so the first answers do not wait for them.
+ */
+export function warmUp(w: WorkerState): void {
+  if (w.made >= w.setup.poolSize || w.warming) return;
+  w.warming = createPooled(w, w.setup.phoneLoop)
+    .then((d) => {
+      w.made++;
+      w.idle.push(d);
+    })
+    .catch(() => {})
+    .finally(() => {
+      w.warming = null;
+      warmUp(w);
+    });
+}
+
+/** A decoder for a stream, started: searching `grammar` with `maxHmms`, and with a phone loop if `useLoop`. */
+export async function acquire(
+  w: WorkerState,
+  useLoop: boolean,
+  grammar: Grammar,
+  maxHmms: number,
+): Promise<Pooled> {
+  const { idle } = w;
+  if (!idle.length && w.warming) await w.warming;
+  const withLoop = useLoop && w.setup.phoneLoop;
+  const key = grammarKey(grammar, maxHmms);
+  // One that already has a loop if this stream needs it (then any, then a new one), and among
+  // those one that already searches this grammar this way (setting a large grammar takes a while).
+  const fits = idle.flatMap((x, i) => (!withLoop || x.loop ? [i] : []));
+  const at = fits.find((i) => idle[i]?.grammar === key) ?? fits.at(-1) ?? -1;
+  const d = (at >= 0 ? idle.splice(at, 1)[0] : idle.pop()) ?? (await createPooled(w, withLoop));
+  if (withLoop && !d.loop) d.loop = await createLoop(w);
+  if (d.grammar !== key) {
+    // Words of earlier grammars stay; only the new ones are added.
+    const missing = grammar.words.filter(([word]) => !d.known.has(word));
+    if (missing.length) d.decoder.add_words(...missing);
+    for (const [word] of missing) d.known.add(word);
+    d.decoder.set_config('maxhmmpf', maxHmms);
+    d.decoder.set_grammar(grammar.jsgf);
+    d.grammar = key;
+  }
+  d.decoder.start();
+  if (withLoop) d.loop?.start();
+  return d;
+}
+
+/**
+ * Decoders are kept, never freed: a thread's WebAssembly memory cannot shrink, and freeing a
+ * soundswallower decoder does not even give all of its memory back to the module's allocator
+ * (a soak that freed decoders above a pool size grew ~30 MB a minute). Kept, the thread holds as
+ * many as it ever decoded at once, and its memory stays flat after that peak.
+ */
+export function release(w: WorkerState, d: Pooled): void {
+  w.idle.push(d);
+}

@@ -1,0 +1,64 @@
+// The messages between the engine (soundswallower-engine.ts, main thread) and its recognition
+// threads (soundswallower-worker.ts).
+
+/** What a thread starts with (its `workerData`). */
+export interface WorkerSetup {
+  modelDir: string;
+  dict: string;
+  sampleRate: number;
+  beam: number;
+  /** Decoders made ready as soon as the thread has a grammar. */
+  poolSize: number;
+  /** Also decode every answer with a free loop of phones, for the acoustic fit (see `fit`). */
+  phoneLoop: boolean;
+  /** Clean the audio with RNNoise before both decoders hear it. */
+  denoise: boolean;
+  /** Drop the extras (phone loop, RNNoise) of live streams while this far behind, ms; 0: never. */
+  shedLagMs: number;
+  /**
+   * Live streams that start without the phone loop (under load) search at most this many HMMs
+   * per frame (PocketSphinx's `maxhmmpf`, which narrows the beam frame by frame past it); 0: as
+   * widely as the others.
+   */
+  busyMaxHmms: number;
+}
+
+export type ToWorker =
+  | {
+      t: 'grammar';
+      /** Streams ask for a grammar by name: the directory's, or a question's. */
+      name: string;
+      version: number;
+      jsgf: string;
+      /** Every word of the grammar with its pronunciation (decoders start with no dictionary). */
+      words: Array<[string, string]>;
+      /** Words said around names (carriers, greetings, closers, fillers). */
+      phraseWords: string[];
+    }
+  /**
+   * `loop`: also decode this stream with the phone loop; `denoise`: clean its audio first (if
+   * the thread denoises at all). The engine turns both off under load, and so does the thread
+   * while it is behind the audio of `realTime` streams.
+   */
+  | { t: 'open'; id: number; loop: boolean; denoise: boolean; grammar: string; realTime: boolean }
+  /** `sentAt`: the sender's clock (`Date.now()`) when the chunk left, for the thread's lag. */
+  | { t: 'audio'; id: number; pcm: Float32Array; sentAt: number }
+  | { t: 'end'; id: number };
+
+export type FromWorker =
+  /** How many decoders (grammar searches and phone loops) the thread holds: they are kept. */
+  | { t: 'decoders'; count: number }
+  | { t: 'partial'; id: number; text: string }
+  | {
+      t: 'final';
+      id: number;
+      text: string;
+      fit?: number;
+      phones?: string[];
+      /** Whether the phone loop heard the answer; absent when the engine has it turned off. */
+      checked?: boolean;
+      denoised: boolean;
+      /** Real-time streams: how long the last chunk waited to be decoded, ms. */
+      lagMs?: number;
+    }
+  | { t: 'error'; id: number; message: string };

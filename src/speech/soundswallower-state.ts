@@ -1,0 +1,93 @@
+// What one recognition thread holds: made once when the thread starts (`createWorkerState`) and
+// passed to whatever handles its messages (soundswallower-worker.ts).
+import type { MessagePort } from 'node:worker_threads';
+import createModule, { type Decoder, type SoundSwallowerModule } from 'soundswallower';
+import { Denoisers, type DenoiseStream } from '../audio/denoiser.js';
+import type { FromWorker, WorkerSetup } from './soundswallower-protocol.js';
+
+/** A grammar as the thread keeps it, by name (from ToWorker 'grammar'). */
+export interface Grammar {
+  /** Its name and version. */
+  key: string;
+  jsgf: string;
+  words: Array<[string, string]>;
+  phraseWords: Set<string>;
+}
+
+/** One decoder of the pool (soundswallower-pool.ts). */
+export interface Pooled {
+  decoder: Decoder;
+  /** The same audio through a free loop of context-independent phones. */
+  loop?: Decoder;
+  /** The grammar it searches (name and version) and how: `grammarKey`. */
+  grammar: string;
+  /** Words this decoder has been given (a word cannot be added twice). */
+  known: Set<string>;
+}
+
+/** One stream the main thread opened (soundswallower-streams.ts). */
+export interface Stream {
+  /** Its work so far, in order. */
+  work: Promise<void>;
+  /** Its decoder, once it has one. */
+  d?: Pooled;
+  /** The last partial text sent. */
+  lastPartial: string;
+  loop: boolean;
+  grammar: Grammar;
+  /** What both decoders hear is this stream's audio after it. */
+  denoise?: DenoiseStream;
+  /** Cleaned from its first chunk and still so (not shed). */
+  denoised: boolean;
+  /** Audio arrives on the caller's clock, so its waiting time is the thread's lag. */
+  realTime: boolean;
+  lagMs?: number;
+  /** When it got its decoder (`Date.now()`). */
+  readyAt?: number;
+  /** When the last chunk was due at the pace of speech (see `measureLag`). */
+  dueAt?: number;
+}
+
+/** A stream that has its decoder. */
+export type Decoding = Stream & { d: Pooled };
+
+export interface WorkerState {
+  readonly setup: WorkerSetup;
+  readonly module: SoundSwallowerModule;
+  /** RNNoise, if the thread denoises at all. */
+  readonly denoisers: Denoisers | undefined;
+  /** To the main thread. */
+  readonly send: (m: FromWorker) => void;
+  readonly grammars: Map<string, Grammar>;
+  readonly streams: Map<number, Stream>;
+  /** Decoders no stream is using (see `release`). */
+  readonly idle: Pooled[];
+  /** Decoders (grammar searches and phone loops) the thread holds: they are kept. */
+  decoders: number;
+  /** The pooled decoder being made ahead of the first answers, and how many were (see `warmUp`). */
+  warming: Promise<void> | null;
+  made: number;
+  /**
+   * How far behind live audio this thread decodes: the last real-time chunk's wait, and when it
+   * was measured (an idle thread's last figure says nothing about now).
+   */
+  readonly behind: { ms: number; at: number };
+}
+
+export async function createWorkerState(setup: WorkerSetup, port: MessagePort): Promise<WorkerState> {
+  const module = await createModule();
+  const denoisers = setup.denoise ? await Denoisers.load() : undefined;
+  return {
+    setup,
+    module,
+    denoisers,
+    send: (m) => port.postMessage(m),
+    grammars: new Map(),
+    streams: new Map(),
+    idle: [],
+    decoders: 0,
+    warming: null,
+    made: 0,
+    behind: { ms: 0, at: 0 },
+  };
+}

@@ -1,0 +1,135 @@
+// The thread's streams, from 'open' to 'end': each one's audio decoded in order, and its extras
+// (RNNoise, the phone loop) dropped while the thread is behind its callers (the rule: lag.ts).
+import { chunkLag, hasRoom } from './lag.js';
+import { secondOpinion } from './soundswallower-phone-loop.js';
+import { acquire, FULL_SEARCH_HMMS, release } from './soundswallower-pool.js';
+import type { ToWorker } from './soundswallower-protocol.js';
+import type { Decoding, Stream, WorkerState } from './soundswallower-state.js';
+
+type Message<T extends ToWorker['t']> = Extract<ToWorker, { t: T }>;
+
+/** Starts a stream with its extras, as the engine asks, while the thread has room for them. */
+export function openStream(w: WorkerState, m: Message<'open'>): void {
+  const { setup } = w;
+  const grammar = w.grammars.get(m.grammar);
+  if (!grammar) {
+    w.send({ t: 'error', id: m.id, message: `no grammar ${m.grammar}` });
+    return;
+  }
+  const room = !m.realTime || hasRoom(w.behind, Date.now(), setup.shedLagMs);
+  const denoise = w.denoisers && m.denoise && room ? w.denoisers.open(setup.sampleRate) : undefined;
+  const loop = m.loop && room;
+  // An answer left unchecked is confirmed by its caller (challenge.confirmUnchecked), so a
+  // slightly less accurate search costs little there, and it is where the load is.
+  const budget = m.realTime && setup.phoneLoop && !loop && setup.busyMaxHmms > 0;
+  const s: Stream = {
+    work: Promise.resolve(),
+    lastPartial: '',
+    loop,
+    grammar,
+    ...(denoise ? { denoise } : {}),
+    denoised: denoise !== undefined,
+    realTime: m.realTime,
+  };
+  s.work = acquire(w, loop, grammar, budget ? setup.busyMaxHmms : FULL_SEARCH_HMMS).then((d) => {
+    s.d = d;
+    s.readyAt = Date.now();
+  });
+  w.streams.set(m.id, s);
+  s.work.catch((e) => fail(w, m.id, s, e));
+}
+
+/** Queues `fn` behind the stream's earlier work (its decoder first); a stream whose work fails is dropped. */
+export function step(w: WorkerState, id: number, fn: (s: Decoding) => void): void {
+  const s = w.streams.get(id);
+  if (!s) return;
+  s.work = s.work
+    .then(() => {
+      if (s.d) fn(s as Decoding);
+    })
+    .catch((e) => fail(w, id, s, e));
+}
+
+function fail(w: WorkerState, id: number, s: Stream, e: unknown): void {
+  s.denoise?.release();
+  w.streams.delete(id);
+  w.send({ t: 'error', id, message: String(e) });
+}
+
+/** Decodes a chunk of the stream's audio, and sends what it heard so far when that changed. */
+export function hear(w: WorkerState, s: Decoding, m: Message<'audio'>): void {
+  if (s.realTime) measureLag(w, s, m);
+  decode(s, s.denoise ? s.denoise.process(m.pcm) : m.pcm);
+  const text = s.d.decoder.get_text().trim();
+  if (text !== s.lastPartial) {
+    s.lastPartial = text;
+    w.send({ t: 'partial', id: m.id, text });
+  }
+}
+
+/** How late a live chunk is decoded, which is the thread's lag: past `shedLagMs`, the stream sheds. */
+function measureLag(w: WorkerState, s: Decoding, m: Message<'audio'>): void {
+  const now = Date.now();
+  const { dueAt, lagMs } = chunkLag({
+    sentAt: m.sentAt,
+    now,
+    chunkMs: (m.pcm.length * 1000) / w.setup.sampleRate,
+    ...(s.readyAt === undefined ? {} : { readyAt: s.readyAt }),
+    ...(s.dueAt === undefined ? {} : { prevDueAt: s.dueAt }),
+  });
+  s.dueAt = dueAt;
+  s.lagMs = lagMs;
+  w.behind.ms = lagMs;
+  w.behind.at = now;
+  if (w.setup.shedLagMs && lagMs > w.setup.shedLagMs) shed(s);
+}
+
+/** Drops a stream's extras for the rest of its answer: the thread is behind its callers. */
+function shed(s: Decoding): void {
+  if (s.denoise) {
+    // What the cleaner still holds (its delay), so the decoders hear no gap.
+    decode(s, s.denoise.finish());
+    s.denoise.release();
+    delete s.denoise;
+    s.denoised = false;
+  }
+  if (s.loop) {
+    s.d.loop?.stop();
+    s.loop = false;
+  }
+}
+
+function decode(s: Decoding, pcm: Float32Array): void {
+  if (!pcm.length) return;
+  s.d.decoder.process_audio(pcm, false, false);
+  if (s.loop) s.d.loop?.process_audio(pcm, false, false);
+}
+
+/** Ends the stream: its final answer to the main thread, its decoder back to the pool. */
+export function endStream(w: WorkerState, s: Decoding, id: number): void {
+  if (s.denoise) {
+    decode(s, s.denoise.finish());
+    s.denoise.release();
+  }
+  s.d.decoder.stop();
+  if (s.loop) s.d.loop?.stop();
+  // A grammar search that never reached a final state says nothing at the end, though
+  // it heard words on the way (an answer cut short): keep what it heard.
+  const heard = s.d.decoder.get_text().trim();
+  const text = heard || s.lastPartial;
+  const loop = s.loop ? s.d.loop : undefined;
+  const { fit, phones } =
+    heard && loop ? secondOpinion(w.module, s.d.decoder, loop, s.grammar.phraseWords) : {};
+  release(w, s.d);
+  w.streams.delete(id);
+  w.send({
+    t: 'final',
+    id,
+    text,
+    ...(fit === undefined ? {} : { fit }),
+    ...(phones?.length ? { phones } : {}),
+    ...(w.setup.phoneLoop ? { checked: s.loop } : {}),
+    denoised: s.denoised,
+    ...(s.lagMs === undefined ? {} : { lagMs: s.lagMs }),
+  });
+}
