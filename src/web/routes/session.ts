@@ -1,7 +1,9 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { DoormanError } from '../../errors.js';
 import type { Accounts } from '../auth/accounts.js';
+import { HashGate } from '../auth/hash-gate.js';
 import { LoginThrottle } from '../auth/login-throttle.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from '../auth/plugin.js';
 import { HttpError } from '../http-errors.js';
@@ -28,6 +30,7 @@ export const sessionRoutes =
   (opts: SessionOptions): FastifyPluginAsyncZod =>
   async (app) => {
     const throttle = new LoginThrottle(opts.loginFailuresPerMinute, 60_000);
+    const hashing = new HashGate();
     const cookie = { path: '/', sameSite: 'strict' as const, secure: opts.secureCookies };
     const clear = (reply: FastifyReply) =>
       reply.clearCookie(SESSION_COOKIE, cookie).clearCookie(CSRF_COOKIE, cookie);
@@ -41,20 +44,30 @@ export const sessionRoutes =
           tags: ['session'],
           security: [],
           body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }),
-          response: { 200: sessionInfo, ...errorResponses(400, 401, 429) },
+          response: { 200: sessionInfo, ...errorResponses(400, 401, 429, 503) },
         },
       },
       async (request, reply) => {
         const { username, password } = request.body;
-        const keys = [`ip:${request.ip}`, `user:${username.toLowerCase()}`];
-        const wait = throttle.retryAfterMs(keys);
+        const address = `ip:${request.ip}`;
+        const keys = [address, `user:${username.toLowerCase()}`];
+        const wait = throttle.retryAfterMs(address, keys[1] as string);
         if (wait > 0) {
           reply.header('retry-after', Math.ceil(wait / 1000));
           throw new HttpError(429, 'TOO_MANY_LOGINS', 'too many failed logins; wait a minute and try again');
         }
-        const session = await opts.accounts.login(username, password);
+        // Counted before the hash, in the same tick as the check above: parallel guesses wait.
+        throttle.attempt(keys);
+        const session = await hashing
+          .run(() => opts.accounts.login(username, password))
+          .catch((e) => {
+            if (e instanceof DoormanError && e.code === 'LOGIN_BUSY') {
+              reply.header('retry-after', 1);
+              throw new HttpError(503, e.code, e.message);
+            }
+            throw e;
+          });
         if (!session) {
-          throttle.fail(keys);
           request.log.warn({ username: username.slice(0, 64), ip: request.ip }, 'failed login');
           throw new HttpError(401, 'BAD_LOGIN', 'wrong user name or password');
         }
