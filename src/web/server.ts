@@ -126,7 +126,7 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(callRoutes({ config, store }));
   await app.register(screeningRoutes({ store, bypass: deps.caches?.bypass }));
   await app.register(directoryRoutes(deps.directory));
-  await app.register(liveRoutes(deps.live));
+  await app.register(liveRoutes(deps.live, accounts));
   await app.register(pinSetRoutes({ pins: new PinSets(store) }));
   await app.register(metricsRoutes(deps.metrics));
   await app.register(statsRoutes({ store }));

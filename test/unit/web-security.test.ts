@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import type { CallRow } from '../../src/store/store.js';
+import { MAX_STREAMS_PER_PRINCIPAL } from '../../src/web/routes/live.js';
 import { ADMIN, api, login, callRow as sharedCallRow, startTestWeb, type TestWeb } from '../support/web.js';
 
 const UUID = '00000000-0000-4000-8000-000000000000';
@@ -139,6 +140,67 @@ describe('admin API security', () => {
     assert.equal((await fetch(`${web.base}/api/session`, { headers })).status, 200);
     assert.equal((await fetch(`${web.base}/api/logout`, { method: 'POST', headers })).status, 204);
     assert.equal((await fetch(`${web.base}/api/session`, { headers })).status, 401);
+  });
+
+  describe('live streams', () => {
+    /** Opens /api/live; resolves `ended` when the server ends the stream. */
+    const openStream = async (headers: Record<string, string>) => {
+      const ac = new AbortController();
+      const r = await fetch(`${web.base}/api/live`, { headers, signal: ac.signal });
+      const ended =
+        r.status === 200 && r.body
+          ? (async () => {
+              const reader = (r.body as ReadableStream<Uint8Array>).getReader();
+              while (!(await reader.read()).done) {}
+            })().then(() => true)
+          : Promise.resolve(false);
+      ended.catch(() => {});
+      return { status: r.status, ended, close: () => ac.abort() };
+    };
+    // Budget: the stream asks again every 5 s; 8 s leaves room for a busy machine.
+    const endsWithin = (p: Promise<boolean>, ms = 8_000) =>
+      Promise.race([p, new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+
+    it('end when their session logs out, or their token is revoked', async () => {
+      const { cookie, csrf } = await login(web);
+      const byCookie = await openStream({ cookie });
+      assert.equal(byCookie.status, 200);
+      const { token } = await web.accounts.createToken('live-stream');
+      const byToken = await openStream({ authorization: `Bearer ${token}` });
+      assert.equal(byToken.status, 200);
+      assert.equal(
+        (await fetch(`${web.base}/api/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } }))
+          .status,
+        204,
+      );
+      await web.accounts.revokeToken('live-stream');
+      assert.equal(await endsWithin(byCookie.ended), true, 'the logged-out session’s stream ended');
+      assert.equal(await endsWithin(byToken.ended), true, 'the revoked token’s stream ended');
+    });
+
+    it(`are at most ${MAX_STREAMS_PER_PRINCIPAL} per session or token at once`, async () => {
+      const headers = { authorization: `Bearer ${web.token}` };
+      const streams = [];
+      for (let i = 0; i < MAX_STREAMS_PER_PRINCIPAL; i++) streams.push(await openStream(headers));
+      assert.deepEqual(
+        streams.map((s) => s.status),
+        Array(MAX_STREAMS_PER_PRINCIPAL).fill(200),
+      );
+      const over = await openStream(headers);
+      assert.equal(over.status, 429);
+      streams[0]?.close();
+      // One closed: room for one more (the count follows closes, not only opens).
+      const { cookie } = await login(web);
+      assert.equal((await openStream({ cookie })).status, 200, 'another principal is not affected');
+      // The server sees the close a moment after the client makes it: wait for that, no longer.
+      let again = await openStream(headers);
+      for (const t0 = Date.now(); again.status === 429 && Date.now() - t0 < 2_000; ) {
+        await new Promise((r) => setTimeout(r, 50));
+        again = await openStream(headers);
+      }
+      assert.equal(again.status, 200, 'a closed stream gives its place back');
+      for (const s of [...streams, again]) s.close();
+    });
   });
 
   it('ends sessions when they expire, and when the password changes', async () => {

@@ -57,6 +57,20 @@ async function authenticate(accounts: Accounts, request: FastifyRequest): Promis
   };
 }
 
+/**
+ * Whether the credentials a request came with still hold (a session not ended or expired, a
+ * token not revoked): a stream that outlives its request asks again from time to time.
+ */
+export const stillValid = (accounts: Accounts, request: FastifyRequest): Promise<boolean> =>
+  authenticate(accounts, request).then(
+    () => true,
+    () => false,
+  );
+
+/** One key per session or token: what the streams a principal holds are counted by. */
+export const principalKey = (p: Principal | null): string =>
+  p?.kind === 'session' ? `session:${p.sessionId}` : p?.kind === 'token' ? `token:${p.tokenName}` : 'none';
+
 /** Every route needs a session (plus CSRF token for writes) or an API token, unless it is marked public. */
 const authPlugin: FastifyPluginAsync<{ accounts: Accounts }> = async (app, { accounts }) => {
   app.decorateRequest('principal', null);
