@@ -34,7 +34,8 @@ Commands:
   pins show SET                      the labels (never the PINs)
   pins import SET FILE.csv           columns: label,pin
   pins export SET                    CSV on stdout (PINs only for --clear sets)
-  pins unlock NUMBER|ext:EXTENSION   forget a caller's wrong PINs (ends a lockout)
+  pins unlock NUMBER|ext:EXTENSION|set:SET
+                                     forget wrong PINs of a caller, a phone or a whole set (ends a lockout)
   screening status|on|off|bypass MINUTES
                         switch screening, or let every call through unscreened for a while
   admin set-password [USER]

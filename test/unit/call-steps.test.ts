@@ -21,6 +21,13 @@ const config: Config = loadConfig({
   overrides: {
     'recordings.dir': join(dir, 'recordings'),
     'routes.default': { unknown: 'desk' },
+    'pins.setLockoutFailures': 4,
+    'routes.guarded': {
+      unknown: 'voicemail',
+      blocked: 'blocked',
+      checks: ['pin'],
+      pin: { set: 'guarded', destination: 'desk', attempts: 1, firstDigitMs: 1_000 },
+    },
     'routes.partners': {
       unknown: 'voicemail',
       blocked: 'blocked',
@@ -177,6 +184,45 @@ describe("a route's steps through the one pipeline (in-memory channel)", () => {
       );
       assert.equal(none.verdict?.destination, 'voicemail');
       assert.equal(none.verdict?.reason, 'no PIN entered');
+    });
+
+    it('stops asking for a set guessed at from many numbers, without blocking anyone for it', async () => {
+      const guarded = config.routes.guarded as Route;
+      await pins.createSet('guarded');
+      await pins.putPin('guarded', 'GLOBEX-7', '771177');
+      const steps = [CALL_STEPS.pin];
+      // A guesser who changes caller ID every call: one wrong PIN per number, never locked per number.
+      for (let n = 0; n < 4; n++) {
+        const r = await runOn(
+          steps,
+          [{ keys: `00000${n}#` }],
+          {},
+          { route: guarded, pins, callerNumber: `+1555777000${n}` },
+        );
+        assert.equal(r.verdict?.destination, 'blocked', `guess ${n}`);
+      }
+      // The set is now locked: a partner with the right PIN is not asked, and goes to unknown.
+      const partner = await runOn(
+        steps,
+        [{ keys: '771177#' }],
+        {},
+        { route: guarded, pins, callerNumber: '+15557779999' },
+      );
+      assert.equal(partner.verdict?.destination, 'voicemail');
+      assert.match(
+        partner.verdict?.reason ?? '',
+        /^PIN set guarded locked after 4 wrong PINs from any numbers/,
+      );
+      assert.equal(partner.channel.answered, 0, 'not asked');
+      assert.equal(partner.ctx.found.accountCode, undefined);
+      // Another set is not affected.
+      const other = await runOn(
+        partners.checks.map((c) => CALL_STEPS[c]),
+        [{ keys: '482913#' }],
+        {},
+        { route: partners, pins, callerNumber: '+15557779998' },
+      );
+      assert.equal(other.verdict?.destination, 'desk');
     });
 
     it('fails open when the PIN set cannot be read, as any check', async () => {

@@ -27,10 +27,21 @@ export const pinStep: CallStep = {
       windowMinutes: ctx.config.pins.lockoutWindowMinutes,
     };
     const lockKey = caller.key;
+    const setKey = `set:${rules.set}`;
+    const setPolicy = { ...policy, failures: ctx.config.pins.setLockoutFailures };
     const until = await pins.lockedUntil(lockKey, policy);
     if (until) {
       log.warn({ until }, 'caller is locked out after wrong PINs');
       return to(route.blocked, `locked out after wrong PINs until ${until.toISOString()}`);
+    }
+    const setUntil = await pins.lockedUntil(setKey, setPolicy);
+    if (setUntil) {
+      // Someone is guessing from many numbers: nobody is asked, nobody is blocked for it.
+      log.error({ set: rules.set, until: setUntil }, 'PIN set locked: too many wrong PINs from any numbers');
+      return to(
+        route.unknown,
+        `PIN set ${rules.set} locked after ${setPolicy.failures} wrong PINs from any numbers, until ${setUntil.toISOString()}`,
+      );
     }
     await ctx.channel.answer();
     const outcome = await askForPin(
@@ -40,7 +51,11 @@ export const pinStep: CallStep = {
         verify: (digits) => pins.labelFor(rules.set, digits),
         wrong: async () => {
           await pins.recordFailure(lockKey);
-          return (await pins.lockedUntil(lockKey, policy)) !== null;
+          await pins.recordFailure(setKey);
+          return (
+            (await pins.lockedUntil(lockKey, policy)) !== null ||
+            (await pins.lockedUntil(setKey, setPolicy)) !== null
+          );
         },
       },
       (end, attempt) => log.info({ end, attempt }, 'PIN entered'),
@@ -61,7 +76,7 @@ export const pinStep: CallStep = {
       return to(
         route.blocked,
         outcome.locked
-          ? `${outcome.wrong} wrong PIN(s); number now locked out`
+          ? `${outcome.wrong} wrong PIN(s); now locked out`
           : `${outcome.wrong} wrong PIN(s) in ${outcome.attempts} attempts`,
       );
     }

@@ -78,7 +78,10 @@ export async function cmdPins(config: Config, [action, a, b]: string[], v: Flags
         return;
       case 'unlock': {
         const who = need(a, 'a NUMBER (or ext:EXTENSION)');
-        const key = who.startsWith('ext:') ? who : normalizeNumber(who, config.numbers.defaultCountry).key;
+        const key =
+          who.startsWith('ext:') || who.startsWith('set:')
+            ? who
+            : normalizeNumber(who, config.numbers.defaultCountry).key;
         console.log(`cleared ${await pins.clearFailures(key)} wrong-PIN record(s) of ${key}`);
         return;
       }

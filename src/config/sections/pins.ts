@@ -22,6 +22,12 @@ export const pins = z
     lockoutFailures: z.number().int().min(1).max(100).default(5),
     /** ...within this many minutes; the lock lifts as they age out. */
     lockoutWindowMinutes: z.number().int().min(1).max(10_080).default(15),
+    /**
+     * Wrong PINs for one PIN set, from any numbers, within the same window: past this the set
+     * asks nobody (its callers go to the route's unknown destination) until they age out. A
+     * guesser who changes caller ID every call is stopped here, not by the per-number lock.
+     */
+    setLockoutFailures: z.number().int().min(1).max(10_000).default(30),
   })
   .strict()
   .prefault({});
