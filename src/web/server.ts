@@ -62,7 +62,7 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
   const { config, store } = deps;
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'web' }) as FastifyBaseLogger,
-    trustProxy: config.web.trustProxy,
+    trustProxy: trustedHops(config.web.trustProxy),
     requestTimeout: REQUEST_TIMEOUT_MS,
     // Ids in paths are never longer; a long URL is an attack or a mistake.
     routerOptions: { maxParamLength: 100 },
@@ -158,4 +158,14 @@ export async function startWebServer(deps: WebDeps): Promise<FastifyInstance | n
     await app?.close().catch(() => {});
     return null;
   }
+}
+
+/**
+ * Trust exactly that many proxies, never "all": with `true` Fastify takes the leftmost
+ * X-Forwarded-For entry, which the client writes itself, and a guesser would get a fresh
+ * address every try.
+ */
+function trustedHops(setting: boolean | number): false | ((address: string, hop: number) => boolean) {
+  const hops = setting === true ? 1 : setting || 0;
+  return hops > 0 ? (_address, hop) => hop < hops : false;
 }

@@ -363,6 +363,17 @@ describe('login rate limit', () => {
     assert.equal((await attempt(ADMIN.username, ADMIN.password, '198.51.100.99')).status, 200);
   });
 
+  it('behind the proxy, keys on the address the proxy saw, not on a forged leftmost X-Forwarded-For', async () => {
+    // What the proxy appends is last; what the client sent comes before it, and may be anything.
+    const forged = (i: number) => `10.66.${i}.1, 203.0.113.50`;
+    for (let i = 0; i < 5; i++) assert.equal((await attempt(`forge${i}`, 'wrong', forged(i))).status, 401);
+    assert.equal(
+      (await attempt('forge9', 'wrong', forged(9))).status,
+      429,
+      'a new forged entry is no new address',
+    );
+  });
+
   it('counts parallel guesses before hashing them: a burst from one address is checked 5 times, not 40', async () => {
     const burst = await Promise.all(
       Array.from({ length: 40 }, (_, i) => attempt(`burst${i}`, 'wrong password', '203.0.113.7')),

@@ -16,8 +16,12 @@ export const web = z
     secureCookies: z.boolean().default(false),
     /** Failed logins allowed per address and per account in a minute; more are answered 429. */
     loginFailuresPerMinute: z.number().int().min(1).max(1000).default(5),
-    /** Behind a proxy: take the client's address from X-Forwarded-For (for the login limit). */
-    trustProxy: z.boolean().default(false),
+    /**
+     * Behind proxies: how many (true: one) stand between the client and Doorman. The client's
+     * address (for the login limit) is then the X-Forwarded-For entry that many hops back;
+     * entries before it are whatever the client chose to send.
+     */
+    trustProxy: z.union([z.boolean(), z.number().int().min(0).max(10)]).default(false),
   })
   .strict()
   .prefault({});
