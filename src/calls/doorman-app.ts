@@ -84,7 +84,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     this.features = {
       [TOGGLE_SCREENING]: (channel) => this.toggleScreening(channel),
       [OUTBOUND]: (channel, args) => this.outboundPin.check(channel, args),
-      [OUTBOUND_GRANT]: (channel, args) => this.outboundPin.grant(channel, args),
+      [OUTBOUND_GRANT]: (channel) => this.outboundPin.grant(channel),
       [LAST_CALLER]: (channel, args) => lastCaller.handle(channel, args),
     };
     this.outbound = new OutboundWatcher(config, ari, writes, logger.child({ component: 'outbound' }));

@@ -39,8 +39,13 @@ export class OutboundPin {
     this.cfg = config.outboundPin;
   }
 
-  private extensionOf(channel: ChannelJson, args: string[]): string {
-    return args[2] || channel.caller?.number || '';
+  /**
+   * The phone calling out is its caller-ID number, never a Stasis argument: Asterisk splits
+   * `Stasis(doorman,outbound,${EXTEN})` at commas after putting the number in, so a number
+   * dialled as `5551234,1009` would arrive as a third argument naming another extension.
+   */
+  private extensionOf(channel: ChannelJson): string {
+    return channel.caller?.number ?? '';
   }
 
   private isProtected(ext: string): boolean {
@@ -49,8 +54,13 @@ export class OutboundPin {
 
   /** Before an outbound Dial: let it go on, or say no and hang up. */
   async check(channel: ChannelJson, args: string[]): Promise<void> {
-    const ext = this.extensionOf(channel, args);
-    const log = this.log.child({ call: channel.id, extension: ext, number: args[1] });
+    const ext = this.extensionOf(channel);
+    // The whole number dialled, commas and all (the arguments are split at them).
+    const log = this.log.child({
+      call: channel.id,
+      extension: ext,
+      number: channel.dialplan?.exten ?? args[1],
+    });
     const until = this.grants.get(ext) ?? 0;
     const verdict = !this.isProtected(ext) ? 'allowed' : until > Date.now() ? 'granted' : null;
     if (verdict) {
@@ -68,8 +78,8 @@ export class OutboundPin {
   }
 
   /** The feature code: asks for the extension's PIN and grants outbound calling. */
-  async grant(channel: ChannelJson, args: string[]): Promise<void> {
-    const ext = this.extensionOf(channel, args);
+  async grant(channel: ChannelJson): Promise<void> {
+    const ext = this.extensionOf(channel);
     const log = this.log.child({ call: channel.id, extension: ext, feature: OUTBOUND_GRANT });
     const lockKey = `ext:${ext}`;
     const policy = {

@@ -40,7 +40,8 @@ describe('PIN routes and outbound PIN protect on the Asterisk sandbox', () => {
     },
     pins: { lockoutFailures: 3, lockoutWindowMinutes: 10 },
     outboundPin: {
-      extensions: { '1001': { pin: OWN_PIN }, '1002': {}, '1003': {} },
+      // 1004 is never granted: the comma test calls from it while the others are granted.
+      extensions: { '1001': { pin: OWN_PIN }, '1002': {}, '1003': {}, '1004': { pin: OWN_PIN } },
       pinSet: 'staff',
       voicemailConf,
       grantSeconds: 4,
@@ -174,6 +175,19 @@ describe('PIN routes and outbound PIN protect on the Asterisk sandbox', () => {
       assert.equal((await dialOut('1002')).outbound, 'granted');
       await grant('1003', MAILBOX_PIN);
       assert.equal((await dialOut('1003')).outbound, 'granted');
+    });
+
+    it('takes the calling phone from its caller ID, not from a comma in the number dialled', async () => {
+      // Stasis(doorman,outbound,${EXTEN}) splits at commas after ${EXTEN} is put in: the number
+      // '15557654321,1009' would pass the unprotected 1009 as a third argument.
+      const sneaky = await caller.dialFromPhone('15557654321,1009', 'outbound-protected', '1004');
+      const apps = sneaky.timeline
+        .map((t) => t.what)
+        .filter((w) => w.startsWith('dialplan outbound-protected'));
+      // Refused by Doorman (its prompt, then hung up), never sent on to the (dial) label's Goto.
+      assert.ok(sneaky.ranStasis, JSON.stringify(sneaky.timeline));
+      assert.ok(sneaky.hungUp);
+      assert.ok(!apps.some((w) => w.endsWith(': Goto')), JSON.stringify(apps));
     });
 
     it('lets an unprotected extension straight through', async () => {
