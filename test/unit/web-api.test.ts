@@ -187,12 +187,12 @@ describe('admin API: name rules', () => {
       note: 'spam',
     });
     assert.equal(regex.status, 201);
-    const bad = await api(web, 'POST', '/api/name-rules', { kind: 'regex', pattern: '(a+)+$' });
+    const bad = await api(web, 'POST', '/api/name-rules', { kind: 'regex', pattern: '(a)\\1' });
     assert.equal(bad.status, 400);
-    assert.match(bad.body.message, /nested quantifiers/);
+    assert.match(bad.body.message, /no backreferences or lookaround/);
     assert.match(
-      (await api(web, 'POST', '/api/name-rules', { kind: 'regex', pattern: '(?<=x)y' })).body.message,
-      /lookbehind/,
+      (await api(web, 'POST', '/api/name-rules', { kind: 'regex', pattern: '[]|(a+)+$' })).body.message,
+      /not a valid regular expression/,
     );
     const listed = await api(web, 'GET', '/api/name-rules');
     assert.deepEqual(
