@@ -12,6 +12,29 @@ import { testDatabases } from '../support/databases.js';
 const logger = pino({ level: 'silent' });
 
 describe('durable writes', () => {
+  const callRow = (over: Partial<CallRow> = {}): CallRow => ({
+    id: randomUUID(),
+    channel_id: 'c1',
+    started_at: new Date().toISOString(),
+    caller_number: '+15550000001',
+    caller_raw: '5550000001',
+    caller_name: '',
+    did: '1',
+    route: 'default',
+    outcome: 'routed',
+    destination: 'desk',
+    reason: null,
+    check_name: 'allowlist',
+    checks: '[]',
+    transcript: null,
+    candidates: null,
+    recording: null,
+    question_recording: null,
+    timings: '{}',
+    account_code: null,
+    ...over,
+  });
+
   it('queues writes the database refuses and replays them, in order, in the next run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'doorman-queue-'));
     const url = `sqlite:${join(dir, 'doorman.db')}`;
@@ -43,53 +66,12 @@ describe('durable writes', () => {
     assert.equal((await store.lookup('+15550000002')).allow?.destination, 'desk');
 
     // A call logged twice by a replay (written, then the acknowledgement lost) stays one row.
-    const call = {
-      id: randomUUID(),
-      channel_id: 'c1',
-      started_at: new Date().toISOString(),
-      caller_number: '+15550000001',
-      caller_raw: '5550000001',
-      caller_name: '',
-      did: '1',
-      route: 'default',
-      outcome: 'routed',
-      destination: 'desk',
-      reason: null,
-      check_name: 'allowlist',
-      checks: '[]',
-      transcript: null,
-      candidates: null,
-      recording: null,
-      timings: '{}',
-    };
+    const call = callRow();
     await replay.write({ op: 'recordCall', call });
     await replay.write({ op: 'recordCall', call });
     assert.equal((await store.recentCalls(10)).filter((c) => c.id === call.id).length, 1);
     replay.close();
     await store.close();
-  });
-
-  const callRow = (over: Partial<CallRow> = {}): CallRow => ({
-    id: randomUUID(),
-    channel_id: 'c1',
-    started_at: new Date().toISOString(),
-    caller_number: '+15550000001',
-    caller_raw: '5550000001',
-    caller_name: '',
-    did: '1',
-    route: 'default',
-    outcome: 'routed',
-    destination: 'desk',
-    reason: null,
-    check_name: 'allowlist',
-    checks: '[]',
-    transcript: null,
-    candidates: null,
-    recording: null,
-    question_recording: null,
-    timings: '{}',
-    account_code: null,
-    ...over,
   });
 
   it('sets aside a write the database keeps refusing while it answers, and writes the ones behind it', async () => {
