@@ -165,6 +165,13 @@ describe('the speech challenge as a dialogue (in-memory channel, real recogniser
       assert.equal(channel.prompts.length, 2, 'the question, then the choice');
     });
 
+    it('ends at once when the caller hangs up while the choices are read', async () => {
+      const { channel, done } = start([{ say: anne }, { hangUp: true }], homophones);
+      await assert.rejects(done, CallGoneError);
+      assert.equal(channel.prompts.length, 2, 'the question, then the choice, cut off');
+      assert.equal(channel.mediaClosed, 1);
+    });
+
     it('asks again when no key is pressed, and keeps the ambiguous answer', async () => {
       const cfg = configFor({ 'challenge.choiceTimeoutMs': 1_000 });
       const { answer } = await run([{ say: anne }, {}, {}, {}], homophones, cfg);
@@ -207,6 +214,22 @@ describe('the speech challenge as a dialogue (in-memory channel, real recogniser
     assert.equal(ctx.found.allowlist?.source, 'screened');
     assert.match(ctx.found.allowlist?.note ?? '', /^asked for Alice Johnson: "/);
     assert.ok((ctx.timings.listenMs ?? 0) > 0, 'the listening time is kept for the report');
+  });
+
+  it('ends at once when the caller hangs up during the second question', async () => {
+    const cfg = configFor({
+      'challenge.secondQuestion': true,
+      'speech.questionsFile': 'test/fixtures/weekday-question.yaml',
+    });
+    const c = await createChallenge(cfg, loadDirectoryFile('test/fixtures/directory.yaml'), logger);
+    try {
+      const { channel, done } = start([{ say: alice }, { hangUp: true }], c, cfg);
+      await assert.rejects(done, CallGoneError);
+      assert.equal(channel.prompts.length, 2, 'the question, then the second question, cut off');
+      assert.equal(channel.mediaClosed, 1);
+    } finally {
+      await c.engine.close();
+    }
   });
 
   it('asks the second question after a clear answer, and hears the day', async () => {
