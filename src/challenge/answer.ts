@@ -4,6 +4,7 @@ import { bytesFromPcm, pcmFromBytes } from '../audio/wav.js';
 import { type Decision, type DecisionPolicy, decide, type Evidence } from '../match/decide.js';
 import type { Candidate, DirectoryMatcher, MatchResult } from '../match/matcher.js';
 import { finalResult, type SpeechEngine, type SpeechResult, type SpeechStream } from '../speech/engine.js';
+import { defined } from '../util/defined.js';
 import { withTimeout } from '../util/timeout.js';
 
 export interface AnswerResult extends Decision {
@@ -58,8 +59,7 @@ export function judgeTranscript(
     speechMs,
     transcriptWords: match.words.length,
     candidates: match.candidates,
-    ...(heard.fit === undefined ? {} : { fit: heard.fit }),
-    ...(heard.checked === undefined ? {} : { checked: heard.checked }),
+    ...defined({ fit: heard.fit, checked: heard.checked }),
     ...(heard.phones?.length && top
       ? { soundsLike: deps.matcher.soundsLike(heard.phones, top, deps.policy.phoneMargin) }
       : {}),
@@ -122,10 +122,12 @@ export class AnswerListener {
     return {
       ...decision,
       evidence,
-      ...(heard.fit === undefined ? {} : { fit: Math.round(heard.fit * 10) / 10 }),
-      ...(heard.checked === undefined ? {} : { checked: heard.checked }),
-      ...(heard.denoised === undefined ? {} : { denoised: heard.denoised }),
-      ...(heard.lagMs === undefined ? {} : { recognitionLagMs: heard.lagMs }),
+      ...defined({
+        fit: heard.fit === undefined ? undefined : Math.round(heard.fit * 10) / 10,
+        checked: heard.checked,
+        denoised: heard.denoised,
+        recognitionLagMs: heard.lagMs,
+      }),
       transcript,
       candidates: match.candidates.slice(0, 5),
       endpoint: ep.reason,

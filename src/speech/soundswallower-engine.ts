@@ -11,6 +11,7 @@ import type { DirectoryEntry } from '../match/directory.js';
 import { markedLanguages } from '../match/name-origin.js';
 import type { Phrases } from '../match/phrases.js';
 import { distinctReadings, ReadingIndex } from '../match/pronunciation.js';
+import { defined } from '../util/defined.js';
 import { acronymsOf, spelledOut } from './acronyms.js';
 import { CmuLexicon } from './cmu-lexicon.js';
 import {
@@ -365,11 +366,8 @@ class SoundSwallowerStream implements SpeechStream {
         this.results_.push({
           text: m.text,
           final: true,
-          ...(m.fit === undefined ? {} : { fit: m.fit }),
-          ...(m.phones ? { phones: m.phones } : {}),
-          ...(m.checked === undefined ? {} : { checked: m.checked }),
+          ...defined({ fit: m.fit, phones: m.phones, checked: m.checked, lagMs: m.lagMs }),
           denoised: m.denoised,
-          ...(m.lagMs === undefined ? {} : { lagMs: m.lagMs }),
         });
       else this.results_.fail(new Error(m.message));
     }

@@ -1,5 +1,7 @@
 // The thread's streams, from 'open' to 'end': each one's audio decoded in order, and its extras
 // (RNNoise, the phone loop) dropped while the thread is behind its callers (the rule: lag.ts).
+
+import { defined } from '../util/defined.js';
 import { chunkLag, hasRoom } from './lag.js';
 import { secondOpinion } from './soundswallower-phone-loop.js';
 import { acquire, FULL_SEARCH_HMMS, release } from './soundswallower-pool.js';
@@ -126,10 +128,12 @@ export function endStream(w: WorkerState, s: Decoding, id: number): void {
     t: 'final',
     id,
     text,
-    ...(fit === undefined ? {} : { fit }),
-    ...(phones?.length ? { phones } : {}),
-    ...(w.setup.phoneLoop ? { checked: s.loop } : {}),
+    ...defined({
+      fit,
+      phones: phones?.length ? phones : undefined,
+      checked: w.setup.phoneLoop ? s.loop : undefined,
+      lagMs: s.lagMs,
+    }),
     denoised: s.denoised,
-    ...(s.lagMs === undefined ? {} : { lagMs: s.lagMs }),
   });
 }

@@ -2,6 +2,7 @@ import { dbfs, rms } from '../../audio/levels.js';
 import { pcmFromBytes } from '../../audio/wav.js';
 import type { MediaLeg } from '../../calls/call-channel.js';
 import { DoormanError } from '../../errors.js';
+import { defined } from '../../util/defined.js';
 import { type AnswerDeps, AnswerListener } from '../answer.js';
 import type { HeardAnswer } from '../heard-answer.js';
 import { type ChallengeContext, FRAME_BYTES, MEDIA_RATE } from './context.js';
@@ -131,10 +132,12 @@ async function conclude(
     speechDbfs: level > 0 ? Math.round(dbfs(level) * 10) / 10 : null,
     noiseFloorDbfs: result.noiseFloorDbfs,
     decisionMs: Math.round(result.decisionMs),
-    ...(result.fit === undefined ? {} : { fit: result.fit }),
-    ...(result.checked === undefined ? {} : { checked: result.checked }),
-    ...(result.denoised === undefined ? {} : { denoised: result.denoised }),
-    ...(result.recognitionLagMs === undefined ? {} : { recognitionLagMs: result.recognitionLagMs }),
+    ...defined({
+      fit: result.fit,
+      checked: result.checked,
+      denoised: result.denoised,
+      recognitionLagMs: result.recognitionLagMs,
+    }),
     frames: received,
     framesBeforeStart,
     recording,
