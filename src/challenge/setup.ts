@@ -5,6 +5,7 @@ import { DoormanError } from '../errors.js';
 import { type DirectoryEntry, parseDirectory } from '../match/directory.js';
 import { DirectoryMatcher } from '../match/matcher.js';
 import { type Phrases, parsePhrases } from '../match/phrases.js';
+import type { Lexicon } from '../match/pronunciation.js';
 import { packagePath } from '../paths.js';
 import type { SpeechEngine } from '../speech/engine.js';
 import { createSpeechEngine } from '../speech/factory.js';
@@ -63,14 +64,17 @@ export async function createChallenge(
 ): Promise<Challenge> {
   const phrases = loadPhrases(config);
   const created = await createSpeechEngine(config, logger);
-  const lexicon = created.lexicon;
   // The real engine's grammars, never a wrapper's: what it offers is the engine's to build.
   const grammar = created.engine.capabilities.grammar;
-  if (grammar) await grammar.setDirectory(entries, phrases);
+  // Each matcher reads the pronunciations its grammar was built with (a snapshot); an engine
+  // without a grammar has the one lexicon.
+  const built = async (list: readonly DirectoryEntry[], around: Phrases, name?: string): Promise<Lexicon> =>
+    grammar ? (await grammar.setDirectory(list, around, name)).lexicon : created.lexicon;
+  const lexicon = await built(entries, phrases);
   const engine = wrapEngine(created.engine);
-  const depsFor = (list: DirectoryEntry[], around: Phrases = phrases): AnswerDeps => ({
+  const depsFor = (list: DirectoryEntry[], around: Phrases, known: Lexicon): AnswerDeps => ({
     engine,
-    matcher: new DirectoryMatcher(list, around, lexicon),
+    matcher: new DirectoryMatcher(list, around, known),
     policy: config.challenge,
     listen: config.listen,
     finalTimeoutMs: config.speech.finalTimeoutMs,
@@ -79,14 +83,14 @@ export async function createChallenge(
   const questions = config.challenge.secondQuestion ? loadQuestions(config) : null;
   const forAnswers = questions ? answerPhrases(questions, phrases) : phrases;
   const asked: Challenge['questions'] = [];
-  // One after another: each adds pronunciations to the shared lexicon.
+  // One after another: each builds on the pronunciations of the one before.
   for (const [i, question] of (questions?.questions ?? []).entries()) {
     const choices = choiceEntries(question);
-    if (grammar) await grammar.setDirectory(choices, forAnswers, questionGrammar(i));
+    const known = await built(choices, forAnswers, questionGrammar(i));
     asked.push({
       question,
       deps: {
-        ...depsFor(choices, forAnswers),
+        ...depsFor(choices, forAnswers, known),
         grammar: questionGrammar(i),
         // Nobody is asked to choose between a question's answers or to confirm one: the phones'
         // second opinion would only turn right answers into wrong ones. Every answer is one
@@ -99,11 +103,11 @@ export async function createChallenge(
     engine,
     entries,
     questions: asked,
-    deps: depsFor(entries),
+    deps: depsFor(entries, phrases, lexicon),
     async reload(next) {
       // The grammar first: a matcher that knows a name the recogniser cannot hear is no use.
-      if (grammar) await grammar.setDirectory(next, phrases);
-      challenge.deps = depsFor(next);
+      const known = await built(next, phrases);
+      challenge.deps = depsFor(next, phrases, known);
       challenge.entries = next;
     },
   };

@@ -3,14 +3,19 @@ import type { Lexicon } from '../match/pronunciation.js';
 
 /**
  * A CMU-format pronouncing dictionary ("word PH ON ES", variants as "word(2) ..."), such as the
- * one the embedded recogniser's model ships. Loaded once (~135k words, ~100 ms).
+ * one the embedded recogniser's model ships. Loaded once (~135k words, ~100 ms); a `copy()`
+ * shares the dictionary and takes its own additions, so a grammar being built adds to a draft
+ * while calls read the snapshot their grammar was built with.
  */
 export class CmuLexicon implements Lexicon {
-  private readonly entries = new Map<string, string[][]>();
-  /** Pronunciations added after loading (derived ones), kept apart from the dictionary's own. */
-  private readonly added = new Map<string, string[][]>();
+  private constructor(
+    private readonly entries: ReadonlyMap<string, readonly string[][]>,
+    /** Pronunciations added after loading (derived ones), kept apart from the dictionary's own. */
+    private readonly added: Map<string, string[][]>,
+  ) {}
 
-  constructor(text: string) {
+  static parse(text: string): CmuLexicon {
+    const entries = new Map<string, string[][]>();
     for (const line of text.split('\n')) {
       const sp = line.indexOf(' ');
       if (sp <= 0) continue;
@@ -19,14 +24,23 @@ export class CmuLexicon implements Lexicon {
         .slice(sp + 1)
         .trim()
         .split(/\s+/);
-      const list = this.entries.get(word);
+      const list = entries.get(word);
       if (list) list.push(phones);
-      else this.entries.set(word, [phones]);
+      else entries.set(word, [phones]);
     }
+    return new CmuLexicon(entries, new Map());
   }
 
   static fromFile(path: string): CmuLexicon {
-    return new CmuLexicon(readFileSync(path, 'utf8'));
+    return CmuLexicon.parse(readFileSync(path, 'utf8'));
+  }
+
+  /** The same dictionary, with additions of its own from here on (this one's copied). */
+  copy(): CmuLexicon {
+    return new CmuLexicon(
+      this.entries,
+      new Map([...this.added].map(([w, list]) => [w, list.map((p) => [...p])])),
+    );
   }
 
   pronunciations(word: string): string[][] {

@@ -1,5 +1,6 @@
 import type { DirectoryEntry } from '../match/directory.js';
 import type { Phrases } from '../match/phrases.js';
+import type { Lexicon } from '../match/pronunciation.js';
 
 /** A recognition result; partial ones may change, a final one ends the stream. */
 export interface SpeechResult {
@@ -66,13 +67,15 @@ export interface SpeechStream {
 export interface GrammarCapability {
   /**
    * Builds (or rebuilds) the grammar `name` (the directory's when absent) for these entries and
-   * phrases; streams opened afterwards use it. Resolves with the words it could not pronounce.
+   * phrases; streams opened afterwards use it. Resolves with the words it could not pronounce,
+   * and the pronunciations it was built with: a snapshot no later grammar changes, for the
+   * matcher of these entries to read.
    */
   setDirectory(
     entries: readonly DirectoryEntry[],
     phrases: Phrases,
     name?: string,
-  ): Promise<{ unpronounceable: string[] }>;
+  ): Promise<{ unpronounceable: string[]; lexicon: Lexicon }>;
 }
 
 /** What only some engines can do, each absent from the engines that cannot. */

@@ -10,8 +10,8 @@ export interface CreatedSpeechEngine {
   /** Without a grammar yet: one with `capabilities.grammar` needs its grammar built before a stream opens. */
   engine: SpeechEngine;
   /**
-   * The pronunciations the matcher compares names with. The embedded engine's own: building a
-   * grammar adds to it the readings it found for the names, so the matcher knows them too.
+   * The pronunciations a matcher compares names with where the engine builds no grammar; an
+   * engine that does hands each grammar's own snapshot back from `setDirectory`.
    */
   lexicon: Lexicon;
 }

@@ -10,7 +10,7 @@ import { DoormanError } from '../errors.js';
 import type { DirectoryEntry } from '../match/directory.js';
 import { markedLanguages } from '../match/name-origin.js';
 import type { Phrases } from '../match/phrases.js';
-import { distinctReadings, ReadingIndex } from '../match/pronunciation.js';
+import { distinctReadings, type Lexicon, ReadingIndex } from '../match/pronunciation.js';
 import { defined } from '../util/defined.js';
 import { acronymsOf, spelledOut } from './acronyms.js';
 import { CmuLexicon } from './cmu-lexicon.js';
@@ -92,7 +92,8 @@ const workerEntry = (): { entry: URL | string; eval: boolean } =>
 
 export class SoundSwallowerEngine implements SpeechEngine {
   readonly name = 'soundswallower';
-  readonly lexicon = CmuLexicon.fromFile(SOUNDSWALLOWER_DICT);
+  /** The pronunciations of the grammar built last; each grammar build works on a copy. */
+  private current = CmuLexicon.fromFile(SOUNDSWALLOWER_DICT);
   readonly capabilities: EngineCapabilities = {
     grammar: { setDirectory: (entries, phrases, name) => this.setDirectory(entries, phrases, name) },
   };
@@ -162,7 +163,8 @@ export class SoundSwallowerEngine implements SpeechEngine {
     entries: readonly DirectoryEntry[],
     phrases: Phrases,
     name: string = DIRECTORY_GRAMMAR,
-  ): Promise<{ unpronounceable: string[] }> {
+  ): Promise<{ unpronounceable: string[]; lexicon: Lexicon }> {
+    const lexicon = this.current.copy();
     const draft = buildGrammar(entries, phrases);
     const phraseWords = [
       ...new Set(
@@ -176,25 +178,25 @@ export class SoundSwallowerEngine implements SpeechEngine {
     // espeak-ng's rules for every name: for words the dictionary lacks, and beside the
     // dictionary's own for the rest, whose names from other languages often carry an anglicised
     // guess (the dictionary says Siobhan is "SH AW B AA N"; espeak-ng knows "SH IH V AO N").
-    const names = [...draft.words].filter((w) => !phraseSet.has(w) || !this.lexicon.has(w));
+    const names = [...draft.words].filter((w) => !phraseSet.has(w) || !lexicon.has(w));
     const espeak = await espeakPhonesOf([...new Set(names.map(plain))]);
     let derived = 0;
     const unpronounceable: string[] = [];
     for (const word of acronymsOf(entries)) {
       const letters = spelledOut(word);
-      if (!this.lexicon.pronunciations(word).some((p) => p.join(' ') === letters.join(' ')))
-        this.lexicon.add(word, letters);
+      if (!lexicon.pronunciations(word).some((p) => p.join(' ') === letters.join(' ')))
+        lexicon.add(word, letters);
     }
     for (const word of names) {
-      const spelled = this.lexicon.pronunciations(plain(word))[0]; // "o'brien" as "obrien"
-      if (!this.lexicon.has(word) && spelled) this.lexicon.add(word, spelled);
-      const known = this.lexicon.pronunciations(word);
+      const spelled = lexicon.pronunciations(plain(word))[0]; // "o'brien" as "obrien"
+      if (!lexicon.has(word) && spelled) lexicon.add(word, spelled);
+      const known = lexicon.pronunciations(word);
       const phones = espeak.get(plain(word));
       if (phones && !known.some((p) => p.join(' ') === phones.join(' '))) {
         if (!known.length) derived++;
-        this.lexicon.add(word, phones);
+        lexicon.add(word, phones);
       }
-      if (!this.lexicon.has(word)) unpronounceable.push(word);
+      if (!lexicon.has(word)) unpronounceable.push(word);
     }
     // Other languages' readings only for names English cannot settle: ones the dictionary
     // lacks, or says otherwise than espeak-ng's English rules (Khalil), or spelled the way
@@ -202,7 +204,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
     // Sarah) are said the English way, and foreign readings would only blur them.
     const languages = this.opts.nameLanguages;
     const unsettled = (w: string) => {
-      const listed = this.lexicon.listed(plain(w));
+      const listed = lexicon.listed(plain(w));
       const phones = espeak.get(plain(w));
       return (
         !listed.length || (phones !== undefined && !listed.some((p) => p.join(' ') === phones.join(' ')))
@@ -233,12 +235,12 @@ export class SoundSwallowerEngine implements SpeechEngine {
         (r) => languages.includes(r.language) || declared.get(w)?.has(r.language),
       );
     const english = new ReadingIndex();
-    for (const w of draft.words) for (const p of this.lexicon.pronunciations(w)) english.add(w, p);
+    for (const w of draft.words) for (const p of lexicon.pronunciations(w)) english.add(w, p);
     for (const word of personal) {
-      const own = this.lexicon.pronunciations(word);
+      const own = lexicon.pronunciations(word);
       const marked = marks.get(word) ?? [];
       for (const phones of distinctReadings(word, readingsOf(word), own, english, marked)) {
-        this.lexicon.add(word, phones);
+        lexicon.add(word, phones);
       }
     }
     const unusable = new Set(unpronounceable);
@@ -247,7 +249,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
     // decoder's memory): each gets exactly the words of the grammar, variants as "word(2)".
     const words: Array<[string, string]> = [];
     for (const w of spec.words) {
-      for (const [i, p] of this.lexicon.pronunciations(w).entries()) {
+      for (const [i, p] of lexicon.pronunciations(w).entries()) {
         words.push([i ? `${w}(${i + 1})` : w, p.join(' ')]);
       }
     }
@@ -268,7 +270,13 @@ export class SoundSwallowerEngine implements SpeechEngine {
       );
     }
     this.log.info({ words: spec.words.size, derived }, 'grammar built');
-    return { unpronounceable };
+    this.current = lexicon;
+    return { unpronounceable, lexicon };
+  }
+
+  /** The pronunciations of the grammar built last (each build leaves earlier snapshots alone). */
+  get lexicon(): Lexicon {
+    return this.current;
   }
 
   open(opts: StreamOptions): SpeechStream {

@@ -465,6 +465,24 @@ describe('soundswallower engine after the directory changes', () => {
     }
   });
 
+  it('hands each grammar its own pronunciation snapshot: a later grammar leaves it alone', async () => {
+    const engine = await oneDecoderEngine();
+    try {
+      const first = parseDirectory(`version: 1\nentries:\n${person('siobhan-kelly', 'Siobhan Kelly')}`);
+      const second = parseDirectory(
+        `version: 1\nentries:\n${person('xochitl-oyelaran', 'Xochitl Oyelaran')}`,
+      );
+      const a = await engine.setDirectory(first, phrases);
+      const b = await engine.setDirectory(second, phrases);
+      assert.ok(b.lexicon.pronunciations('oyelaran').length > 0, 'the second grammar reads its new name');
+      assert.deepEqual(a.lexicon.pronunciations('oyelaran'), [], 'the first snapshot never learns it');
+      assert.ok(a.lexicon.pronunciations('siobhan').length > 0);
+      assert.equal(engine.lexicon, b.lexicon, 'the engine reads the last one built');
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('hears a name said as its own language says it, with speech.nameLanguages', async () => {
     const engine = await oneDecoderEngine({
       nameLanguages: ['es', 'it', 'de', 'fr', 'pl', 'ga', 'vi', 'sw', 'zh'],
