@@ -4,6 +4,7 @@ import { InvalidInputError } from '../errors.js';
 import { normalizeNumber } from '../match/caller-id.js';
 import { CALLER_SOURCES, type CallerSource, type ListName } from '../store/schema.js';
 import type { CallerInput, CallerRow, Store } from '../store/store.js';
+import { EXPORT_BATCH, IMPORT_BATCH, IMPORT_MAX_ROWS, yieldToLoop } from './bulk.js';
 import { csvField, parseCsv } from './csv.js';
 
 /**
@@ -82,23 +83,33 @@ export async function fileCaller(
   return { entry, removedFromOther: await store.removeCaller(input.number, other, input.scope ?? '') };
 }
 
-/** Writes the lists as CSV (CSV_COLUMNS), defused against formula injection; returns the row count. */
+/**
+ * Writes the lists as CSV (CSV_COLUMNS), defused against formula injection; returns the row
+ * count. Reads in keyset-paged batches and yields to the event loop between them; `write` may
+ * return a promise (to wait for a full output stream to drain) and is awaited.
+ */
 export async function listExport(
   store: Store,
   list: ListName | undefined,
-  write: (s: string) => void,
+  write: (s: string) => unknown,
 ): Promise<number> {
-  write(`${CSV_COLUMNS.join(',')}\n`);
+  await write(`${CSV_COLUMNS.join(',')}\n`);
   let count = 0;
-  for (let offset = 0; ; offset += 1000) {
-    const rows = await store.listCallers({ ...(list ? { list } : {}), limit: 1000, offset });
-    for (const r of rows) {
-      write(
-        `${[r.number, r.name, r.list, r.destination, r.source, r.scope, r.expires_at, r.note].map(csvField).join(',')}\n`,
-      );
-      count++;
-    }
-    if (rows.length < 1000) return count;
+  let after: CallerRow | undefined;
+  for (;;) {
+    const rows = await store.listCallers({
+      ...(list ? { list } : {}),
+      limit: EXPORT_BATCH,
+      ...(after ? { after } : {}),
+    });
+    let chunk = '';
+    for (const r of rows)
+      chunk += `${[r.number, r.name, r.list, r.destination, r.source, r.scope, r.expires_at, r.note].map(csvField).join(',')}\n`;
+    if (chunk) await write(chunk);
+    count += rows.length;
+    if (rows.length < EXPORT_BATCH) return count;
+    after = rows[rows.length - 1];
+    await yieldToLoop();
   }
 }
 
@@ -120,6 +131,12 @@ export interface ImportOptions {
 /**
  * Imports CSV text (header row naming any of CSV_COLUMNS; `number` required). Bad rows are
  * reported with their line numbers and skipped; good rows are written.
+ *
+ * Big files run in batches: the text is parsed (and counted) first, yielding to the event loop
+ * every 2,000 rows, and a file of more than IMPORT_MAX_ROWS rows is refused before anything
+ * is written. Then each batch of IMPORT_BATCH good rows is written in one transaction, with a turn
+ * of the event loop between batches so calls keep being screened. A database failure part-way
+ * leaves the batches before it written (the error says how many rows).
  */
 export async function importCallersCsv(
   store: Store,
@@ -127,47 +144,87 @@ export async function importCallersCsv(
   text: string,
   opts: ImportOptions,
 ): Promise<ImportReport> {
-  const [header, ...data] = [...parseCsv(text)];
-  if (!header) throw new InvalidInputError('CSV_EMPTY', `${opts.source} is empty`);
+  const parsed = parseCsv(text);
+  const first = parsed.next();
+  if (first.done) throw new InvalidInputError('CSV_EMPTY', `${opts.source} is empty`);
+  const header = first.value;
   const cols = header[1].map((h) => h.trim().toLowerCase());
   if (!cols.includes('number'))
     throw new InvalidInputError(
       'CSV_HEADER',
       `${opts.source}: the first row must name the columns, including "number"`,
     );
-  const report: ImportReport = { imported: 0, rejected: [] };
-  let done = 0;
-  for (const [line, fields] of data) {
-    const get = (c: string) => {
-      const i = cols.indexOf(c);
-      const v = i >= 0 ? fields[i]?.trim() : undefined;
-      return v ? v : undefined;
-    };
-    try {
-      const list = (get('list') ?? opts.defaultList) as ListName;
-      if (list !== 'allow' && list !== 'block') throw new Error(`list must be allow or block, not "${list}"`);
-      const source = (get('source') ?? 'import') as CallerSource;
-      if (!CALLER_SOURCES.includes(source)) throw new Error(`unknown source "${source}"`);
-      const number = get('number');
-      if (!number) throw new Error('no number');
-      await store.upsertCaller(
-        callerInput(config, {
-          number,
-          list,
-          source,
-          name: get('name'),
-          destination: get('destination'),
-          scope: get('scope'),
-          expires: get('expires_at'),
-          note: get('note'),
-          addedBy: opts.addedBy,
-        }),
+  const data: Array<[number, string[]]> = [];
+  for (const row of { [Symbol.iterator]: () => parsed }) {
+    if (data.length >= IMPORT_MAX_ROWS)
+      throw new InvalidInputError(
+        'CSV_TOO_MANY_ROWS',
+        `${opts.source} has more than ${IMPORT_MAX_ROWS} rows (the most one import takes); nothing was imported. Split it into smaller files.`,
+        { limit: IMPORT_MAX_ROWS },
       );
-      report.imported++;
-    } catch (e) {
-      report.rejected.push({ line, reason: e instanceof Error ? e.message : String(e) });
+    data.push(row);
+    // Parsing is cheap (2,000 rows are ~2 ms), the writes are what need small batches.
+    if (data.length % 2000 === 0) await yieldToLoop();
+  }
+  const report: ImportReport = { imported: 0, rejected: [] };
+  const index = new Map(cols.map((c, i) => [c, i] as const));
+  let done = 0;
+  for (let start = 0; start < data.length; start += IMPORT_BATCH) {
+    const batch: CallerInput[] = [];
+    for (const [line, fields] of data.slice(start, start + IMPORT_BATCH)) {
+      const get = (c: string) => {
+        const i = index.get(c);
+        const v = i === undefined ? undefined : fields[i]?.trim();
+        return v ? v : undefined;
+      };
+      try {
+        const list = (get('list') ?? opts.defaultList) as ListName;
+        if (list !== 'allow' && list !== 'block')
+          throw new Error(`list must be allow or block, not "${list}"`);
+        const source = (get('source') ?? 'import') as CallerSource;
+        if (!CALLER_SOURCES.includes(source)) throw new Error(`unknown source "${source}"`);
+        const number = get('number');
+        if (!number) throw new Error('no number');
+        batch.push(
+          callerInput(config, {
+            number,
+            list,
+            source,
+            name: get('name'),
+            destination: get('destination'),
+            scope: get('scope'),
+            expires: get('expires_at'),
+            note: get('note'),
+            addedBy: opts.addedBy,
+          }),
+        );
+      } catch (e) {
+        report.rejected.push({ line, reason: e instanceof Error ? e.message : String(e) });
+      }
     }
-    opts.progress?.(++done, data.length);
+    try {
+      await store.upsertCallers(batch);
+    } catch (e) {
+      if (report.imported === 0) throw e;
+      throw new ImportFailedError(report.imported, e);
+    }
+    report.imported += batch.length;
+    done = Math.min(data.length, start + IMPORT_BATCH);
+    opts.progress?.(done, data.length);
+    await yieldToLoop();
   }
   return report;
+}
+
+/** A database failure part-way through an import: the rows written before it stay written. */
+export class ImportFailedError extends Error {
+  constructor(
+    readonly imported: number,
+    cause: unknown,
+  ) {
+    super(
+      `the import stopped part-way: the first ${imported} good rows were written, the rest were not (${cause instanceof Error ? cause.message : String(cause)})`,
+      { cause },
+    );
+  }
 }

@@ -1,4 +1,5 @@
 import { type ExpressionBuilder, sql } from 'kysely';
+import { EXPORT_BATCH, yieldToLoop } from '../lists/bulk.js';
 import { likePattern } from './caller-queries.js';
 import type { Database, ListName } from './schema.js';
 import type { CallRow, Store } from './store.js';
@@ -79,22 +80,29 @@ export class CallLog {
     );
   }
 
-  /** Every call matching a filter, oldest first, read in batches (for exports of any size). */
-  async *each(f: CallFilter, batch = 1000): AsyncGenerator<CallRow> {
-    for (let offset = 0; ; offset += batch) {
-      const rows = await this.store.q('export', () =>
-        this.store.db
-          .selectFrom('calls')
-          .selectAll()
-          .where(this.where(f))
-          .orderBy('started_at')
-          .orderBy('id')
-          .limit(batch)
-          .offset(offset)
-          .execute(),
-      );
+  /**
+   * Every call matching a filter, oldest first (ties by id), for exports of any size: read in
+   * keyset-paged batches with a turn of the event loop between them, so calls keep flowing.
+   */
+  async *each(f: CallFilter, batch = EXPORT_BATCH): AsyncGenerator<CallRow> {
+    let last: CallRow | undefined;
+    for (;;) {
+      const from = last;
+      const rows = await this.store.q('export', () => {
+        let query = this.store.db.selectFrom('calls').selectAll().where(this.where(f));
+        if (from)
+          query = query.where((eb) =>
+            eb.or([
+              eb('started_at', '>', from.started_at),
+              eb.and([eb('started_at', '=', from.started_at), eb('id', '>', from.id)]),
+            ]),
+          );
+        return query.orderBy('started_at').orderBy('id').limit(batch).execute();
+      });
       yield* rows;
       if (rows.length < batch) return;
+      last = rows[rows.length - 1];
+      await yieldToLoop();
     }
   }
 

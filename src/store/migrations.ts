@@ -221,12 +221,27 @@ const utf8mb4: Migration = {
 };
 const noChange: Migration = { async up() {} };
 
+/** The callers export reads the lists newest first in keyset-paged batches; this keeps each batch cheap. */
+const callersByAge: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex('callers_created_at_id')
+      .on('callers')
+      .columns(['created_at', 'id'])
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex('callers_created_at_id').on('callers').execute();
+  },
+};
+
 /** Brings the schema up to date; safe to run from several PBXs sharing one database. */
 export async function migrate(db: Kysely<unknown>, kind: 'sqlite' | 'postgres' | 'mysql'): Promise<void> {
   const provider: MigrationProvider = {
     getMigrations: async () => ({
       ...migrations,
       '0008-mysql-utf8mb4': kind === 'mysql' ? utf8mb4 : noChange,
+      '0009-callers-created-at-index': callersByAge,
     }),
   };
   const { error, results } = await new Migrator({

@@ -159,44 +159,7 @@ export class Store {
   async upsertCaller(c: CallerInput): Promise<CallerRow> {
     const scope = cap(c.scope ?? '', 64) as string;
     const number = cap(c.number, 64) as string;
-    const t = now();
-    const fields = {
-      raw_number: cap(c.rawNumber, 255) as string,
-      name: cap(c.name, 255),
-      destination: cap(c.destination, 64),
-      source: c.source,
-      added_by: cap(c.addedBy, 255),
-      expires_at: c.expiresAt ?? null,
-      note: cap(c.note, 1000),
-      updated_at: t,
-    };
-    await this.q('write', () =>
-      this.db.transaction().execute(async (tx) => {
-        const existing = await tx
-          .selectFrom('callers')
-          .select('id')
-          .where('number', '=', number)
-          .where('list', '=', c.list)
-          .where('scope', '=', scope)
-          .executeTakeFirst();
-        if (existing) await tx.updateTable('callers').set(fields).where('id', '=', existing.id).execute();
-        else {
-          await tx
-            .insertInto('callers')
-            .values({
-              id: randomUUID(),
-              number,
-              list: c.list,
-              scope,
-              created_at: t,
-              last_seen_at: null,
-              hits: 0,
-              ...fields,
-            })
-            .execute();
-        }
-      }),
-    );
+    await this.q('write', () => this.db.transaction().execute((tx) => writeCaller(tx, c)));
     const row = await this.q('read', () =>
       this.db
         .selectFrom('callers')
@@ -207,6 +170,19 @@ export class Store {
         .executeTakeFirstOrThrow(),
     );
     return row as CallerRow;
+  }
+
+  /**
+   * upsertCaller for a batch of entries in one transaction (bulk imports: all or none of the
+   * batch is written, and one commit instead of one per entry).
+   */
+  async upsertCallers(inputs: CallerInput[]): Promise<void> {
+    if (inputs.length === 0) return;
+    await this.q('write', () =>
+      this.db.transaction().execute(async (tx) => {
+        for (const c of inputs) await writeCaller(tx, c);
+      }),
+    );
   }
 
   /** Adds a caller unless the list already has them (an outbound dial must not overwrite a destination). */
@@ -250,9 +226,28 @@ export class Store {
     );
   }
 
-  async listCallers(opts: { list?: ListName; limit?: number; offset?: number } = {}): Promise<CallerRow[]> {
+  /**
+   * Callers, newest first (ties by id). `after` continues from a row of the previous page
+   * (keyset paging, which stays cheap however deep the page, unlike `offset`).
+   */
+  async listCallers(
+    opts: {
+      list?: ListName;
+      limit?: number;
+      offset?: number;
+      after?: { created_at: string; id: string };
+    } = {},
+  ): Promise<CallerRow[]> {
     let query = this.db.selectFrom('callers').selectAll().orderBy('created_at', 'desc').orderBy('id');
     if (opts.list) query = query.where('list', '=', opts.list);
+    const after = opts.after;
+    if (after)
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '<', after.created_at),
+          eb.and([eb('created_at', '=', after.created_at), eb('id', '>', after.id)]),
+        ]),
+      );
     return (await this.q('list', () =>
       query
         .limit(opts.limit ?? 100)
@@ -344,4 +339,43 @@ export class Store {
   async close(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+/** The write half of an upsert: updates the entry for (number, list, scope), or inserts one. */
+async function writeCaller(tx: Kysely<Database>, c: CallerInput): Promise<void> {
+  const scope = cap(c.scope ?? '', 64) as string;
+  const number = cap(c.number, 64) as string;
+  const t = now();
+  const fields = {
+    raw_number: cap(c.rawNumber, 255) as string,
+    name: cap(c.name, 255),
+    destination: cap(c.destination, 64),
+    source: c.source,
+    added_by: cap(c.addedBy, 255),
+    expires_at: c.expiresAt ?? null,
+    note: cap(c.note, 1000),
+    updated_at: t,
+  };
+  const existing = await tx
+    .selectFrom('callers')
+    .select('id')
+    .where('number', '=', number)
+    .where('list', '=', c.list)
+    .where('scope', '=', scope)
+    .executeTakeFirst();
+  if (existing) await tx.updateTable('callers').set(fields).where('id', '=', existing.id).execute();
+  else
+    await tx
+      .insertInto('callers')
+      .values({
+        id: randomUUID(),
+        number,
+        list: c.list,
+        scope,
+        created_at: t,
+        last_seen_at: null,
+        hits: 0,
+        ...fields,
+      })
+      .execute();
 }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DoormanError, InvalidInputError, NotFoundError, TimeoutError } from '../errors.js';
+import { ImportFailedError } from '../lists/caller-lists.js';
 import { DirectoryError } from '../match/directory.js';
 import { NameRuleError } from '../match/name-rules.js';
 import { PinError } from '../policy/pin-code.js';
@@ -54,6 +55,7 @@ export function describeError(err: unknown): { status: number; code: string; mes
           : 400;
     return { status, code: err.code, message: err.message };
   }
+  if (err instanceof ImportFailedError) return { status: 503, code: 'IMPORT_PARTIAL', message: err.message };
   if (
     err instanceof TimeoutError ||
     err instanceof StoreError ||

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Config } from '../../config/schema.js';
+import { InvalidInputError } from '../../errors.js';
+import { IMPORT_MAX_BYTES } from '../../lists/bulk.js';
 import { callerInput, type ImportReport, importCallersCsv, listExport } from '../../lists/caller-lists.js';
 import { normalizeNumber } from '../../match/caller-id.js';
 import type { ListName } from '../../store/schema.js';
@@ -55,6 +57,12 @@ export async function listImport(
   defaultList: ListName,
   progress: (done: number, total: number) => void,
 ): Promise<ImportReport> {
+  if (statSync(file).size > IMPORT_MAX_BYTES)
+    throw new InvalidInputError(
+      'CSV_TOO_LARGE',
+      `${file} is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB, the most one import takes; nothing was imported. Split it into smaller files.`,
+      { limit: IMPORT_MAX_BYTES },
+    );
   return importCallersCsv(store, config, readFileSync(file, 'utf8'), {
     defaultList,
     addedBy: `import (${file.split('/').pop()})`,

@@ -3,15 +3,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
 import { NotFoundError } from '../../errors.js';
+import { IMPORT_MAX_BYTES, writeTo } from '../../lists/bulk.js';
 import { callerInput, importCallersCsv, listExport } from '../../lists/caller-lists.js';
 import { CallerQueries } from '../../store/caller-queries.js';
 import { CALLER_SOURCES, type ListName } from '../../store/schema.js';
 import type { CallerRow, Store } from '../../store/store.js';
 import { author } from '../auth/plugin.js';
+import { HttpError, sendError } from '../http-errors.js';
 import { errorResponses, idList, idParam, pageQuery } from '../schemas.js';
 
 const list = z.enum(['allow', 'block']);
-const IMPORT_LIMIT = 20 * 1024 * 1024;
 
 export const caller = z.object({
   id: z.string(),
@@ -87,8 +88,25 @@ export const callerRoutes =
       return store.upsertCaller({ ...input, number: row.number, rawNumber: row.raw_number });
     };
 
-    app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_LIMIT }, (_req, body, done) =>
-      done(null, body),
+    app.addContentTypeParser(
+      'text/csv',
+      { parseAs: 'string', bodyLimit: IMPORT_MAX_BYTES },
+      (_req, body, done) => done(null, body),
+    );
+    // Fastify's "Request body is too large" does not say what the limit is.
+    app.setErrorHandler((err, request, reply) =>
+      sendError(
+        (err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? new HttpError(
+              413,
+              'CSV_TOO_LARGE',
+              `the upload is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB, the most one import takes; nothing was imported. Split it into smaller files.`,
+              { limit: IMPORT_MAX_BYTES },
+            )
+          : err,
+        request,
+        reply,
+      ),
     );
 
     app.get(
@@ -161,7 +179,7 @@ export const callerRoutes =
       },
       async (request, reply) => {
         const out = new PassThrough();
-        listExport(store, request.query.list, (s) => out.write(s)).then(
+        listExport(store, request.query.list, (s) => writeTo(out, s)).then(
           () => out.end(),
           (e) => out.destroy(e),
         );

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { isDestination } from '../../config/destinations.js';
 import type { Config } from '../../config/schema.js';
 import { NotFoundError } from '../../errors.js';
+import { writeTo } from '../../lists/bulk.js';
 import { callerInput, fileCaller } from '../../lists/caller-lists.js';
 import { csvField } from '../../lists/csv.js';
 import { normalizeNumber } from '../../match/caller-id.js';
@@ -102,8 +103,18 @@ const EXPORT_COLUMNS = [
 ] as const;
 
 async function writeCallsCsv(rows: AsyncIterable<CallRow>, out: PassThrough): Promise<void> {
-  out.write(`${EXPORT_COLUMNS.map(([name]) => name).join(',')}\n`);
-  for await (const r of rows) out.write(`${EXPORT_COLUMNS.map(([, get]) => csvField(get(r))).join(',')}\n`);
+  await writeTo(out, `${EXPORT_COLUMNS.map(([name]) => name).join(',')}\n`);
+  // Rows arrive in batches (CallLog.each yields to the event loop between them); write them in
+  // chunks, waiting for the response to drain when it is full.
+  let chunk = '';
+  for await (const r of rows) {
+    chunk += `${EXPORT_COLUMNS.map(([, get]) => csvField(get(r))).join(',')}\n`;
+    if (chunk.length >= 64 * 1024) {
+      await writeTo(out, chunk);
+      chunk = '';
+    }
+  }
+  if (chunk) await writeTo(out, chunk);
 }
 
 /** The screening log: browse, one call, its recording, "these were spam", and filing a call's caller. */
