@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { CallerSource, Database, ListName } from './schema.js';
 import type { CallerRow, Store } from './store.js';
+import { storable } from './text.js';
 
 export interface CallerFilter {
   list?: ListName | undefined;
@@ -10,7 +11,10 @@ export interface CallerFilter {
 }
 
 /** `%` and `_` typed by a person are literal; `!` escapes them (a backslash means different things in MySQL). */
-export const likePattern = (s: string) => `%${s.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+export const likePattern = (s: string) =>
+  `%${storable(s)
+    .toLowerCase()
+    .replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
 /** Browsing and bulk edits of the caller lists (the admin API); single-entry writes are the Store's. */
 export class CallerQueries {

@@ -10,6 +10,7 @@ import { type NameRule, validateNameRule } from '../match/name-rules.js';
 import { withTimeout } from '../util/timeout.js';
 import { migrate } from './migrations.js';
 import type { CallerSource, CallersTable, CallsTable, Database, ListName } from './schema.js';
+import { cap, storable } from './text.js';
 
 export type CallerRow = Omit<CallersTable, 'hits'> & { hits: number };
 /** A call-log row; queued writes from before PIN routes carry no account code. */
@@ -41,19 +42,6 @@ export interface StoreOptions {
 
 export class StoreError extends DoormanError {}
 
-/**
- * Text from callers, bounded to its column, and well-formed: a lone surrogate (random bytes in a
- * caller-ID name, or a cut through an emoji) would otherwise come back as three U+FFFD.
- */
-/**
- * A caller-supplied text as every database can hold it: cut to its column, lone surrogates
- * mended, and NUL removed (PostgreSQL refuses it in text, and one refused write must not stop
- * the ones behind it).
- */
-const cap = (s: string | null | undefined, n: number) =>
-  s == null
-    ? null
-    : (s.replaceAll('\u0000', '').slice(0, n) as string & { toWellFormed(): string }).toWellFormed();
 const now = () => new Date().toISOString();
 
 /** Which database a URL names, and the Kysely dialect for it. */
@@ -277,6 +265,13 @@ export class Store {
           route: cap(call.route, 64) as string,
           reason: cap(call.reason, 1000),
           account_code: cap(call.account_code, 80),
+          // What the caller said, and JSON holding their name: as storable as the name itself.
+          transcript: storable(call.transcript),
+          checks: storable(call.checks),
+          candidates: storable(call.candidates),
+          timings: storable(call.timings),
+          recording: cap(call.recording, 1000),
+          question_recording: cap(call.question_recording ?? null, 1000),
         })
         .execute(),
     );

@@ -57,6 +57,8 @@ export const liveRoutes =
           'x-content-type-options': 'nosniff',
           'content-security-policy': "default-src 'none'",
         });
+        // Headers now, not with the first event: a quiet line must not leave the client waiting.
+        res.flushHeaders();
         open.add(res);
         const send = (e: LiveEvent) => res.write(`data: ${JSON.stringify(e)}\n\n`);
         for (const e of feed?.snapshot() ?? []) send(e);
