@@ -64,6 +64,9 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger.child({ component: 'web' }) as FastifyBaseLogger,
     trustProxy: trustedHops(config.web.trustProxy),
     requestTimeout: REQUEST_TIMEOUT_MS,
+    // Stopping cuts what is still connected (live streams, clients that stopped reading) rather
+    // than wait for them: a stop must not hang on a browser tab left open.
+    forceCloseConnections: true,
     // Ids in paths are never longer; a long URL is an attack or a mistake.
     routerOptions: { maxParamLength: 100 },
   }).withTypeProvider<ZodTypeProvider>();

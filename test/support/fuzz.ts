@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { afterEach, beforeEach } from 'node:test';
 
 // The fuzz tests' seeded generator of hostile strings: FUZZ_SEED repeats a run.
 export const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
@@ -66,13 +67,19 @@ export function randomString(): string {
   }
 }
 
-/** Event-loop delay over a whole fuzz file, in ms. */
+/**
+ * Event-loop delay while the file's tests run, in ms: only inside them (beforeEach/afterEach),
+ * since loading modules, the dictionary and the servers is not what the fuzz is about, and on a
+ * busy machine that alone can hold the loop a second.
+ */
 export function lagMonitor() {
   const h = monitorEventLoopDelay({ resolution: 10 });
-  h.enable();
+  beforeEach(() => h.enable());
+  afterEach(() => {
+    h.disable();
+  });
   return {
     stop() {
-      h.disable();
       return { maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6 };
     },
   };
