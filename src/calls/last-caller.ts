@@ -116,15 +116,12 @@ export class LastCallerCodes {
     return outcome.kind === 'accepted' ? outcome.value : null;
   }
 
-  /** On one list, off the other: the phone's word is the latest. */
+  /** On one list, off the other (Store.fileCaller): the phone's word is the latest. */
   private file(row: CallRow, list: ListName, destination: string | null, ext: string, log: Logger): void {
     const number = row.caller_number;
-    const other: ListName = list === 'allow' ? 'block' : 'allow';
-    const done = (what: string) => () => log.info({ number, list, destination }, what);
-    const failed = (e: unknown) => log.warn({ err: e, number }, 'could not change the lists');
     this.writes
       .write({
-        op: 'upsertCaller',
+        op: 'fileCaller',
         input: {
           number,
           rawNumber: row.caller_raw,
@@ -136,7 +133,9 @@ export class LastCallerCodes {
           note: `from extension ${ext}, after their call of ${row.started_at}`,
         },
       })
-      .then(() => this.writes.write({ op: 'removeCaller', number, list: other }))
-      .then(done('last caller filed from a phone'), failed);
+      .then(
+        () => log.info({ number, list, destination }, 'last caller filed from a phone'),
+        (e) => log.warn({ err: e, number }, 'could not change the lists'),
+      );
   }
 }

@@ -71,19 +71,6 @@ export function callerInput(config: Config, e: CallerEntry): CallerInput {
 }
 
 /**
- * Puts an entry on its list and takes the number off the other one in the same scope: a person
- * who allows a caller they once blocked (or the reverse) means the latest word to count.
- */
-export async function fileCaller(
-  store: Store,
-  input: CallerInput,
-): Promise<{ entry: CallerRow; removedFromOther: boolean }> {
-  const entry = await store.upsertCaller(input);
-  const other: ListName = input.list === 'allow' ? 'block' : 'allow';
-  return { entry, removedFromOther: await store.removeCaller(input.number, other, input.scope ?? '') };
-}
-
-/**
  * Writes the lists as CSV (CSV_COLUMNS), defused against formula injection; returns the row
  * count. Reads in keyset-paged batches and yields to the event loop between them; `write` may
  * return a promise (to wait for a full output stream to drain) and is awaited.

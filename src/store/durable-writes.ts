@@ -1,13 +1,12 @@
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
-import type { ListName } from './schema.js';
 import type { CallerInput, CallRow, Store } from './store.js';
 
 export type WriteOp =
   | { op: 'upsertCaller'; input: CallerInput }
   | { op: 'addCallerIfAbsent'; input: CallerInput }
-  | { op: 'removeCaller'; number: string; list: ListName; scope?: string }
+  | { op: 'fileCaller'; input: CallerInput }
   | { op: 'recordHit'; id: string }
   | { op: 'recordCall'; call: CallRow };
 
@@ -169,8 +168,8 @@ export class DurableWrites {
         return this.store.upsertCaller(op.input);
       case 'addCallerIfAbsent':
         return this.store.addCallerIfAbsent(op.input);
-      case 'removeCaller':
-        return this.store.removeCaller(op.number, op.list, op.scope);
+      case 'fileCaller':
+        return this.store.fileCaller(op.input);
       case 'recordHit':
         return this.store.recordHit(op.id);
       case 'recordCall':

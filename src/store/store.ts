@@ -148,16 +148,46 @@ export class Store {
     const scope = cap(c.scope ?? '', 64) as string;
     const number = cap(c.number, 64) as string;
     await this.q('write', () => this.db.transaction().execute((tx) => writeCaller(tx, c)));
+    return this.entryAt(number, c.list, scope);
+  }
+
+  /** The entry for (number, list, scope) as stored, expired or not: what a write just made. */
+  private async entryAt(number: string, list: ListName, scope: string): Promise<CallerRow> {
     const row = await this.q('read', () =>
       this.db
         .selectFrom('callers')
         .selectAll()
         .where('number', '=', number)
-        .where('list', '=', c.list)
+        .where('list', '=', list)
         .where('scope', '=', scope)
         .executeTakeFirstOrThrow(),
     );
     return row as CallerRow;
+  }
+
+  /**
+   * Puts a caller on one list and takes them off the other (same number and scope), in one
+   * transaction: the latest word on a caller wins, and no moment sees them on both or neither.
+   */
+  async fileCaller(c: CallerInput): Promise<{ entry: CallerRow; removedFromOther: boolean }> {
+    const number = cap(c.number, 64) as string;
+    const scope = cap(c.scope ?? '', 64) as string;
+    const other: ListName = c.list === 'allow' ? 'block' : 'allow';
+    const removed = await this.q('write', () =>
+      this.db.transaction().execute(async (tx) => {
+        await writeCaller(tx, c);
+        return tx
+          .deleteFrom('callers')
+          .where('number', '=', number)
+          .where('list', '=', other)
+          .where('scope', '=', scope)
+          .executeTakeFirst();
+      }),
+    );
+    return {
+      entry: await this.entryAt(number, c.list, scope),
+      removedFromOther: Number(removed.numDeletedRows) > 0,
+    };
   }
 
   /**

@@ -6,7 +6,7 @@ import { isDestination } from '../../config/destinations.js';
 import type { Config } from '../../config/schema.js';
 import { NotFoundError } from '../../errors.js';
 import { writeTo } from '../../lists/bulk.js';
-import { callerInput, fileCaller } from '../../lists/caller-lists.js';
+import { callerInput } from '../../lists/caller-lists.js';
 import { csvField } from '../../lists/csv.js';
 import { normalizeNumber } from '../../match/caller-id.js';
 import { CallLog, type Listed } from '../../store/call-log.js';
@@ -295,7 +295,7 @@ export const callRoutes =
         });
         // Re-filing changes where an entry sends calls; the name and note someone gave it stay.
         const kept = (await store.lookup(input.number))[list];
-        const { entry, removedFromOther } = await fileCaller(store, {
+        const { entry, removedFromOther } = await store.fileCaller({
           ...input,
           name: kept?.name ?? (row.caller_name || null),
           note: kept?.note ?? input.note,
