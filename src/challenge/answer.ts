@@ -32,11 +32,17 @@ export interface AnswerResult extends Decision {
   evidence: Evidence;
 }
 
+/** How an answer that names someone is heard out (`listen.holdMs`, `listen.talkOverMs`). */
+export interface HoldOptions {
+  holdMs: number;
+  talkOverMs: number;
+}
+
 export interface AnswerDeps {
   engine: SpeechEngine;
   matcher: DirectoryMatcher;
   policy: DecisionPolicy;
-  listen: Omit<EndpointerOptions, 'sampleRate'> & Omit<SpeechGateOptions, 'sampleRate'>;
+  listen: Omit<EndpointerOptions, 'sampleRate'> & Omit<SpeechGateOptions, 'sampleRate'> & HoldOptions;
   /** Longest wait for the engine's final result after the audio ends. */
   finalTimeoutMs: number;
   hints: string[];
@@ -65,6 +71,44 @@ export function judgeTranscript(
       : {}),
   };
   return { match, decision: decide(evidence, deps.policy), evidence };
+}
+
+/**
+ * Whether to hold an answer and hear whether the caller goes on (`listen.holdMs`): one that
+ * would put them through to someone or read names to them; and, once they have talked on over
+ * a hold (`part` > 1), one that still names nobody, until they stop or are heard out as a machine.
+ */
+export const goesOn = (r: Pick<Decision, 'outcome'>, part: number): boolean =>
+  r.outcome === 'match' || r.outcome === 'ambiguous' || (part > 1 && r.outcome === 'nomatch');
+
+/** What `continueAnswer` reads of each part of an answer. */
+export interface AnswerPart {
+  transcript: string;
+  speechMs: number;
+  fit?: number;
+  checked?: boolean;
+}
+
+/**
+ * The caller went on talking after an answer that named someone (`listen.holdMs`): the
+ * endpoint fell in a pause, and both parts are one answer. Their speech adds up, so a recorded
+ * message whose first words happen to name someone is still heard out as a machine; shorter, the
+ * whole transcript is judged, as doubtful as its least fitting part. Pure.
+ */
+export function continueAnswer(
+  deps: Pick<AnswerDeps, 'matcher' | 'policy'>,
+  first: AnswerPart,
+  next: AnswerPart,
+): AnswerPart & ReturnType<typeof judgeTranscript> {
+  const transcript = [first.transcript, next.transcript].filter(Boolean).join(' ');
+  const speechMs = first.speechMs + next.speechMs;
+  const fits = [first.fit, next.fit].filter((f): f is number => f !== undefined);
+  const checks = [first.checked, next.checked].filter((c): c is boolean => c !== undefined);
+  const heard = {
+    ...(fits.length ? { fit: Math.min(...fits) } : {}),
+    ...(checks.length ? { checked: checks.every(Boolean) } : {}),
+  };
+  return { ...judgeTranscript(deps, transcript, speechMs, heard), transcript, speechMs, ...heard };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { HeardAnswer } from './heard-answer.js';
 import { ask } from './steps/ask.js';
 import { choose } from './steps/choose.js';
 import type { ChallengeContext } from './steps/context.js';
+import { hearOut } from './steps/hear-out.js';
 import { listen } from './steps/listen.js';
 import { askSecondQuestion } from './steps/second-question.js';
 
@@ -16,7 +17,8 @@ export interface ChallengeTimings {
 
 /**
  * The speech challenge, as the caller hears it: answer, ask who they want (the media leg first,
- * so a caller who answers over the question is heard and the question stops), listen, and on an
+ * so a caller who answers over the question is heard and the question stops), listen (and hear
+ * out a caller who names someone, then talks on over "Thank you."), and on an
  * ambiguous answer name the choices and take a key; ask again after silence, an ambiguous
  * answer or nobody named (`route.retries`, `route.retryNomatch`; for the full name when the
  * name heard was one word, and heard badly); then the second question
@@ -47,7 +49,12 @@ export async function runChallenge(ctx: ChallengeContext, timings: ChallengeTimi
       t = performance.now();
       // Each attempt keeps its own recording: `<channel>.wav`, then `<channel>-again1.wav`...
       const recordAs = attempt ? `${channel.id}-again${attempt}` : channel.id;
-      answer = await listen(ctx, leg, overPrompt.heard(), undefined, recordAs);
+      answer = await hearOut(
+        ctx,
+        leg,
+        await listen(ctx, leg, overPrompt.heard(), undefined, recordAs),
+        recordAs,
+      );
       if (answer.outcome !== 'silence') said = answer;
       timings.listenMs = performance.now() - t;
       if (answer.outcome === 'ambiguous' && !askedToChoose) {

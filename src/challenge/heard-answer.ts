@@ -35,6 +35,8 @@ export interface HeardAnswer {
   /** Frames that arrived before chan_websocket's MEDIA_START line. */
   framesBeforeStart: number;
   recording: string | null;
+  /** How many times the caller talked on over the hold, and was heard out as one answer (`listen.holdMs`). */
+  heardOut?: number;
   /** The second question (challenge.secondQuestion), asked after a clear answer. */
   second?: SecondAnswer;
 }

@@ -8,7 +8,19 @@ export interface PromptListenerOptions extends VoiceDetectorOptions {
   bargeInMs: number;
   /** Audio kept from before the caller started, handed on with their answer. */
   keepBeforeMs: number;
+  /**
+   * A pause this short does not break the voiced run (between words, or a line's noise
+   * drowning the quieter sounds); 0: every unvoiced frame starts the count again.
+   */
+  gapMs?: number;
 }
+
+/**
+ * Talking on over the hold (`listen.talkOverMs`) is voiced time across pauses up to this long:
+ * in 10-15 dB of line noise the quieter sounds of a word drop below the speech threshold, and a
+ * run without a single unvoiced 20 ms frame rarely reaches 300 ms.
+ */
+export const TALK_GAP_MS = 200;
 
 /**
  * Hears the caller while the question is still playing: a caller who knows the drill answers
@@ -22,7 +34,9 @@ export class PromptListener {
   private readonly bytesPerMs: number;
   private frames: Buffer[] = [];
   private voicedMs = 0;
+  /** Frames of the run so far, its short gaps included. */
   private voicedFrames = 0;
+  private gapMs = 0;
   private heardSpeech = false;
 
   constructor(private readonly opts: PromptListenerOptions) {
@@ -36,12 +50,18 @@ export class PromptListener {
   push(frame: Buffer): void {
     this.frames.push(frame);
     if (this.heardSpeech) return;
+    const ms = frame.length / this.bytesPerMs;
     if (this.voice.voiced(rms(pcmFromBytes(frame)))) {
-      this.voicedMs += frame.length / this.bytesPerMs;
+      this.voicedMs += ms;
+      this.voicedFrames++;
+      this.gapMs = 0;
+    } else if (this.voicedMs > 0 && this.gapMs + ms <= (this.opts.gapMs ?? 0)) {
+      this.gapMs += ms;
       this.voicedFrames++;
     } else {
       this.voicedMs = 0;
       this.voicedFrames = 0;
+      this.gapMs = 0;
     }
     if (this.voicedMs >= this.opts.bargeInMs) {
       this.heardSpeech = true;

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { type Pcm16, parseWav } from '../audio/wav.js';
-import { AnswerListener, type AnswerResult } from './answer.js';
+import { defined } from '../util/defined.js';
+import { AnswerListener, type AnswerResult, continueAnswer, goesOn } from './answer.js';
+import { PromptListener, TALK_GAP_MS } from './prompt-listener.js';
 import type { Challenge } from './setup.js';
 
 export interface ScreenFileResult {
@@ -37,7 +39,11 @@ export async function screenFile(
   };
 }
 
-/** The challenge's verdict on audio already in memory (8 or 16 kHz). */
+/**
+ * The challenge's verdict on audio already in memory (8 or 16 kHz), heard as a live call hears
+ * it: the answer up to its endpoint, then, if it names someone, the hold (`listen.holdMs`) over
+ * the audio that follows; a caller who talks on over it is heard out as one answer.
+ */
 export async function screenPcm(challenge: Challenge, pcm: Pcm16): Promise<AnswerResult> {
   if (pcm.sampleRate !== 8000 && pcm.sampleRate !== 16000) {
     throw new Error(`${pcm.sampleRate} Hz; 8000 or 16000 Hz needed`);
@@ -49,15 +55,59 @@ export async function screenPcm(challenge: Challenge, pcm: Pcm16): Promise<Answe
     finalTimeoutMs: Math.max(challenge.deps.finalTimeoutMs, OFFLINE_FINAL_MS),
     realTime: false,
   };
-  const listener = new AnswerListener(deps, pcm.sampleRate, new AbortController().signal);
-  const step = (pcm.sampleRate * FRAME_MS) / 1000;
-  const frame = Buffer.alloc(step * 2);
-  for (let off = 0, k = 1; off < pcm.samples.length; off += step, k++) {
-    const n = Math.min(step, pcm.samples.length - off);
-    for (let i = 0; i < n; i++) frame.writeInt16LE(pcm.samples[off + i] as number, i * 2);
-    if (listener.push(n === step ? frame : frame.subarray(0, n * 2))) break;
-    // Let the engine decode as audio arrives, as it does live, so the decision time is comparable.
-    if (k % 5 === 0) await new Promise<void>((r) => setImmediate(r));
+  const rate = pcm.sampleRate;
+  const { listen } = deps;
+  const frames = framesOf(pcm);
+  let next = 0;
+  const hear = async (first: Buffer[]): Promise<AnswerResult> => {
+    const listener = new AnswerListener(deps, rate, new AbortController().signal);
+    let over = first.some((f) => listener.push(f));
+    for (let k = 1; !over && next < frames.length; k++) {
+      over = listener.push(frames[next++] as Buffer);
+      // Let the engine decode as audio arrives, as it does live, so the decision time is comparable.
+      if (k % 5 === 0) await new Promise<void>((r) => setImmediate(r));
+    }
+    return listener.finish();
+  };
+  let answer = await hear([]);
+  for (let part = 1; listen.holdMs > 0 && goesOn(answer, part); part++) {
+    const held = new PromptListener({
+      ...listen,
+      sampleRate: rate,
+      bargeInMs: listen.talkOverMs,
+      gapMs: TALK_GAP_MS,
+      keepBeforeMs: listen.feedBeforeSpeechMs,
+    });
+    for (let ms = 0; ms < listen.holdMs && next < frames.length && !held.answered; ms += FRAME_MS) {
+      held.push(frames[next++] as Buffer);
+    }
+    if (!held.answered) break;
+    const more = await hear(held.heard());
+    const whole = continueAnswer(deps, answer, more);
+    answer = {
+      ...more,
+      ...whole.decision,
+      evidence: whole.evidence,
+      transcript: whole.transcript,
+      candidates: whole.match.candidates.slice(0, 5),
+      speechMs: whole.speechMs,
+      speechStartMs: answer.speechStartMs,
+      audioMs: answer.audioMs + more.audioMs,
+      ...defined({ fit: whole.fit, checked: whole.checked }),
+    };
   }
-  return listener.finish();
+  return answer;
+}
+
+/** The audio as the media leg brings it: 20 ms frames of 16-bit PCM (the last one may be short). */
+function framesOf(pcm: Pcm16): Buffer[] {
+  const step = (pcm.sampleRate * FRAME_MS) / 1000;
+  const frames: Buffer[] = [];
+  for (let off = 0; off < pcm.samples.length; off += step) {
+    const n = Math.min(step, pcm.samples.length - off);
+    const frame = Buffer.alloc(n * 2);
+    for (let i = 0; i < n; i++) frame.writeInt16LE(pcm.samples[off + i] as number, i * 2);
+    frames.push(frame);
+  }
+  return frames;
 }

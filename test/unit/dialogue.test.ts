@@ -83,7 +83,8 @@ describe('the speech challenge as a dialogue (in-memory channel, real recogniser
     assert.equal(answer.outcome, 'match', answer.transcript);
     assert.equal(answer.entry, 'alice-johnson');
     assert.equal(channel.answered, 1);
-    assert.equal(channel.prompts.length, 1, channel.prompts.join(', '));
+    assert.equal(channel.prompts.length, 2, `the question, then "Thank you.": ${channel.prompts.join(', ')}`);
+    assert.equal(answer.heardOut, undefined, 'a caller who waits is not heard out');
     assert.ok(answer.recording?.endsWith('memory-call.wav'));
     assert.deepEqual(events, ['heard']);
     assert.equal(channel.mediaClosed, 1, 'the media leg is closed when the dialogue ends');
@@ -92,7 +93,7 @@ describe('the speech challenge as a dialogue (in-memory channel, real recogniser
   it('asks a silent caller again and routes on what they say then', async () => {
     const { answer, channel } = await run([{}, { say: alice }]);
     assert.equal(answer.entry, 'alice-johnson', answer.transcript);
-    assert.equal(channel.prompts.length, 2, 'the question, then the retry prompt');
+    assert.equal(channel.prompts.length, 3, 'the question, the retry prompt, "Thank you."');
     assert.ok(answer.recording?.endsWith('memory-call-again1.wav'), answer.recording ?? '');
   });
 
@@ -159,22 +160,22 @@ describe('the speech challenge as a dialogue (in-memory channel, real recogniser
 
     it('reads the choices and takes the key pressed over them', async () => {
       // Options are offered in id order: 1 = Ann Lee, 2 = Anne Leigh.
-      const { answer, channel } = await run([{ say: anne }, { keys: '2' }], homophones);
+      const { answer, channel } = await run([{ say: anne }, {}, { keys: '2' }], homophones);
       assert.equal(answer.outcome, 'match');
       assert.equal(answer.entry, 'anne-leigh');
-      assert.equal(channel.prompts.length, 2, 'the question, then the choice');
+      assert.equal(channel.prompts.length, 3, 'the question, "Thank you.", the choice');
     });
 
     it('ends at once when the caller hangs up while the choices are read', async () => {
-      const { channel, done } = start([{ say: anne }, { hangUp: true }], homophones);
+      const { channel, done } = start([{ say: anne }, {}, { hangUp: true }], homophones);
       await assert.rejects(done, CallGoneError);
-      assert.equal(channel.prompts.length, 2, 'the question, then the choice, cut off');
+      assert.equal(channel.prompts.length, 3, 'the question, "Thank you.", the choice, cut off');
       assert.equal(channel.mediaClosed, 1);
     });
 
     it('asks again when no key is pressed, and keeps the ambiguous answer', async () => {
       const cfg = configFor({ 'challenge.choiceTimeoutMs': 1_000 });
-      const { answer } = await run([{ say: anne }, {}, {}, {}], homophones, cfg);
+      const { answer } = await run([{ say: anne }, {}, {}, {}, {}], homophones, cfg);
       assert.equal(answer.outcome, 'ambiguous');
       assert.deepEqual([...answer.contenders].sort(), ['ann-lee', 'anne-leigh']);
     });
@@ -201,6 +202,23 @@ describe('the speech challenge as a dialogue (in-memory channel, real recogniser
     }
   });
 
+  it('hears out a recorded message that names someone, pauses, and talks on over "Thank you."', async () => {
+    const rest = said(
+      'robocall-rest',
+      'We are calling about your vehicle warranty, which is about to expire. Please press one now to speak with a specialist about extending your coverage, or press two to stop receiving these calls.',
+    );
+    // Its first words are those of a caller who is put through (the first test).
+    const { answer, channel } = await run([{ say: alice }, { say: rest }, {}, {}]);
+    assert.equal(answer.outcome, 'machine', `"${answer.transcript}" (${answer.speechMs} ms of speech)`);
+    assert.equal(answer.heardOut, 1);
+    assert.match(answer.transcript, /alice johnson/);
+    assert.equal(
+      channel.prompts.length,
+      2,
+      `the question, "Thank you.", no names read: ${channel.prompts.join(', ')}`,
+    );
+  });
+
   it('as the challenge step of a route: routes on the name, and leaves the caller to allowlist', async () => {
     const channel = new MemoryChannel([{ say: alice }]);
     const ctx = stepContext(config, channel, { challenge });
@@ -223,9 +241,9 @@ describe('the speech challenge as a dialogue (in-memory channel, real recogniser
     });
     const c = await createChallenge(cfg, loadDirectoryFile('test/fixtures/directory.yaml'), logger);
     try {
-      const { channel, done } = start([{ say: alice }, { hangUp: true }], c, cfg);
+      const { channel, done } = start([{ say: alice }, {}, { hangUp: true }], c, cfg);
       await assert.rejects(done, CallGoneError);
-      assert.equal(channel.prompts.length, 2, 'the question, then the second question, cut off');
+      assert.equal(channel.prompts.length, 3, 'the question, "Thank you.", the second question, cut off');
       assert.equal(channel.mediaClosed, 1);
     } finally {
       await c.engine.close();
@@ -241,13 +259,13 @@ describe('the speech challenge as a dialogue (in-memory channel, real recogniser
     try {
       const today = new Date().toLocaleDateString('en-US', { weekday: 'long' });
       const { answer, channel } = await run(
-        [{ say: alice }, { say: said(`day-${today}`, `It's ${today}.`) }],
+        [{ say: alice }, {}, { say: said(`day-${today}`, `It's ${today}.`) }],
         c,
         cfg,
       );
       assert.equal(answer.entry, 'alice-johnson');
       assert.equal(answer.second?.passed, true, `heard "${answer.second?.transcript}"`);
-      assert.equal(channel.prompts.length, 2);
+      assert.equal(channel.prompts.length, 3, 'the question, "Thank you.", the second question');
     } finally {
       await c.engine.close();
     }

@@ -16,14 +16,19 @@ const frames = (pattern: string) =>
     return bytesFromPcm(pcm);
   });
 const tags = (heard: Buffer[]) => heard.map((b) => b.readInt16LE(0));
-const listener = () =>
+const listener = (gapMs?: number) =>
   new PromptListener({
     sampleRate: RATE,
     speechThresholdDbfs: -42,
     noiseMarginDb: 8,
     bargeInMs: 100,
     keepBeforeMs: 60,
+    ...(gapMs === undefined ? {} : { gapMs }),
   });
+const feed = (l: PromptListener, pattern: string) => {
+  for (const f of frames(pattern)) l.push(f);
+  return l;
+};
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
 
 describe('prompt listener (barge-in)', () => {
@@ -69,5 +74,18 @@ describe('prompt listener (barge-in)', () => {
     assert.equal(spoke, true);
     assert.equal(l.answered, true);
     assert.deepEqual(tags(l.heard()), range(5, 17));
+  });
+
+  it('adds voiced time across pauses shorter than gapMs (talking on over the hold), and keeps them', () => {
+    // 80 ms of voice in runs of 40, 20 ms between: no run of 100 ms without a break.
+    assert.equal(feed(listener(), '..ss.ss.s..').answered, false);
+    const l = feed(listener(40), '..ss.ss.s..');
+    assert.equal(l.answered, true);
+    assert.deepEqual(
+      tags(l.heard()),
+      range(0, 11),
+      'from the start of the run, gaps and all, and all after it',
+    );
+    assert.equal(feed(listener(40), '..ss...ss.ss.').answered, false, 'a 60 ms pause starts the count again');
   });
 });

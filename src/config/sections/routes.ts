@@ -54,6 +54,8 @@ export const route = z
     retryPrompt: z.string().min(1).default('doorman/sorry-again'),
     /** Asked instead when the name heard was one word, and heard badly (`challenge.oneWordNameFit`). */
     fullNamePrompt: z.string().min(1).default('doorman/full-name'),
+    /** Played while Doorman hears a caller who named someone out (`listen.holdMs`). */
+    holdPrompt: z.string().min(1).default('doorman/thank-you'),
     /** How many times the question is asked again. */
     retries: z.number().int().min(0).max(5).default(1),
     /**

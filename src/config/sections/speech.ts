@@ -29,6 +29,19 @@ export const listen = z
      */
     feedBeforeSpeechMs: ms(0, 5_000, 300),
     feedAfterSpeechMs: ms(0, 10_000, 300),
+    /**
+     * After an answer that names someone (to route to, or to offer), listening goes on this
+     * long, while the caller hears the route's holdPrompt ("Thank you."), before anything is
+     * done with it: a recorded message whose first words name someone, then pause, is heard
+     * out. 0: act on the answer at once.
+     */
+    holdMs: ms(0, 10_000, 2_000),
+    /**
+     * A caller who speaks this long (voiced, without a break) during the hold had not finished:
+     * what follows is heard as the rest of the same answer, and the whole is decided on (its
+     * speech adds up to challenge.machineSpeechMs).
+     */
+    talkOverMs: ms(20, 5_000, 300),
   })
   .strict()
   .prefault({});
