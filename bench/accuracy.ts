@@ -264,34 +264,57 @@ const namesRight = (voice: string) =>
     (r) => isEntry(r.line.expect),
     (r) => r.line.accept.includes(r.routed),
   );
-const flite = namesRight('flite');
-const espeak = namesRight('espeak-ng');
+const allNames = share(
+  rows,
+  (r) => isEntry(r.line.expect),
+  (r) => r.line.accept.includes(r.routed),
+);
 const toPerson = rows.filter((r) => r.line.expect === 'machine' && isEntry(r.got)).length;
 const humansAsMachine = share(
   rows,
   (r) => r.line.expect !== 'machine' && r.line.expect !== 'silence',
   (r) => r.got === 'machine',
 );
-const wrong = share(
+const namedWrong = share(
   rows,
-  () => true,
+  (r) => isEntry(r.line.expect),
   (r) => isEntry(r.got) && !r.line.accept.includes(r.got),
 );
-const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+const nobodyLeak = share(
+  rows,
+  (r) => r.line.expect === 'nomatch',
+  (r) => reachesSomeone(r.got),
+);
+const percent = (x: number) => (Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(1)}%`);
+// Issue 19's targets, for every voice alike; the per-voice figures are in the table above.
 publishSummary('accuracy', [
-  { metric: 'names routed right, flite voices', value: percent(flite), target: '≥ 95%', ok: flite >= 0.95 },
   {
-    metric: 'names routed right, espeak-ng voices',
-    value: percent(espeak),
-    target: '≥ 80%',
-    ok: espeak >= 0.8,
+    metric: 'names routed right, all voices',
+    value: percent(allNames),
+    target: '≥ 90%',
+    ok: allNames >= 0.9,
+  },
+  ...['flite', 'espeak-ng']
+    .map((v) => [v, namesRight(v)] as const)
+    .filter(([, x]) => !Number.isNaN(x))
+    .map(([v, x]) => ({ metric: `names routed right, ${v} voices`, value: percent(x) })),
+  {
+    metric: 'named callers sent to a wrong person',
+    value: percent(namedWrong),
+    target: '≤ 2%',
+    ok: namedWrong <= 0.02,
+  },
+  {
+    metric: 'callers naming nobody who reach a person or are offered names',
+    value: percent(nobodyLeak),
+    target: '≤ 5%',
+    ok: nobodyLeak <= 0.05,
   },
   { metric: 'machines routed to a person', value: String(toPerson), target: '0', ok: toPerson === 0 },
   {
     metric: 'humans called machines',
     value: percent(humansAsMachine),
-    target: '≤ 2%',
-    ok: humansAsMachine <= 0.02,
+    target: '≤ 1%',
+    ok: humansAsMachine <= 0.01,
   },
-  { metric: 'answers routed to a wrong entry', value: percent(wrong) },
 ]);

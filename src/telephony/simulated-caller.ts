@@ -18,9 +18,11 @@ const SIP_CALLER_CHANNEL = 'PJSIP/sip-caller-';
 /**
  * How a simulated caller who named someone answers "Did you mean Alice Johnson? Press 1" (a
  * name a busy recogniser could not check, challenge.confirmUnchecked): as a person would, with
- * the key. A caller put straight through presses it at the destination, where it does nothing.
+ * the key, once the question has begun: after the end of the answer (listen.endSilenceMs, 0.8 s)
+ * and the hold (listen.holdMs, 2 s). A caller put straight through presses it at the
+ * destination, where it does nothing.
  */
-export const CONFIRMS_WITH_KEY = { dtmf: '1', dtmfDelaySeconds: 2 } as const;
+export const CONFIRMS_WITH_KEY = { dtmf: '1', dtmfDelaySeconds: 4.5 } as const;
 
 export interface SimulatedCallOptions {
   /** Names the call's channels (`<id>-in` is Doorman's); generated when not given. */

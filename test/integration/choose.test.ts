@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { choiceOptions, choicePrompt } from '../../src/challenge/choice.js';
 import { loadDirectoryFile } from '../../src/challenge/setup.js';
 import { speak } from '../../src/speech/tts.js';
-import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
+import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { startCaller, startTestDoorman, testConfig } from '../support/doorman.js';
 import { speechWav } from '../support/speech.js';
 
@@ -33,7 +33,7 @@ describe('callers asking for one of two names that sound the same', () => {
       say: anne,
       delaySeconds: 3,
       dtmf: '2',
-      dtmfDelaySeconds: 3,
+      dtmfDelaySeconds: CONFIRMS_WITH_KEY.dtmfDelaySeconds,
       waitSeconds: 10,
       timeoutMs: 40_000,
     });
@@ -100,7 +100,7 @@ describe('a caller whose name fits the audio just below the line', () => {
       say: speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."),
       delaySeconds: 3,
       dtmf: '1',
-      dtmfDelaySeconds: 3,
+      dtmfDelaySeconds: CONFIRMS_WITH_KEY.dtmfDelaySeconds,
       waitSeconds: 10,
       timeoutMs: 40_000,
     });
@@ -142,7 +142,7 @@ describe('callers answering at once, more than the recogniser can check', () => 
           say,
           delaySeconds: 3,
           dtmf: '1',
-          dtmfDelaySeconds: 3,
+          dtmfDelaySeconds: CONFIRMS_WITH_KEY.dtmfDelaySeconds,
           waitSeconds: 10,
           timeoutMs: 40_000,
         }),
