@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { parseWav } from '../../src/audio/wav.js';
+import { RecordingStore } from '../../src/calls/recordings.js';
+import { runChallenge } from '../../src/challenge/dialogue.js';
+import type { Challenge } from '../../src/challenge/setup.js';
+import type { ChallengeContext } from '../../src/challenge/steps/context.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { MemoryChannel, type Turn } from './memory-channel.js';
+import { speechWav } from './speech.js';
+
+/** 8 kHz flite speech as the media leg carries it (16 kHz). */
+export function said(name: string, text: string): Int16Array {
+  const pcm = parseWav(readFileSync(speechWav(name, text))).samples;
+  return Int16Array.from({ length: pcm.length * 2 }, (_, i) => pcm[i >> 1] as number);
+}
+
+export const dialogueLogger = pino({ level: 'silent' });
+
+/** The configuration the dialogue tests run the challenge with, and `overrides`. */
+export const dialogueConfig = (overrides: Record<string, unknown> = {}): Config =>
+  loadConfig({
+    env: {},
+    overrides: {
+      'speech.threads': 1,
+      // A silent caller is given up on sooner than on a call (5 s): the dialogue is the same.
+      'listen.noSpeechTimeoutMs': 2_000,
+      // These tests are about the dialogue, not load: a thread that falls behind (another test
+      // file decoding beside this one) would leave the answer unchecked and the scripted caller
+      // would be asked to confirm, which it does not do. Shedding has its own tests (speech.test.ts).
+      'speech.shedLagMs': 0,
+      'recordings.dir': mkdtempSync(join(tmpdir(), 'doorman-dialogue-')),
+      ...overrides,
+    } as never,
+  });
+
+/** The speech challenge's dialogue on a new in-memory channel: the channel at once, the answer once it is over. */
+export function startDialogue(script: Turn[], challenge: Challenge, config: Config) {
+  const channel = new MemoryChannel(script);
+  const events: string[] = [];
+  const ctx: ChallengeContext = {
+    channel,
+    config,
+    route: config.routes.default as ChallengeContext['route'],
+    challenge,
+    recordings: new RecordingStore(config.recordings.dir),
+    log: dialogueLogger,
+    publish: (e) => events.push(e.type),
+  };
+  const done = runChallenge(ctx, {}).finally(() => channel.stop());
+  return { channel, events, done };
+}
