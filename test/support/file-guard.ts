@@ -51,11 +51,28 @@ function descendants(of: number): Proc[] {
   return found;
 }
 
-/** Doorman processes (the CLI's `start`, a benchmark) that are neither this process nor its children. */
+/** The unit tests' lane (scripts/test.sh): what runs there never uses the sandbox. */
+const UNIT_LANE = 'DOORMAN_TEST_LANE=unit';
+
+function inUnitLane(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(UNIT_LANE);
+  } catch {
+    return false; // gone meanwhile
+  }
+}
+
+/**
+ * Doorman processes (the CLI's `start`, a benchmark) that are neither this process nor its
+ * children, nor the unit tests' (a config check's `doorman start` that exits at once).
+ */
 function otherDoormans(): Proc[] {
   const mine = new Set([process.pid, process.ppid, ...descendants(process.pid).map((p) => p.pid)]);
   return processes().filter(
-    (p) => !mine.has(p.pid) && /cli\/main\.[jt]s start|bench\/(calls|soak|all)\.ts/.test(p.cmd),
+    (p) =>
+      !mine.has(p.pid) &&
+      /cli\/main\.[jt]s start|bench\/(calls|soak|all)\.ts/.test(p.cmd) &&
+      !inUnitLane(p.pid),
   );
 }
 

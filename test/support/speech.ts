@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Endpointer } from '../../src/audio/endpointer.js';
@@ -8,14 +8,22 @@ import type { Config } from '../../src/config/schema.js';
 
 const DIR = join(tmpdir(), 'doorman-test-speech');
 
+/**
+ * Test files running at once (the unit and integration suites side by side) make the same
+ * file: each writes its own copy and renames it into place, so none reads another's half-written one.
+ */
+const partial = (out: string) => `${out}.${process.pid}.wav`;
+const done = (out: string) => renameSync(partial(out), out);
+
 /** Says `text` with Debian's flite into an 8 kHz mono WAV (cached by name). */
 export function speechWav(name: string, text: string, voice = 'rms'): string {
   mkdirSync(DIR, { recursive: true });
   const out = join(DIR, `${name}.wav`);
   if (!existsSync(out)) {
-    const raw = join(DIR, `${name}.raw.wav`);
+    const raw = join(DIR, `${name}.${process.pid}.raw.wav`);
     execFileSync('flite', ['-voice', voice, '-t', text, '-o', raw]);
-    execFileSync('sox', [raw, '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', out]);
+    execFileSync('sox', [raw, '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', partial(out)]);
+    done(out);
   }
   return out;
 }
@@ -28,8 +36,8 @@ export function onHissingLine(name: string, file: string, dbfs = -30, trailSecon
   mkdirSync(DIR, { recursive: true });
   const out = join(DIR, `${name}.wav`);
   if (!existsSync(out)) {
-    const padded = join(DIR, `${name}.padded.wav`);
-    const hiss = join(DIR, `${name}.hiss.wav`);
+    const padded = join(DIR, `${name}.${process.pid}.padded.wav`);
+    const hiss = join(DIR, `${name}.${process.pid}.hiss.wav`);
     execFileSync('sox', [file, padded, 'pad', '0.5', String(trailSeconds)]);
     const seconds = execFileSync('soxi', ['-D', padded], { encoding: 'utf8' }).trim();
     // Uniform white noise of peak v has an RMS of v / sqrt(3).
@@ -44,7 +52,8 @@ export function onHissingLine(name: string, file: string, dbfs = -30, trailSecon
         peak.toFixed(4),
       ]),
     );
-    execFileSync('sox', ['-m', '-v', '1', padded, '-v', '1', hiss, out]);
+    execFileSync('sox', ['-m', '-v', '1', padded, '-v', '1', hiss, partial(out)]);
+    done(out);
   }
   return out;
 }
@@ -66,7 +75,7 @@ export function saidInTurn(name: string, parts: Array<string | number>): string 
   if (!existsSync(out)) {
     const files = parts.map((p, i) => {
       if (typeof p === 'string') return p;
-      const gap = join(DIR, `${name}.gap${i}.wav`);
+      const gap = join(DIR, `${name}.${process.pid}.gap${i}.wav`);
       execFileSync('sox', [
         '-n',
         '-r',
@@ -84,7 +93,8 @@ export function saidInTurn(name: string, parts: Array<string | number>): string 
       ]);
       return gap;
     });
-    execFileSync('sox', [...files, out]);
+    execFileSync('sox', [...files, partial(out)]);
+    done(out);
   }
   return out;
 }
