@@ -80,6 +80,10 @@ describe('a caller whose name fits the audio just below the line', () => {
     'directory.file': 'test/fixtures/directory.yaml',
     'challenge.minAcousticFit': 0,
     'challenge.confirmAcousticFit': -1000,
+    // The fit comes from the phone loop, which a thread behind its audio drops (speech.shedLagMs):
+    // on a busy machine the answer then went unchecked, with no fit to be doubtful about (a CI
+    // run with the unit tests beside it). Shedding has its own test below and in speech.test.ts.
+    'speech.shedLagMs': 0,
   });
   let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
   let caller: SimulatedCaller;
