@@ -4,7 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import type { SimulatedCaller, SimulatedCallOptions } from '../../src/telephony/simulated-caller.js';
+import {
+  CONFIRMS_WITH_KEY,
+  type SimulatedCaller,
+  type SimulatedCallOptions,
+} from '../../src/telephony/simulated-caller.js';
 import { AriProxy } from '../support/ari-proxy.js';
 import { ARTIFACTS, startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { FaultyEngine } from '../support/faulty-engine.js';
@@ -56,6 +60,7 @@ describe('faults during live calls', () => {
       delaySeconds: 3.2,
       waitSeconds: 15,
       timeoutMs: 40_000,
+      ...CONFIRMS_WITH_KEY,
       ...over,
     });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
+import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { spawnDoorman } from '../support/process.js';
 import { speechWav } from '../support/speech.js';
@@ -153,6 +153,7 @@ describe('Asterisk restarts', () => {
           delaySeconds: 3,
           waitSeconds: 5,
           timeoutMs: 30_000,
+          ...CONFIRMS_WITH_KEY,
         });
         assert.equal(result.destination, 'desk');
         assert.equal((await doorman.report(result.channelId)).outcome, 'routed');

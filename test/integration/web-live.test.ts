@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DirectoryStore } from '../../src/store/directory-store.js';
 import { WebAuthStore } from '../../src/store/web-auth.js';
-import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
+import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { Accounts } from '../../src/web/auth/accounts.js';
 import { launchChromium, logIn } from '../support/browser.js';
 import { ARTIFACTS, startCaller, startTestDoorman, testConfig } from '../support/doorman.js';
@@ -53,6 +53,7 @@ describe('the web app with live calls', () => {
       delaySeconds: 3.2,
       waitSeconds: 10,
       timeoutMs: 40_000,
+      ...CONFIRMS_WITH_KEY,
     });
 
   it('shows a call on the Live page as it happens: in progress, what was heard, where it went', async () => {
@@ -97,6 +98,7 @@ describe('the web app with live calls', () => {
       to: '15550001000',
       say: zelda,
       delaySeconds: 3.2,
+      ...CONFIRMS_WITH_KEY,
       waitSeconds: 10,
       timeoutMs: 40_000,
     });

@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { pino } from 'pino';
 import { parseWav } from '../../src/audio/wav.js';
 import { RecordingStore } from '../../src/calls/recordings.js';
 import { runChallenge } from '../../src/challenge/dialogue.js';
-import type { Challenge } from '../../src/challenge/setup.js';
+import { type Challenge, createChallenge, loadDirectoryFile } from '../../src/challenge/setup.js';
 import type { ChallengeContext } from '../../src/challenge/steps/context.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
@@ -52,4 +53,29 @@ export function startDialogue(script: Turn[], challenge: Challenge, config: Conf
   };
   const done = runChallenge(ctx, {}).finally(() => channel.stop());
   return { channel, events, done };
+}
+
+/**
+ * The challenge on `directory` for the enclosing `describe` (made before its tests, closed after
+ * them), and dialogues on it: `start` gives the channel at once, `run` the answer once it is
+ * over; another challenge or configuration may be given for one dialogue.
+ */
+export function dialogueOn(directory: string, config: Config = dialogueConfig()) {
+  let made: Challenge | undefined;
+  before(async () => {
+    made = await createChallenge(config, loadDirectoryFile(directory), dialogueLogger);
+  });
+  after(async () => {
+    await made?.engine.close();
+  });
+  const challenge = (): Challenge => {
+    if (!made) throw new Error('the challenge is made before the tests run');
+    return made;
+  };
+  const start = (script: Turn[], c = challenge(), cfg = config) => startDialogue(script, c, cfg);
+  const run = async (script: Turn[], c = challenge(), cfg = config) => {
+    const { channel, events, done } = start(script, c, cfg);
+    return { answer: await done, channel, events };
+  };
+  return { config, challenge, start, run };
 }

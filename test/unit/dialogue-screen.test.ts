@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { type Challenge, createChallenge, loadDirectoryFile } from '../../src/challenge/setup.js';
+import { describe, it } from 'node:test';
 import { CallGoneError } from '../../src/errors.js';
-import { dialogueConfig, dialogueLogger, said, startDialogue } from '../support/dialogue.js';
-import type { Turn } from '../support/memory-channel.js';
+import { dialogueConfig, dialogueOn, said } from '../support/dialogue.js';
 
 /**
  * The speech challenge's dialogue on a channel in memory, with the real recogniser: what the
@@ -12,51 +10,23 @@ import type { Turn } from '../support/memory-channel.js';
  * the rest; two files, so the runner plays both at once.)
  */
 describe('the speech challenge as a dialogue: choices, nobody named, machines (in-memory channel, real recogniser)', () => {
-  const config = dialogueConfig();
+  const { config, run } = dialogueOn('test/fixtures/directory.yaml');
   const alice = said('alice', "Hello, I'd like to speak to Alice Johnson, please.");
-  let challenge: Challenge;
-
-  before(async () => {
-    challenge = await createChallenge(
-      config,
-      loadDirectoryFile('test/fixtures/directory.yaml'),
-      dialogueLogger,
-    );
-  });
-  after(async () => {
-    await challenge?.engine.close();
-  });
-
-  const start = (script: Turn[], c = challenge, cfg = config) => startDialogue(script, c, cfg);
-  const run = async (script: Turn[], c = challenge, cfg = config) => {
-    const { channel, events, done } = start(script, c, cfg);
-    return { answer: await done, channel, events };
-  };
 
   describe('with two names that sound the same', () => {
-    let homophones: Challenge;
-    before(async () => {
-      homophones = await createChallenge(
-        config,
-        loadDirectoryFile('test/fixtures/homophones.yaml'),
-        dialogueLogger,
-      );
-    });
-    after(async () => {
-      await homophones?.engine.close();
-    });
+    const homophones = dialogueOn('test/fixtures/homophones.yaml', config);
     const anne = said('anne-leigh', 'Is Anne Leigh there, please?');
 
     it('reads the choices and takes the key pressed over them', async () => {
       // Options are offered in id order: 1 = Ann Lee, 2 = Anne Leigh.
-      const { answer, channel } = await run([{ say: anne }, {}, { keys: '2' }], homophones);
+      const { answer, channel } = await homophones.run([{ say: anne }, {}, { keys: '2' }]);
       assert.equal(answer.outcome, 'match');
       assert.equal(answer.entry, 'anne-leigh');
       assert.equal(channel.prompts.length, 3, 'the question, "Thank you.", the choice');
     });
 
     it('ends at once when the caller hangs up while the choices are read', async () => {
-      const { channel, done } = start([{ say: anne }, {}, { hangUp: true }], homophones);
+      const { channel, done } = homophones.start([{ say: anne }, {}, { hangUp: true }]);
       await assert.rejects(done, CallGoneError);
       assert.equal(channel.prompts.length, 3, 'the question, "Thank you.", the choice, cut off');
       assert.equal(channel.mediaClosed, 1);
@@ -64,7 +34,7 @@ describe('the speech challenge as a dialogue: choices, nobody named, machines (i
 
     it('asks again when no key is pressed, and keeps the ambiguous answer', async () => {
       const cfg = dialogueConfig({ 'challenge.choiceTimeoutMs': 1_000 });
-      const { answer } = await run([{ say: anne }, {}, {}, {}, {}], homophones, cfg);
+      const { answer } = await homophones.run([{ say: anne }, {}, {}, {}, {}], undefined, cfg);
       assert.equal(answer.outcome, 'ambiguous');
       assert.deepEqual([...answer.contenders].sort(), ['ann-lee', 'anne-leigh']);
     });

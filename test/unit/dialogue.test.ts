@@ -5,9 +5,9 @@ import { CALL_STEPS } from '../../src/calls/steps/index.js';
 import { type Challenge, createChallenge, loadDirectoryFile } from '../../src/challenge/setup.js';
 import { CallGoneError, DoormanError, TimeoutError } from '../../src/errors.js';
 import { runChecks } from '../../src/policy/pipeline.js';
-import { dialogueConfig, dialogueLogger, said, startDialogue } from '../support/dialogue.js';
+import { dialogueConfig, dialogueLogger, dialogueOn, said } from '../support/dialogue.js';
 import { FaultyEngine } from '../support/faulty-engine.js';
-import { MemoryChannel, type Turn } from '../support/memory-channel.js';
+import { MemoryChannel } from '../support/memory-channel.js';
 import { stepContext } from '../support/step-context.js';
 
 /**
@@ -15,26 +15,8 @@ import { stepContext } from '../support/step-context.js';
  * caller hears, in which order, and what is decided, for each way a caller can answer.
  */
 describe('the speech challenge as a dialogue (in-memory channel, real recogniser)', () => {
-  const config = dialogueConfig();
+  const { config, challenge, start, run } = dialogueOn('test/fixtures/directory.yaml');
   const alice = said('alice', "Hello, I'd like to speak to Alice Johnson, please.");
-  let challenge: Challenge;
-
-  before(async () => {
-    challenge = await createChallenge(
-      config,
-      loadDirectoryFile('test/fixtures/directory.yaml'),
-      dialogueLogger,
-    );
-  });
-  after(async () => {
-    await challenge?.engine.close();
-  });
-
-  const start = (script: Turn[], c = challenge, cfg = config) => startDialogue(script, c, cfg);
-  const run = async (script: Turn[], c = challenge, cfg = config) => {
-    const { channel, events, done } = start(script, c, cfg);
-    return { answer: await done, channel, events };
-  };
 
   it('answers, asks once and routes on the name said', async () => {
     const { answer, channel, events } = await run([{ say: alice }]);
@@ -113,7 +95,7 @@ describe('the speech challenge as a dialogue (in-memory channel, real recogniser
 
   it('as the challenge step of a route: routes on the name, and leaves the caller to allowlist', async () => {
     const channel = new MemoryChannel([{ say: alice }]);
-    const ctx = stepContext(config, channel, { challenge });
+    const ctx = stepContext(config, channel, { challenge: challenge() });
     const r = await runChecks([CALL_STEPS.challenge], ctx, {
       timeoutMs: 500,
       interactiveTimeoutMs: 60_000,
