@@ -63,3 +63,6 @@ export class NotFoundError extends DoormanError {
     super('NOT_FOUND', `no ${what} with id "${id.slice(0, 100)}"`, { what, id: id.slice(0, 100) });
   }
 }
+
+/** The store cannot be used as configured (a `store.url` it does not know). */
+export class StoreError extends DoormanError {}

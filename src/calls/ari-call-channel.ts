@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DoormanError } from '../errors.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
 import { MediaSocket } from '../telephony/media-socket.js';
+import { EventStream } from '../util/event-stream.js';
 import type { CallChannel, MediaLeg } from './call-channel.js';
 import type { EventWaiters } from './event-waiters.js';
 import { playToEnd } from './playback.js';
@@ -67,10 +68,15 @@ export class AriCallChannel implements CallChannel {
     return true;
   }
 
-  onKey(fn: (digit: string) => void): () => void {
-    return this.o.events.listen((e) => {
-      if (e.type === 'ChannelDtmfReceived' && e.channel?.id === this.o.channelId && e.digit) fn(e.digit);
-    });
+  keys(): EventStream<string> {
+    return new EventStream<string>(
+      (push) =>
+        this.o.events.listen((e) => {
+          if (e.type === 'ChannelDtmfReceived' && e.channel?.id === this.o.channelId && e.digit)
+            push(e.digit);
+        }),
+      this.o.signal,
+    );
   }
 
   /** In the order Asterisk needs: the media channel enters Stasis only once its WebSocket is connected. */
@@ -158,16 +164,22 @@ class AriMediaLeg implements MediaLeg {
     return this.socket?.framesBeforeStart ?? 0;
   }
 
-  onAudio(fn: (frame: Buffer) => void): () => void {
-    const socket = this.connected();
-    socket.on('audio', fn);
-    return () => socket.off('audio', fn);
-  }
-
-  onClose(fn: (why: string) => void): () => void {
-    const socket = this.connected();
-    socket.once('close', fn);
-    return () => socket.off('close', fn);
+  audio(): EventStream<Buffer> {
+    return new EventStream<Buffer>((push, end) => {
+      const socket = this.socket;
+      if (!socket?.open) {
+        end(new DoormanError('MEDIA_CLOSED', 'media WebSocket closed while listening (before listening)'));
+        return () => {};
+      }
+      const closed = (why: string) =>
+        end(new DoormanError('MEDIA_CLOSED', `media WebSocket closed while listening (${why})`));
+      socket.on('audio', push);
+      socket.once('close', closed);
+      return () => {
+        socket.off('audio', push);
+        socket.off('close', closed);
+      };
+    }, this.signal);
   }
 
   async play(audio: Int16Array, stopWhen?: Promise<void>): Promise<void> {

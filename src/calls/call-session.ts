@@ -6,7 +6,7 @@ import type { Config, Route } from '../config/schema.js';
 import { CallGoneError, DoormanError } from '../errors.js';
 import { type CallerNumber, normalizeNumber } from '../match/caller-id.js';
 import type { NameRules } from '../match/name-rules.js';
-import { type CheckTrace, runChecks } from '../policy/pipeline.js';
+import { type CheckTrace, fallThroughVerdict, runChecks } from '../policy/pipeline.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { DurableWrites } from '../store/durable-writes.js';
 import type { PinSets } from '../store/pin-sets.js';
@@ -19,14 +19,14 @@ import { AfterCall } from './after-call.js';
 import { AriCallChannel } from './ari-call-channel.js';
 import { CallLease } from './call-lease.js';
 import { type CallFacts, type CallReport, roundTimings } from './call-report.js';
-import { checkContext } from './check-context.js';
+import { stepContext } from './check-context.js';
 import { callerNameWithEntry, dialplanVariables } from './dialplan-variables.js';
 import { EventWaiters } from './event-waiters.js';
 import type { LiveEvent, LiveFeed } from './live-feed.js';
 import type { RecordingStore } from './recordings.js';
 import type { Router } from './router.js';
 import { CALL_STEPS } from './steps/index.js';
-import type { StepContext, StepFindings } from './steps/step-context.js';
+import type { StepFindings } from './steps/step-context.js';
 
 export interface CallDeps {
   config: Config;
@@ -156,10 +156,18 @@ export class CallSession {
         checks.push(t);
         this.publish({ type: 'check', trace: t });
       };
-      const { config } = this.deps;
+      const { deps } = this;
+      const { config } = deps;
       const ran = await runChecks(
         this.route.checks.map((name) => CALL_STEPS[name]),
-        this.stepContext(timings, found, trace),
+        stepContext(this.caller, this.facts, this.route, deps, {
+          channel: this.channel,
+          log: this.log,
+          publish: (e) => this.publish(e),
+          timings,
+          found,
+          trace,
+        }),
         {
           timeoutMs: config.checks.timeoutMs,
           interactiveTimeoutMs: config.checks.interactiveTimeoutMs,
@@ -171,20 +179,15 @@ export class CallSession {
       );
       // A step that failed or ran out of time may have left its media leg open.
       await this.channel.closeMedia();
-      const failure = [...checks].reverse().find((c) => c.result === 'error' || c.result === 'timeout');
-      verdict = ran.verdict ?? {
-        kind: 'route',
-        destination: this.route.unknown,
-        reason: failure
-          ? `${failure.check} ${failure.result} (fail-open): ${failure.detail}`
-          : 'no check decided',
-        check: 'default',
-      };
+      verdict = ran.verdict ?? fallThroughVerdict(this.route.unknown, ran.trace);
       await this.deps.router.carryOut(this.channelId, verdict, this.log, {
         play: (sound) => this.channel.playSound(sound).then(() => {}),
         ...(found.accountCode ? { accountCode: found.accountCode } : {}),
         variables: dialplanVariables(verdict, found),
-        callerName: this.callerNameFor(found),
+        // calls.callerNamePrefix: the ringing phone shows whom the caller asked for.
+        callerName: config.calls.callerNamePrefix
+          ? callerNameWithEntry(found.askedFor, this.facts.callerName)
+          : null,
       });
       outcome = 'routed';
       if (found.allowlist) this.after.allowlist(found.allowlist, verdict.destination, this.facts.callerName);
@@ -223,42 +226,11 @@ export class CallSession {
     return report;
   }
 
-  /** What the route's steps may use: the caller's lists and rules, and the call's channel. */
-  private stepContext(
-    timings: CallReport['timings'],
-    found: StepFindings,
-    trace: (t: CheckTrace) => void,
-  ): StepContext {
-    const { deps } = this;
-    return {
-      ...checkContext(this.caller, this.facts, this.route, deps),
-      route: this.route,
-      caller: this.caller,
-      channel: this.channel,
-      config: deps.config,
-      challenge: deps.challenge,
-      recordings: deps.recordings,
-      pins: deps.pins,
-      log: this.log,
-      publish: (e) => this.publish(e),
-      timings,
-      found,
-      trace,
-    };
-  }
-
-  /** `calls.callerNamePrefix`: the ringing phone shows whom the caller asked for. */
-  private callerNameFor(found: StepFindings): string | null {
-    if (!this.deps.config.calls.callerNamePrefix || found.answer?.outcome !== 'match') return null;
-    const entry = this.deps.challenge.entries.find((e) => e.id === found.answer?.entry);
-    return callerNameWithEntry(entry?.name, this.facts.callerName);
-  }
-
   private publish(e: CallEvent): void {
     this.deps.live.publish({ ...e, callId: this.callId, at: new Date().toISOString() } as LiveEvent);
   }
 
-  /** Decides what becomes of a call whose screening failed: never leave the caller waiting. */
+  /** What becomes of a call whose screening failed: never leave the caller waiting. */
   private async recover(e: unknown): Promise<{ outcome: CallReport['outcome']; error: string | null }> {
     if (e instanceof CallGoneError || this.left) {
       this.log.info('caller hung up');
@@ -267,13 +239,6 @@ export class CallSession {
     const why = e instanceof Error ? e.message : String(e);
     this.log.warn({ err: e }, 'screening failed; handing the call back to the dialplan');
     await this.channel.closeMedia();
-    try {
-      await this.deps.router.handBack(this.channelId, why, this.log);
-      return { outcome: 'handed-back', error: why };
-    } catch (e2) {
-      // Asterisk unreachable: the lease runs out and the dialplan's T extension takes the call.
-      this.log.error({ err: e2 }, 'could not hand the call back; the dialplan lease will');
-      return { outcome: 'failed', error: why };
-    }
+    return { outcome: await this.deps.router.handBack(this.channelId, why, this.log), error: why };
   }
 }

@@ -4,6 +4,7 @@ import type { CallerNumber } from '../match/caller-id.js';
 import type { CheckContext } from '../policy/check.js';
 import type { CallFacts } from './call-report.js';
 import type { CallDeps } from './call-session.js';
+import type { StepContext } from './steps/step-context.js';
 
 /** What the pre-answer checks may ask about one call: one list lookup, shared, its hits counted on the side. */
 export function checkContext(
@@ -32,5 +33,28 @@ export function checkContext(
     bypass: () => deps.bypass.get(),
     hasDestination: (name) => isDestination(deps.config.destinations, name),
     nameRule: async () => (await deps.nameRules.get()).match(facts.callerName),
+  };
+}
+
+/** What a route's steps may use: the checks' questions about the caller, and the call's channel. */
+export function stepContext(
+  caller: CallerNumber,
+  facts: CallFacts,
+  route: Route,
+  deps: Pick<
+    CallDeps,
+    'store' | 'writes' | 'bypass' | 'config' | 'nameRules' | 'challenge' | 'recordings' | 'pins'
+  >,
+  call: Pick<StepContext, 'channel' | 'log' | 'publish' | 'timings' | 'found' | 'trace'>,
+): StepContext {
+  return {
+    ...checkContext(caller, facts, route, deps),
+    route,
+    caller,
+    config: deps.config,
+    challenge: deps.challenge,
+    recordings: deps.recordings,
+    pins: deps.pins,
+    ...call,
   };
 }

@@ -1,17 +1,28 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
 import { CallGoneError, DoormanError } from '../errors.js';
+import type { AriConnection } from '../telephony/ari.js';
+import { AriCallChannel } from './ari-call-channel.js';
 import type { EventWaiters } from './event-waiters.js';
 
 /** How long a phone's feature code may take, prompts and keys included. */
 const FEATURE_TIMEOUT_MS = 120_000;
 
+export interface FeatureCall {
+  ari: AriConnection;
+  events: EventWaiters;
+  channelId: string;
+  calls: Config['calls'];
+  log: Logger;
+}
+
 /**
- * Runs a feature code's dialogue (`fn`) with a signal that fires when the phone hangs up, or
- * after two minutes: a feature code never holds a channel for good.
+ * Runs a feature code's dialogue (`fn`) on the phone's channel, whose signal fires when the
+ * phone hangs up, or after two minutes: a feature code never holds a channel for good.
  */
 export async function withFeatureChannel(
-  events: EventWaiters,
-  channelId: string,
-  fn: (signal: AbortSignal) => Promise<void>,
+  { ari, events, channelId, calls, log }: FeatureCall,
+  fn: (channel: AriCallChannel) => Promise<void>,
 ): Promise<void> {
   const ac = new AbortController();
   const stop = events.listen((e) => {
@@ -23,7 +34,9 @@ export async function withFeatureChannel(
     FEATURE_TIMEOUT_MS,
   );
   try {
-    await fn(ac.signal);
+    const signal = ac.signal;
+    const { promptTimeoutMs, mediaTimeoutMs } = calls;
+    await fn(new AriCallChannel({ ari, events, channelId, signal, promptTimeoutMs, mediaTimeoutMs, log }));
   } finally {
     stop();
     clearTimeout(timer);

@@ -14,32 +14,29 @@ export interface KeyWait {
  * `accept` takes, for at most `ms`.
  */
 export function waitForKey(
-  channel: Pick<CallChannel, 'onKey' | 'signal'>,
+  channel: Pick<CallChannel, 'keys'>,
   accept: (digit: string) => boolean,
   ms: number,
 ): KeyWait {
-  const { signal } = channel;
-  let stop = () => {};
+  const keys = channel.keys();
   let onPressed = () => {};
   const pressed = new Promise<void>((resolve) => {
     onPressed = resolve;
   });
-  const key = new Promise<string | null>((resolve, reject) => {
-    const timer = setTimeout(() => resolve(null), ms);
-    const onAbort = () => reject(signal.reason);
-    const off = channel.onKey((digit) => {
-      if (!accept(digit)) return;
+  // Closing the stream at the deadline ends the loop with no key.
+  const timer = setTimeout(() => keys.close(), ms);
+  const stop = () => {
+    clearTimeout(timer);
+    keys.close();
+  };
+  const key = (async () => {
+    for await (const digit of keys) {
+      if (!accept(digit)) continue;
       onPressed();
-      resolve(digit);
-    });
-    stop = () => {
-      clearTimeout(timer);
-      off();
-      signal.removeEventListener('abort', onAbort);
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
+      return digit;
+    }
+    return null;
+  })();
   key.then(stop, stop);
-  return { key, pressed, stop: () => stop() };
+  return { key, pressed, stop };
 }

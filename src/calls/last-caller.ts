@@ -8,7 +8,7 @@ import type { ListName } from '../store/schema.js';
 import type { CallRow, Store } from '../store/store.js';
 import type { AriConnection } from '../telephony/ari.js';
 import type { ChannelJson } from '../telephony/ari-types.js';
-import { AriCallChannel } from './ari-call-channel.js';
+import type { AriCallChannel } from './ari-call-channel.js';
 import type { EventWaiters } from './event-waiters.js';
 import { withFeatureChannel } from './feature-channel.js';
 import { askForPin } from './pin-dialogue.js';
@@ -45,7 +45,9 @@ export class LastCallerCodes {
     const action = LAST_CALLER_ACTIONS.find((a) => a === args[1]);
     const ext = channel.caller?.number ?? '';
     const log = this.log.child({ call: channel.id, extension: ext, feature: `${LAST_CALLER}-${args[1]}` });
-    await withFeatureChannel(this.events, channel.id, async (signal) => {
+    const call = { ari: this.ari, events: this.events, channelId: channel.id, calls: this.config.calls, log };
+    await withFeatureChannel(call, async (phone) => {
+      const { signal } = phone;
       const play = (sound: string) => playToEnd(this.ari, this.events, channel.id, sound, 15_000, signal);
       await this.ari.answer(channel.id);
       if (!action) {
@@ -60,7 +62,7 @@ export class LastCallerCodes {
       }
       let destination = this.config.phones.extensions[ext] ?? last.destination;
       if (action === 'refile') {
-        const chosen = await this.askForExtension(channel.id, signal, log);
+        const chosen = await this.askForExtension(phone);
         if (!chosen) {
           await play('doorman/unknown-extension');
           return;
@@ -90,16 +92,7 @@ export class LastCallerCodes {
   }
 
   /** "Enter the extension, then press pound": another phone's extension, as its destination. */
-  private async askForExtension(channelId: string, signal: AbortSignal, log: Logger): Promise<string | null> {
-    const channel = new AriCallChannel({
-      ari: this.ari,
-      events: this.events,
-      channelId,
-      signal,
-      promptTimeoutMs: this.config.calls.promptTimeoutMs,
-      mediaTimeoutMs: this.config.calls.mediaTimeoutMs,
-      log,
-    });
+  private async askForExtension(channel: AriCallChannel): Promise<string | null> {
     const rules = {
       attempts: 1,
       prompt: 'doorman/enter-extension',

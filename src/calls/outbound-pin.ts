@@ -8,9 +8,8 @@ import type { AriConnection } from '../telephony/ari.js';
 import type { ChannelJson } from '../telephony/ari-types.js';
 import { voicemailPins } from '../telephony/voicemail-conf.js';
 import { withTimeout } from '../util/timeout.js';
-import { AriCallChannel } from './ari-call-channel.js';
 import type { EventWaiters } from './event-waiters.js';
-import { withFeatureChannel } from './feature-channel.js';
+import { type FeatureCall, withFeatureChannel } from './feature-channel.js';
 import { askForPin } from './pin-dialogue.js';
 import { playToEnd } from './playback.js';
 
@@ -48,6 +47,10 @@ export class OutboundPin {
     return channel.caller?.number ?? '';
   }
 
+  private featureCall(channelId: string, log: Logger): FeatureCall {
+    return { ari: this.ari, events: this.events, channelId, calls: this.config.calls, log };
+  }
+
   private isProtected(ext: string): boolean {
     return Object.hasOwn(this.cfg.extensions, ext);
   }
@@ -70,7 +73,7 @@ export class OutboundPin {
       return;
     }
     log.warn('outbound call refused: no grant (dial the feature code and the PIN first)');
-    await withFeatureChannel(this.events, channel.id, async (signal) => {
+    await withFeatureChannel(this.featureCall(channel.id, log), async ({ signal }) => {
       await this.ari.answer(channel.id);
       await playToEnd(this.ari, this.events, channel.id, this.cfg.refusedPrompt, 15_000, signal);
     }).catch(() => {}); // refused either way; the prompt is a courtesy
@@ -86,7 +89,8 @@ export class OutboundPin {
       failures: this.config.pins.lockoutFailures,
       windowMinutes: this.config.pins.lockoutWindowMinutes,
     };
-    await withFeatureChannel(this.events, channel.id, async (signal) => {
+    await withFeatureChannel(this.featureCall(channel.id, log), async (phone) => {
+      const { signal } = phone;
       await this.ari.answer(channel.id);
       const play = (sound: string) => playToEnd(this.ari, this.events, channel.id, sound, 15_000, signal);
       if (!this.isProtected(ext)) {
@@ -99,25 +103,13 @@ export class OutboundPin {
         await play(this.cfg.refusedPrompt);
         return;
       }
-      const outcome = await askForPin(
-        new AriCallChannel({
-          ari: this.ari,
-          events: this.events,
-          channelId: channel.id,
-          signal,
-          promptTimeoutMs: this.config.calls.promptTimeoutMs,
-          mediaTimeoutMs: this.config.calls.mediaTimeoutMs,
-          log,
-        }),
-        this.cfg,
-        {
-          verify: async (digits) => ((await this.pinMatches(ext, digits)) ? ext : null),
-          wrong: async () => {
-            await this.pins.recordFailure(lockKey);
-            return (await this.pins.lockedUntil(lockKey, policy)) !== null;
-          },
+      const outcome = await askForPin(phone, this.cfg, {
+        verify: async (digits) => ((await this.pinMatches(ext, digits)) ? ext : null),
+        wrong: async () => {
+          await this.pins.recordFailure(lockKey);
+          return (await this.pins.lockedUntil(lockKey, policy)) !== null;
         },
-      );
+      });
       if (outcome.kind === 'accepted') {
         await this.pins.clearFailures(lockKey).catch(() => {});
         this.grants.set(ext, Date.now() + this.cfg.grantSeconds * 1000);

@@ -10,7 +10,7 @@ export interface PinDialogueRules extends DigitEntryRules {
 }
 
 /** What the PIN dialogue needs of the caller's channel: prompts and keys. */
-export type PinChannel = Pick<CallChannel, 'playSound' | 'onKey' | 'signal'>;
+export type PinChannel = Pick<CallChannel, 'playSound' | 'keys' | 'signal'>;
 
 export type PinOutcome<T> =
   | { kind: 'accepted'; value: T; attempts: number }
@@ -40,9 +40,11 @@ export async function askForPin<T>(
   let prompt = rules.prompt;
   for (let attempt = 1; attempt <= rules.attempts; attempt++) {
     const entry = new DigitEntry(rules);
-    const stopListening = ch.onKey((digit) => entry.push(digit));
-    const onAbort = () => entry.cancel();
-    ch.signal.addEventListener('abort', onAbort, { once: true });
+    const keys = ch.keys();
+    // The stream throws when the call ends: the entry ends with it.
+    (async () => {
+      for await (const digit of keys) entry.push(digit);
+    })().catch(() => entry.cancel());
     let digits: string;
     let end: EntryEnd;
     try {
@@ -51,8 +53,7 @@ export async function askForPin<T>(
       ({ digits, end } = await entry.result);
     } finally {
       entry.cancel();
-      stopListening();
-      ch.signal.removeEventListener('abort', onAbort);
+      keys.close();
     }
     ch.signal.throwIfAborted();
     onEntry?.(end, attempt);

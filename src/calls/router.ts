@@ -70,9 +70,19 @@ export class Router {
   }
 
   /** Hands the call back to the dialplan line after Stasis() (its fallback), for when Doorman cannot decide. */
-  async handBack(channelId: string, why: string, log: Logger): Promise<void> {
-    await this.ari.setVariable(channelId, LEASE_VARIABLE, '0');
-    await this.ari.continueInDialplan(channelId);
-    log.warn({ why }, 'call handed back to the dialplan');
+  /**
+   * A call whose screening failed goes back to the dialplan, never left waiting; where Asterisk
+   * cannot be reached either, the lease runs out and the dialplan's T extension takes it.
+   */
+  async handBack(channelId: string, why: string, log: Logger): Promise<'handed-back' | 'failed'> {
+    try {
+      await this.ari.setVariable(channelId, LEASE_VARIABLE, '0');
+      await this.ari.continueInDialplan(channelId);
+      log.warn({ why }, 'call handed back to the dialplan');
+      return 'handed-back';
+    } catch (e) {
+      log.error({ err: e }, 'could not hand the call back; the dialplan lease will');
+      return 'failed';
+    }
   }
 }

@@ -27,7 +27,7 @@ export interface HeardAnswer {
   fit?: number;
   /** false: the recogniser left its check out under load, so a name heard was confirmed (`challenge.confirmUnchecked`). */
   checked?: boolean;
-  /** Whether the recogniser heard the answer cleaned of line noise (`speech.denoise`), when it cleans any. */
+  /** Whether the recogniser heard the answer cleaned of line noise (`speech.soundswallower.denoise`), when it cleans any. */
   denoised?: boolean;
   /** How long the answer's last audio waited for the recogniser, ms: a loaded machine shows here first. */
   recognitionLagMs?: number;

@@ -365,7 +365,7 @@ async function checkSpeech(config: Config, logger: Logger, out: Finding[]): Prom
  * silently adds nothing.
  */
 async function checkNameLanguages(config: Config, out: Finding[]): Promise<void> {
-  const languages = config.speech.nameLanguages;
+  const languages = config.speech.soundswallower.nameLanguages;
   const read = await Promise.all(languages.map((l) => espeakReads(l)));
   if ((await espeakReads('en')) === null) {
     out.push({
@@ -381,10 +381,12 @@ async function checkNameLanguages(config: Config, out: Finding[]): Promise<void>
     check: 'name languages',
     ok: !unknown.length,
     detail: unknown.length
-      ? `espeak-ng has no language ${unknown.map((l) => `"${l}"`).join(', ')} (speech.nameLanguages)`
+      ? `espeak-ng has no language ${unknown.map((l) => `"${l}"`).join(', ')} (speech.soundswallower.nameLanguages)`
       : `espeak-ng reads ${languages.join(', ') || 'English only'}`,
     ...(unknown.length
-      ? { fix: 'take them out of speech.nameLanguages, or use a code `espeak-ng --voices` lists' }
+      ? {
+          fix: 'take them out of speech.soundswallower.nameLanguages, or use a code `espeak-ng --voices` lists',
+        }
       : {}),
   });
 }

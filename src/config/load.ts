@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { MOVED_KEYS } from './moved-keys.js';
 import { type Config, configSchema } from './schema.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -12,6 +13,7 @@ const ENV_PREFIX = 'DOORMAN_';
 const NAMED_SECTIONS = new Set(['destinations', 'routes']);
 
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+const envVarName = (path: string[]) => ENV_PREFIX + path.map(snake).join('_');
 
 /** Every settable leaf of the defaults, as [path, env var name, default value]. */
 function envKeys(defaults: JsonObject, prefix: string[] = []): Array<[string[], string, Json]> {
@@ -20,9 +22,24 @@ function envKeys(defaults: JsonObject, prefix: string[] = []): Array<[string[], 
     const path = [...prefix, k];
     if (prefix.length === 0 && NAMED_SECTIONS.has(k)) continue;
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) out.push(...envKeys(v, path));
-    else out.push([path, ENV_PREFIX + path.map(snake).join('_'), v]);
+    else out.push([path, envVarName(path), v]);
   }
   return out;
+}
+
+function getPath(obj: JsonObject, path: string[]): Json | undefined {
+  let node: Json | undefined = obj;
+  for (const k of path) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+    node = node[k];
+  }
+  return node;
+}
+
+function deletePath(obj: JsonObject, path: string[]): void {
+  const parent = getPath(obj, path.slice(0, -1));
+  if (parent !== null && typeof parent === 'object' && !Array.isArray(parent))
+    delete parent[path[path.length - 1] as string];
 }
 
 function setPath(obj: JsonObject, path: string[], value: Json): void {
@@ -87,6 +104,35 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Values that win over file and env (the CLI's flags). */
   overrides?: JsonObject;
+  /** Told of each moved key still used (default: a Node DeprecationWarning on stderr). */
+  onMovedKey?: (message: string) => void;
+}
+
+const warnMoved = (message: string) =>
+  process.emitWarning(message, { type: 'DeprecationWarning', code: 'DOORMAN_CONFIG_KEY_MOVED' });
+
+/** Old key to new (MOVED_KEYS), the value and its source going with it; the new key wins if both are set. */
+function moveKeys(
+  merged: JsonObject,
+  sources: Map<string, string>,
+  file: string | undefined,
+  tell: (message: string) => void,
+): void {
+  for (const [from, to] of Object.entries(MOVED_KEYS)) {
+    const oldPath = from.split('.');
+    const value = getPath(merged, oldPath);
+    if (value === undefined) continue;
+    const source = sources.get(from) ?? file ?? 'defaults';
+    deletePath(merged, oldPath);
+    const newPath = to.split('.');
+    if (getPath(merged, newPath) !== undefined) {
+      tell(`${from} (${source}) is now ${to}, which is also set and wins; remove ${from}`);
+      continue;
+    }
+    setPath(merged, newPath, value);
+    sources.set(to, source);
+    tell(`${from} (${source}) is now ${to}: the old key works until the next release`);
+  }
 }
 
 /**
@@ -106,10 +152,19 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     setPath(merged, path, parseEnvValue(raw, like, key, envName));
     sources.set(key, `env ${envName}`);
   }
+  for (const [from, to] of Object.entries(MOVED_KEYS)) {
+    const envName = envVarName(from.split('.'));
+    const raw = env[envName];
+    const like = getPath(defaults, to.split('.'));
+    if (raw === undefined || like === undefined) continue;
+    setPath(merged, from.split('.'), parseEnvValue(raw, like, from, envName));
+    sources.set(from, `env ${envName}`);
+  }
   for (const [k, v] of Object.entries(opts.overrides ?? {})) {
     setPath(merged, k.split('.'), v);
     sources.set(k, 'command line');
   }
+  moveKeys(merged, sources, file, opts.onMovedKey ?? warnMoved);
   const result = configSchema.safeParse(merged);
   if (result.success) return result.data;
   const issue = result.error.issues[0] as z.core.$ZodIssue;

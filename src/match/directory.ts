@@ -12,7 +12,7 @@ export const directoryEntrySchema = z
     /** Respellings of how callers say the name, for names the recogniser's dictionary lacks. */
     sounds_like: z.array(z.string().trim().min(1).max(200)).default([]),
     /**
-     * Languages callers read this name in, beside English (`speech.nameLanguages` for one
+     * Languages callers read this name in, beside English (`speech.soundswallower.nameLanguages` for one
      * entry): Thu Tran as Vietnamese says it, where the spelling alone does not show it.
      */
     languages: z.array(z.string().trim().regex(NAME_LANGUAGE, NAME_LANGUAGE_HINT)).max(10).optional(),

@@ -3,7 +3,7 @@
  * language writes all the time (Irish "mh"/"bh" for a v sound, Polish "sz"/"cz", a Vietnamese
  * syllable's "oa" or final "nh", pinyin's "x"/"q"/"zh"). A name so marked is said the way its
  * language reads it (Niamh as "Neeve", Hoa as "Hwa", Xiaoling as "Shao-ling"), whether or not
- * another language happens to read it the same. Keys are `speech.nameLanguages` codes. Pure.
+ * another language happens to read it the same. Keys are `speech.soundswallower.nameLanguages` codes. Pure.
  */
 /**
  * A language a name may be read in: an espeak-ng language code ("es", "pt-br"), or "zh" for

@@ -68,6 +68,22 @@ export async function runChecks<C extends { route: { blocked: string } }>(
   return { verdict: null, trace };
 }
 
+/**
+ * The verdict when no step decided: the route's unknown destination, saying why (the last step
+ * that failed open, if one did).
+ */
+export function fallThroughVerdict(unknown: string, trace: readonly CheckTrace[]): Verdict {
+  const failure = [...trace].reverse().find((c) => c.result === 'error' || c.result === 'timeout');
+  return {
+    kind: 'route',
+    destination: unknown,
+    reason: failure
+      ? `${failure.check} ${failure.result} (fail-open): ${failure.detail}`
+      : 'no check decided',
+    check: 'default',
+  };
+}
+
 /** A step that threw or ran out of time: traced, then skipped, or a verdict for `blocked` when it fails closed. */
 function checkFailed(
   check: string,

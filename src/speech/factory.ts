@@ -33,18 +33,6 @@ export async function createSpeechEngine(config: Config, logger: Logger): Promis
     // The matcher still compares pronunciations; the embedded model's dictionary has them.
     return { engine, lexicon: CmuLexicon.fromFile(SOUNDSWALLOWER_DICT) };
   }
-  const engine = await SoundSwallowerEngine.create({
-    logger,
-    threads: speech.threads,
-    poolSize: speech.poolSize,
-    beam: speech.beam,
-    phoneLoop: speech.phoneLoop,
-    phoneLoopMaxStreams: speech.phoneLoopMaxStreams,
-    nameLanguages: speech.nameLanguages,
-    denoise: speech.denoise,
-    denoiseMaxStreams: speech.denoiseMaxStreams,
-    shedLagMs: speech.shedLagMs,
-    busyMaxHmms: speech.busyMaxHmms,
-  });
+  const engine = await SoundSwallowerEngine.create({ logger, ...speech.soundswallower });
   return { engine, lexicon: engine.lexicon };
 }

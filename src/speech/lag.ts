@@ -1,7 +1,7 @@
 /**
  * How far a recognition thread is behind its callers, from the times live audio was sent and
  * decoded: the rule that decides when answers lose their extras (RNNoise, the phone loop) to
- * keep real time (`speech.shedLagMs`). Pure: times are passed in, so it is tested without a clock.
+ * keep real time (`speech.soundswallower.shedLagMs`). Pure: times are passed in, so it is tested without a clock.
  */
 
 /** How much faster than speech a thread must work off a backlog not to count as behind. */

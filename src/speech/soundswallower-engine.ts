@@ -228,7 +228,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
     const extra = [...new Set([...declared.values()].flatMap((l) => [...l]))].filter(
       (l) => !languages.includes(l),
     );
-    // Languages outside speech.nameLanguages are read only for the words declared in them.
+    // Languages outside speech.soundswallower.nameLanguages are read only for the words declared in them.
     const foreign = await foreignReadingsOf([...personal].map(plain), [...languages, ...extra]);
     const readingsOf = (w: string) =>
       (foreign.get(plain(w)) ?? []).filter(

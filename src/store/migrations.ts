@@ -191,7 +191,7 @@ const migrations: Record<string, Migration> = {
   },
   '0007-directory-languages': {
     async up(db: Kysely<unknown>) {
-      // Entries from before read as English plus speech.nameLanguages, as they always did.
+      // Entries from before read as English plus speech.soundswallower.nameLanguages, as they always did.
       await db.schema
         .alterTable('directory_entries')
         .addColumn('languages', 'varchar(400)', (c) => c.notNull().defaultTo('[]'))

@@ -1,20 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import { createPool } from 'mysql2';
-import pg from 'pg';
-import { DoormanError } from '../errors.js';
+import { Kysely, sql } from 'kysely';
 import { type NameRule, validateNameRule } from '../match/name-rules.js';
 import { withTimeout } from '../util/timeout.js';
+import { dialectFor } from './dialect.js';
 import { migrate } from './migrations.js';
 import type { CallerSource, CallersTable, CallsTable, Database, ListName } from './schema.js';
 import { cap, storable } from './text.js';
 
 export type CallerRow = Omit<CallersTable, 'hits'> & { hits: number };
-/** A call-log row; queued writes from before PIN routes carry no account code. */
-/** Optional: a write queued by an older Doorman (durable-writes) lacks the later columns. */
+/** A call-log row; a write queued by an older Doorman (durable-writes) lacks the later columns. */
 export type CallRow = Omit<CallsTable, 'account_code' | 'question_recording'> & {
   account_code?: string | null;
   question_recording?: string | null;
@@ -40,37 +34,7 @@ export interface StoreOptions {
   timeoutMs: number;
 }
 
-export class StoreError extends DoormanError {}
-
 const now = () => new Date().toISOString();
-
-/** Which database a URL names, and the Kysely dialect for it. */
-function dialectFor(url: string) {
-  if (url.startsWith('sqlite:')) {
-    const file = url.slice('sqlite:'.length) || ':memory:';
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const database = new BetterSqlite3(file);
-    database.pragma('journal_mode = WAL');
-    database.pragma('busy_timeout = 2000');
-    return { kind: 'sqlite' as const, dialect: new SqliteDialect({ database }) };
-  }
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 3_000 });
-    // A server going away makes its clients emit 'error' (idle ones through the pool); without a
-    // listener that is an uncaught exception. The query in flight fails on its own; the next reconnects.
-    pool.on('error', () => {});
-    pool.on('connect', (client) => client.on('error', () => {}));
-    return { kind: 'postgres' as const, dialect: new PostgresDialect({ pool }) };
-  }
-  if (/^mysql:\/\//.test(url)) {
-    const pool = createPool({ uri: url, connectionLimit: 10, connectTimeout: 3_000 });
-    return { kind: 'mysql' as const, dialect: new MysqlDialect({ pool }) };
-  }
-  throw new StoreError(
-    'STORE_URL',
-    `store.url must start with sqlite:, postgres:// or mysql:// (got "${url.split(':')[0]}:")`,
-  );
-}
 
 /**
  * Caller lists, the call log and settings, in SQLite (embedded default), PostgreSQL or

@@ -1,11 +1,10 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DoormanError, InvalidInputError, NotFoundError, TimeoutError } from '../errors.js';
+import { DoormanError, InvalidInputError, NotFoundError, StoreError, TimeoutError } from '../errors.js';
 import { ImportFailedError } from '../lists/caller-lists.js';
 import { DirectoryError } from '../match/directory.js';
 import { NameRuleError } from '../match/name-rules.js';
 import { PinError } from '../policy/pin-code.js';
-import { StoreError } from '../store/store.js';
 
 /** A refusal the HTTP layer decides itself (authentication, CSRF, rate limit, a path outside a folder). */
 export class HttpError extends DoormanError {

@@ -80,10 +80,10 @@ describe('a caller whose name fits the audio just below the line', () => {
     'directory.file': 'test/fixtures/directory.yaml',
     'challenge.minAcousticFit': 0,
     'challenge.confirmAcousticFit': -1000,
-    // The fit comes from the phone loop, which a thread behind its audio drops (speech.shedLagMs):
+    // The fit comes from the phone loop, which a thread behind its audio drops (speech.soundswallower.shedLagMs):
     // on a busy machine the answer then went unchecked, with no fit to be doubtful about (a CI
     // run with the unit tests beside it). Shedding has its own test below and in speech.test.ts.
-    'speech.shedLagMs': 0,
+    'speech.soundswallower.shedLagMs': 0,
   });
   let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
   let caller: SimulatedCaller;
@@ -121,8 +121,8 @@ describe('callers answering at once, more than the recogniser can check', () => 
   // One recognition thread that checks one answer at a time: the second caller's name goes unchecked.
   const config = testConfig({
     'directory.file': 'test/fixtures/directory.yaml',
-    'speech.threads': 1,
-    'speech.phoneLoopMaxStreams': 1,
+    'speech.soundswallower.threads': 1,
+    'speech.soundswallower.phoneLoopMaxStreams': 1,
   });
   let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
   let caller: SimulatedCaller;

@@ -26,13 +26,13 @@ export const dialogueConfig = (overrides: Record<string, unknown> = {}): Config 
   loadConfig({
     env: {},
     overrides: {
-      'speech.threads': 1,
+      'speech.soundswallower.threads': 1,
       // A silent caller is given up on sooner than on a call (5 s): the dialogue is the same.
       'listen.noSpeechTimeoutMs': 2_000,
       // These tests are about the dialogue, not load: a thread that falls behind (another test
       // file decoding beside this one) would leave the answer unchecked and the scripted caller
       // would be asked to confirm, which it does not do. Shedding has its own tests (speech.test.ts).
-      'speech.shedLagMs': 0,
+      'speech.soundswallower.shedLagMs': 0,
       'recordings.dir': mkdtempSync(join(tmpdir(), 'doorman-dialogue-')),
       ...overrides,
     } as never,

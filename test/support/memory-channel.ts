@@ -1,5 +1,6 @@
 import type { CallChannel, MediaLeg } from '../../src/calls/call-channel.js';
 import { CallGoneError, DoormanError } from '../../src/errors.js';
+import { EventStream } from '../../src/util/event-stream.js';
 
 /** What the simulated caller does once a prompt has played: speak, press keys, hang up, or nothing. */
 export interface Turn {
@@ -44,14 +45,16 @@ export class MemoryChannel implements CallChannel {
     return true;
   }
 
-  onKey(fn: (digit: string) => void): () => void {
-    this.keyListeners.add(fn);
-    return () => this.keyListeners.delete(fn);
+  keys(): EventStream<string> {
+    return new EventStream<string>((push) => {
+      this.keyListeners.add(push);
+      return () => this.keyListeners.delete(push);
+    }, this.signal);
   }
 
   async openMedia(): Promise<MediaLeg> {
     this.mediaOpened++;
-    this.leg = new MemoryLeg((audioMs, stopWhen) => {
+    this.leg = new MemoryLeg(this.signal, (audioMs, stopWhen) => {
       this.prompts.push(`audio:${Math.round(audioMs)}ms`);
       return this.prompt(audioMs, stopWhen);
     });
@@ -110,20 +113,29 @@ export class MemoryChannel implements CallChannel {
 class MemoryLeg implements MediaLeg {
   open = true;
   readonly framesBeforeStart = 0;
-  private readonly audio = new Set<(f: Buffer) => void>();
+  private readonly listeners = new Set<(f: Buffer) => void>();
   private readonly closers = new Set<(why: string) => void>();
   private speaking: NodeJS.Timeout | undefined;
 
-  constructor(private readonly onPlay: (audioMs: number, stopWhen?: Promise<void>) => Promise<void>) {}
+  constructor(
+    private readonly signal: AbortSignal,
+    private readonly onPlay: (audioMs: number, stopWhen?: Promise<void>) => Promise<void>,
+  ) {}
 
-  onAudio(fn: (frame: Buffer) => void): () => void {
-    this.audio.add(fn);
-    return () => this.audio.delete(fn);
-  }
-
-  onClose(fn: (why: string) => void): () => void {
-    this.closers.add(fn);
-    return () => this.closers.delete(fn);
+  audio(): EventStream<Buffer> {
+    return new EventStream<Buffer>((push, end) => {
+      const closed = (why: string) => end(new DoormanError('MEDIA_CLOSED', `media leg closed (${why})`));
+      if (!this.open) {
+        closed('before listening');
+        return () => {};
+      }
+      this.listeners.add(push);
+      this.closers.add(closed);
+      return () => {
+        this.listeners.delete(push);
+        this.closers.delete(closed);
+      };
+    }, this.signal);
   }
 
   async play(audio: Int16Array, stopWhen?: Promise<void>): Promise<void> {
@@ -146,7 +158,7 @@ class MemoryLeg implements MediaLeg {
     const tick = () => {
       while (k < frames.length && performance.now() - t0 >= k * 20) {
         const f = frames[k++] as Buffer;
-        for (const l of [...this.audio]) l(f);
+        for (const l of [...this.listeners]) l(f);
       }
       if (k < frames.length && this.open) this.speaking = setTimeout(tick, 5);
     };

@@ -42,6 +42,47 @@ describe('config', () => {
     assert.equal(withPin.routes['15550006000']?.pin?.set, 'partners');
   });
 
+  it('takes the embedded engine keys at their old place for one release, naming the new key', () => {
+    const told: string[] = [];
+    const onMovedKey = (m: string) => told.push(m);
+    const f = file('old-speech.yaml', 'speech:\n  threads: 3\n  beam: 1e-60\n');
+    const c = loadConfig({
+      file: f,
+      env: { DOORMAN_SPEECH_SHED_LAG_MS: '0' },
+      overrides: { 'speech.poolSize': 2 },
+      onMovedKey,
+    });
+    assert.equal(c.speech.soundswallower.threads, 3);
+    assert.equal(c.speech.soundswallower.beam, 1e-60);
+    assert.equal(c.speech.soundswallower.shedLagMs, 0);
+    assert.equal(c.speech.soundswallower.poolSize, 2);
+    assert.equal(told.length, 4);
+    assert.match(
+      told.join('\n'),
+      /speech\.threads \(.*old-speech\.yaml\) is now speech\.soundswallower\.threads/,
+    );
+    assert.match(
+      told.join('\n'),
+      /speech\.shedLagMs \(env DOORMAN_SPEECH_SHED_LAG_MS\) is now speech\.soundswallower\.shedLagMs/,
+    );
+    assert.match(told.join('\n'), /speech\.poolSize \(command line\)/);
+
+    told.length = 0;
+    const both = loadConfig({
+      env: {},
+      overrides: { 'speech.threads': 3, 'speech.soundswallower.threads': 1 },
+      onMovedKey,
+    });
+    assert.equal(both.speech.soundswallower.threads, 1);
+    assert.match(told[0] ?? '', /also set and wins/);
+
+    // A bad value at the old key is reported at the new one, with where it came from.
+    const e = configError(() => loadConfig({ env: { DOORMAN_SPEECH_THREADS: '-1' }, onMovedKey }));
+    assert.equal(e.key, 'speech.soundswallower.threads');
+    assert.match(e.message, /DOORMAN_SPEECH_THREADS/);
+    assert.equal(loadConfig({ env: {}, onMovedKey }).speech.soundswallower.threads, 0);
+  });
+
   it('layers file, then env, then overrides', () => {
     const f = file(
       'layers.yaml',
@@ -157,7 +198,7 @@ describe('config', () => {
       [
         'name language espeak-ng could take for a flag',
         () => loadConfig({ env: { DOORMAN_SPEECH_NAME_LANGUAGES: 'es, --stdout' } }),
-        'speech.nameLanguages.1',
+        'speech.soundswallower.nameLanguages.1',
         'env DOORMAN_SPEECH_NAME_LANGUAGES',
       ],
       [

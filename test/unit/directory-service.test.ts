@@ -17,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'doorman-directory-'));
 const config = configSchema.parse({
   store: { url: `sqlite:${join(dir, 'doorman.db')}`, timeoutMs: 5_000 },
   directory: { file: 'test/fixtures/directory.yaml' },
-  speech: { threads: 1, poolSize: 1 },
+  speech: { soundswallower: { threads: 1, poolSize: 1 } },
 });
 const ZELDA = {
   type: 'person' as const,

@@ -483,7 +483,7 @@ describe('soundswallower engine after the directory changes', () => {
     }
   });
 
-  it('hears a name said as its own language says it, with speech.nameLanguages', async () => {
+  it('hears a name said as its own language says it, with speech.soundswallower.nameLanguages', async () => {
     const engine = await oneDecoderEngine({
       nameLanguages: ['es', 'it', 'de', 'fr', 'pl', 'ga', 'vi', 'sw', 'zh'],
     });
@@ -528,7 +528,7 @@ describe('soundswallower engine after the directory changes', () => {
       assert.deepEqual(directory[0]?.languages, ['pt']);
       await engine.setDirectory(directory, phrases);
       const readings = (w: string) => engine.lexicon.pronunciations(w).map((p) => p.join(' '));
-      // Portuguese, though not in speech.nameLanguages, and though English settles "Jones".
+      // Portuguese, though not in speech.soundswallower.nameLanguages, and though English settles "Jones".
       assert.ok(readings('jones').includes('ZH OW N IH SH'), String(readings('jones')));
       assert.deepEqual(readings('cruz'), ['K R UW Z']);
       assert.throws(

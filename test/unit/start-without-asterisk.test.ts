@@ -20,8 +20,8 @@ describe('Doorman started while Asterisk is unreachable', () => {
         'store.queueFile': join(dir, 'queue.jsonl'),
         'recordings.dir': join(dir, 'rec'),
         'web.port': 0,
-        'speech.threads': 1,
-        'speech.poolSize': 1,
+        'speech.soundswallower.threads': 1,
+        'speech.soundswallower.poolSize': 1,
       } as never,
     });
     const doorman = await startDoorman(config, pino({ level: 'silent' }));

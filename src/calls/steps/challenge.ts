@@ -16,6 +16,8 @@ export const challengeStep: CallStep = {
     const { entries } = ctx.challenge;
     const { destinations } = ctx.config;
     const destination = entryDestination(answer, entries, destinations);
+    const entry = answer.outcome === 'match' ? entries.find((e) => e.id === answer.entry) : undefined;
+    if (entry) ctx.found.askedFor = entry.name;
     const { second } = answer;
     if (answer.outcome === 'match' && second?.passed !== false && !destination) {
       ctx.log.warn({ entry: answer.entry }, 'directory entry names no configured destination');
@@ -30,7 +32,6 @@ export const challengeStep: CallStep = {
       });
     }
     if (destination) {
-      const entry = entries.find((e) => e.id === answer.entry);
       ctx.found.allowlist = {
         source: 'screened',
         addedBy: `challenge (${ctx.did})`,

@@ -25,6 +25,8 @@ export interface StepContext extends CheckContext, ChallengeContext {
 export interface StepFindings {
   /** The caller's answer to the speech challenge. */
   answer?: HeardAnswer;
+  /** The name of the directory entry that answer matched. */
+  askedFor?: string;
   /** The label of the PIN entered: the CDR's account code. */
   accountCode?: string;
   /** The caller passed: once routed, allowlist them with the verdict's destination. */

@@ -36,7 +36,11 @@ export async function ask(
     ...(opts.gapMs === undefined ? {} : { gapMs: opts.gapMs }),
   });
   const t0 = performance.now();
-  const stop = leg.onAudio((frame) => heard.push(frame));
+  const frames = leg.audio();
+  // A leg that closes ends the stream; leg.play then says so.
+  (async () => {
+    for await (const frame of frames) heard.push(frame);
+  })().catch(() => {});
   try {
     const audio = typeof what === 'string' ? await mediaPrompt(what) : what;
     if (audio && leg.open) await leg.play(audio, heard.speaking);
@@ -44,7 +48,7 @@ export async function ask(
     const restMs = (opts.listenMs ?? 0) - (performance.now() - t0);
     if (restMs > 0 && !heard.answered && leg.open) await quietFor(restMs, heard.speaking, ctx.channel.signal);
   } finally {
-    stop();
+    frames.close();
   }
   return heard;
 }

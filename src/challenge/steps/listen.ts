@@ -1,7 +1,6 @@
 import { dbfs, rms } from '../../audio/levels.js';
 import { pcmFromBytes } from '../../audio/wav.js';
 import type { MediaLeg } from '../../calls/call-channel.js';
-import { DoormanError } from '../../errors.js';
 import { defined } from '../../util/defined.js';
 import { type AnswerDeps, AnswerListener } from '../answer.js';
 import type { HeardAnswer } from '../heard-answer.js';
@@ -38,12 +37,11 @@ export function listen(
   const deadlineMs = cfg.noSpeechTimeoutMs + cfg.maxSpeechMs;
   return new Promise<HeardAnswer>((resolve, reject) => {
     let finished = false;
-    const stops: Array<() => void> = [];
+    const audio = leg.audio();
     const cleanup = () => {
       clearTimeout(timer);
       clearInterval(gapFiller);
-      for (const stop of stops) stop();
-      signal.removeEventListener('abort', onAbort);
+      audio.close();
     };
     const finish = () => {
       if (finished) return;
@@ -51,13 +49,15 @@ export function listen(
       cleanup();
       conclude(ctx, listener, frames, received, leg.framesBeforeStart, recordAs).then(resolve, reject);
     };
+    const fail = (e: unknown) => {
+      if (finished) return;
+      finished = true;
+      cleanup();
+      reject(e);
+    };
     const push = (frame: Buffer) => {
       frames.push(frame);
       if (listener.push(frame)) finish();
-    };
-    const onAbort = () => {
-      cleanup();
-      reject(signal.reason);
     };
     const timer = setTimeout(finish, deadlineMs);
     // Nothing arrives while the caller's side sends no frames (a Local channel in Wait(), a
@@ -73,30 +73,21 @@ export function listen(
       for (let i = 0; i < n && !finished; i++) push(Buffer.alloc(FRAME_BYTES));
     };
     const gapFiller = setInterval(() => setImmediate(fillGap), 100);
-    if (signal.aborted) return onAbort();
-    if (!leg.open) {
-      cleanup();
-      return reject(
-        new DoormanError('MEDIA_CLOSED', 'media WebSocket closed while listening (before listening)'),
-      );
+    // A call already over, or a leg already closed, ends the stream at its first read.
+    if (!signal.aborted && leg.open) {
+      for (const frame of early) {
+        received++;
+        push(frame);
+        if (finished) return;
+      }
     }
-    for (const frame of early) {
-      received++;
-      push(frame);
-      if (finished) return;
-    }
-    stops.push(
-      leg.onAudio((frame) => {
+    (async () => {
+      for await (const frame of audio) {
         received++;
         accountedAt = performance.now();
         push(frame);
-      }),
-      leg.onClose((why) => {
-        cleanup();
-        reject(new DoormanError('MEDIA_CLOSED', `media WebSocket closed while listening (${why})`));
-      }),
-    );
-    signal.addEventListener('abort', onAbort, { once: true });
+      }
+    })().catch(fail);
   });
 }
 

@@ -45,7 +45,7 @@ export const challenge = z
     phoneMargin: z.number().min(0).max(1).default(0.05),
     /**
      * Embedded recogniser: a burst of answers too large to check against the audio (the
-     * phone loop left out to keep real time: speech.phoneLoopMaxStreams, speech.shedLagMs)
+     * phone loop left out to keep real time: speech.soundswallower.phoneLoopMaxStreams, speech.soundswallower.shedLagMs)
      * has each name it heard confirmed by the caller ("Did you mean Ann Lee? Press 1")
      * instead of routed straight away. false: route unchecked names (more wrong routes).
      */

@@ -62,43 +62,49 @@ export const speech = z
       })
       .strict()
       .prefault({}),
-    /** Recognition threads (0: one per core); decoding never runs on the main thread. */
-    threads: z.number().int().min(0).max(64).default(0),
-    /** Embedded recogniser: also decode each answer as free phones, for `challenge.minAcousticFit` (~40% more CPU). */
-    phoneLoop: z.boolean().default(true),
-    /** ...for answers decoded while a recognition thread has fewer than this many: above, the grammar alone (keeps real time under load). */
-    phoneLoopMaxStreams: z.number().int().min(1).max(1000).default(2),
-    /** Recognisers loaded per thread at start; more are made as answers overlap, and kept. */
-    poolSize: z.number().int().min(1).max(64).default(1),
-    /**
-     * Embedded recogniser: espeak-ng languages whose reading of each person's name is also
-     * accepted (Agnieszka as Polish says it, Padraig as Irish does). Empty: English only.
-     */
-    nameLanguages: z
-      .array(z.string().regex(NAME_LANGUAGE, NAME_LANGUAGE_HINT))
-      .max(30)
-      .default(['es', 'it', 'de', 'fr', 'pl', 'ga', 'vi', 'sw', 'zh']),
-    /**
-     * Embedded recogniser: clean each answer with RNNoise before recognising it (line hiss and
-     * hum cost more names than anything else). The recorded answer stays as the caller sent it.
-     */
-    denoise: z.boolean().default(true),
-    /** ...for answers decoded while a recognition thread has fewer than this many (as `phoneLoopMaxStreams`). */
-    denoiseMaxStreams: z.number().int().min(1).max(1000).default(3),
-    /**
-     * Embedded recogniser: when a recognition thread is this far behind the callers' audio, its
-     * answers drop the phone loop and RNNoise (and new answers start without them until it
-     * catches up), so a machine slower than the limits above assume still decides in time. 0: never.
-     */
-    shedLagMs: ms(0, 5_000, 150),
-    /**
-     * Embedded recogniser: answers that start without the phone loop because of load (their
-     * names are confirmed, challenge.confirmUnchecked) search at most this many HMMs per frame,
-     * for less CPU where the load is. 0: as widely as the others.
-     */
-    busyMaxHmms: z.number().int().min(0).max(30_000).default(1_000),
-    /** Recogniser search beam: smaller is wider (more accurate, more CPU). */
-    beam: z.number().positive().max(1).default(1e-80),
+    /** The embedded recogniser (PocketSphinx via the soundswallower package): offline, in worker threads. */
+    soundswallower: z
+      .object({
+        /** Recognition threads (0: one per core); decoding never runs on the main thread. */
+        threads: z.number().int().min(0).max(64).default(0),
+        /** Also decode each answer as free phones, for `challenge.minAcousticFit` (~40% more CPU). */
+        phoneLoop: z.boolean().default(true),
+        /** ...for answers decoded while a recognition thread has fewer than this many: above, the grammar alone (keeps real time under load). */
+        phoneLoopMaxStreams: z.number().int().min(1).max(1000).default(2),
+        /** Recognisers loaded per thread at start; more are made as answers overlap, and kept. */
+        poolSize: z.number().int().min(1).max(64).default(1),
+        /**
+         * espeak-ng languages whose reading of each person's name is also
+         * accepted (Agnieszka as Polish says it, Padraig as Irish does). Empty: English only.
+         */
+        nameLanguages: z
+          .array(z.string().regex(NAME_LANGUAGE, NAME_LANGUAGE_HINT))
+          .max(30)
+          .default(['es', 'it', 'de', 'fr', 'pl', 'ga', 'vi', 'sw', 'zh']),
+        /**
+         * Clean each answer with RNNoise before recognising it (line hiss and
+         * hum cost more names than anything else). The recorded answer stays as the caller sent it.
+         */
+        denoise: z.boolean().default(true),
+        /** ...for answers decoded while a recognition thread has fewer than this many (as `phoneLoopMaxStreams`). */
+        denoiseMaxStreams: z.number().int().min(1).max(1000).default(3),
+        /**
+         * When a recognition thread is this far behind the callers' audio, its
+         * answers drop the phone loop and RNNoise (and new answers start without them until it
+         * catches up), so a machine slower than the limits above assume still decides in time. 0: never.
+         */
+        shedLagMs: ms(0, 5_000, 150),
+        /**
+         * Answers that start without the phone loop because of load (their
+         * names are confirmed, challenge.confirmUnchecked) search at most this many HMMs per frame,
+         * for less CPU where the load is. 0: as widely as the others.
+         */
+        busyMaxHmms: z.number().int().min(0).max(30_000).default(1_000),
+        /** Recogniser search beam: smaller is wider (more accurate, more CPU). */
+        beam: z.number().positive().max(1).default(1e-80),
+      })
+      .strict()
+      .prefault({}),
     /** Longest wait for the final transcript once the caller stopped talking. */
     finalTimeoutMs: ms(100, 10_000, 2_000),
     /** Words around names (carriers, greetings); empty: the packaged grammars/phrases.yaml. */
