@@ -4,7 +4,8 @@ import type { Challenge } from '../challenge/setup.js';
 import type { Config } from '../config/schema.js';
 import { NameRules } from '../match/name-rules.js';
 import type { DurableWrites } from '../store/durable-writes.js';
-import { PinSets } from '../store/pin-sets.js';
+import { openPinSets } from '../store/pin-key.js';
+import type { PinSets } from '../store/pin-sets.js';
 import { type BypassState, readBypass } from '../store/screening-state.js';
 import type { Store } from '../store/store.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
@@ -65,7 +66,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     this.nameRules = new Cached(async () => new NameRules(await store.nameRules()), 10_000);
     // Short: a bypass switched on from a phone or an API should take effect almost at once.
     this.bypass = new Cached(() => readBypass(store), 2_000);
-    this.pins = new PinSets(store);
+    this.pins = openPinSets(store, config.pins);
     this.outboundPin = new OutboundPin(
       config,
       ari,

@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { requireDestination } from '../config/destinations.js';
 import type { Config } from '../config/schema.js';
 import { InvalidInputError } from '../errors.js';
-import { type DirectoryEntry, parseDirectory } from '../match/directory.js';
+import { type DirectoryEntry, MAX_DIRECTORY_ENTRIES, parseDirectory, tooMany } from '../match/directory.js';
 import { espeakReads } from '../speech/espeak-phones.js';
 import { DirectoryStore } from '../store/directory-store.js';
 import type { Store } from '../store/store.js';
@@ -72,6 +72,9 @@ export class DirectoryService {
   }
 
   async put(entry: DirectoryEntry): Promise<'added' | 'updated'> {
+    const entries = this.challenge.entries;
+    if (entries.length >= MAX_DIRECTORY_ENTRIES && !entries.some((e) => e.id === entry.id))
+      throw new InvalidInputError('DIRECTORY_FULL', tooMany(entries.length + 1));
     await checkEntries(this.config, [entry]);
     const result = await this.db.put(entry);
     await this.sync();

@@ -8,6 +8,7 @@ import { espeakReads } from '../speech/espeak-phones.js';
 import { speak } from '../speech/tts.js';
 import { Store } from '../store/store.js';
 import { withTimeout } from '../util/timeout.js';
+import { checkPinSets } from './doctor-pins.js';
 
 export interface Finding {
   check: string;
@@ -294,6 +295,7 @@ async function checkDatabase(config: Config, out: Finding[]): Promise<void> {
         ok: true,
         detail: `${shown}: schema current, lookup ${(performance.now() - t0).toFixed(1)} ms`,
       });
+      await checkPinSets(config, store, out);
     } finally {
       await store.close();
     }
@@ -377,17 +379,15 @@ async function checkNameLanguages(config: Config, out: Finding[]): Promise<void>
     return;
   }
   const unknown = languages.filter((_, i) => read[i] === false);
+  const fix =
+    'take them out of speech.soundswallower.nameLanguages, or use a code `espeak-ng --voices` lists';
   out.push({
     check: 'name languages',
     ok: !unknown.length,
     detail: unknown.length
       ? `espeak-ng has no language ${unknown.map((l) => `"${l}"`).join(', ')} (speech.soundswallower.nameLanguages)`
       : `espeak-ng reads ${languages.join(', ') || 'English only'}`,
-    ...(unknown.length
-      ? {
-          fix: 'take them out of speech.soundswallower.nameLanguages, or use a code `espeak-ng --voices` lists',
-        }
-      : {}),
+    ...(unknown.length ? { fix } : {}),
   });
 }
 

@@ -34,6 +34,7 @@ Commands:
   pins show SET                      the labels (never the PINs)
   pins import SET FILE.csv           columns: label,pin
   pins export SET                    CSV on stdout (PINs only for --clear sets)
+  pins seal SET                      seal its PIN hashes with pins.keyFile's key (new sets are sealed when it is set)
   pins unlock NUMBER|ext:EXTENSION|set:SET
                                      forget wrong PINs of a caller, a phone or a whole set (ends a lockout)
   screening status|on|off|bypass MINUTES

@@ -13,7 +13,7 @@ import { recordings, store } from './sections/store.js';
 import { web, webhooks } from './sections/web.js';
 
 export { HANGUP_CAUSES } from './sections/destinations.js';
-export { ROUTE_CHECKS, type RouteCheck } from './sections/routes.js';
+export { INTERACTIVE_CHECKS, ROUTE_CHECKS, type RouteCheck } from './sections/routes.js';
 
 /**
  * The whole configuration. Each section's keys, defaults and limits (with their doc comments,

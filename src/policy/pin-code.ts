@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { DoormanError } from '../errors.js';
 
 /** A PIN or PIN set input that cannot be stored; the message says why (never the PIN itself). */
@@ -31,15 +31,31 @@ export function validateSetName(name: string): void {
     );
 }
 
-/** The form a PIN is stored and looked up in: an HMAC keyed by its set's salt. */
-export function pinHash(salt: string, pin: string): string {
-  return createHmac('sha256', salt).update(pin).digest('hex');
+/**
+ * The form a PIN is stored and looked up in: an HMAC keyed by its set's salt, sealed (where a
+ * key is given) by a second HMAC keyed by a secret kept outside the database (pins.keyFile).
+ * The salt alone sits beside the hashes: a copy of the database gives a PIN of a few digits
+ * away by trying them all, unless the key is not in it.
+ */
+export function pinHash(salt: string, pin: string, key?: Buffer): string {
+  const salted = createHmac('sha256', salt).update(pin).digest('hex');
+  return key ? sealHash(key, salted) : salted;
+}
+
+/** Seals a salted hash with the key: what `doorman pins seal` does to the hashes already stored. */
+export function sealHash(key: Buffer, salted: string): string {
+  return createHmac('sha256', key).update(salted).digest('hex');
+}
+
+/** The fingerprint a set keeps of the key its hashes are sealed with (not the key: a SHA-256 of it). */
+export function keyFingerprint(key: Buffer): string {
+  return createHash('sha256').update('doorman pin key\n').update(key).digest('hex').slice(0, 32);
 }
 
 /** Compares a stored hash with the hash of what was entered, in constant time. */
-export function hashMatches(stored: string, salt: string, entered: string): boolean {
+export function hashMatches(stored: string, salt: string, entered: string, key?: Buffer): boolean {
   const a = Buffer.from(stored, 'hex');
-  const b = Buffer.from(pinHash(salt, entered), 'hex');
+  const b = Buffer.from(pinHash(salt, entered, key), 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
 }
 

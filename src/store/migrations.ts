@@ -235,6 +235,16 @@ const callersByAge: Migration = {
   },
 };
 
+/** Which key (pins.keyFile) a PIN set's hashes are sealed with: its fingerprint, null for none. */
+const pinSetKey: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('pin_sets').addColumn('key_id', 'varchar(64)').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable('pin_sets').dropColumn('key_id').execute();
+  },
+};
+
 /** Brings the schema up to date; safe to run from several PBXs sharing one database. */
 export async function migrate(db: Kysely<unknown>, kind: 'sqlite' | 'postgres' | 'mysql'): Promise<void> {
   const provider: MigrationProvider = {
@@ -242,6 +252,7 @@ export async function migrate(db: Kysely<unknown>, kind: 'sqlite' | 'postgres' |
       ...migrations,
       '0008-mysql-utf8mb4': kind === 'mysql' ? utf8mb4 : noChange,
       '0009-callers-created-at-index': callersByAge,
+      '0010-pin-set-key': pinSetKey,
     }),
   };
   const { error, results } = await new Migrator({

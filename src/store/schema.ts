@@ -83,6 +83,8 @@ export interface PinSetsTable {
   hashed: number;
   note: string | null;
   created_at: Iso;
+  /** Fingerprint of the key (pins.keyFile) the hashes are sealed with; null: sealed with none. */
+  key_id?: string | null;
 }
 
 export interface PinsTable {

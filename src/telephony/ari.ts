@@ -350,6 +350,12 @@ function wellFormed(e: AriEvent): boolean {
     (c === null || typeof c !== 'object' || typeof (c as { id?: unknown }).id !== 'string')
   )
     return false;
+  // Caller-ID fields are read as text everywhere: anything else (a number, an object) becomes ''.
+  for (const party of ['caller', 'connected'] as const) {
+    const p = (c as Record<string, unknown> | undefined)?.[party] as Record<string, unknown> | undefined;
+    if (p && typeof p === 'object')
+      for (const f of ['number', 'name'] as const) if (f in p && typeof p[f] !== 'string') p[f] = '';
+  }
   const args = (e as { args?: unknown }).args;
   return args === undefined || (Array.isArray(args) && args.every((a) => typeof a === 'string'));
 }

@@ -51,7 +51,11 @@ export function describeError(err: unknown): { status: number; code: string; mes
         ? 404
         : err.code === 'PIN_SET_EXISTS' || err.code === 'PIN_TAKEN'
           ? 409
-          : 400;
+          : err.code === 'PIN_SET_COOLING'
+            ? 429
+            : err.code === 'PIN_KEY_MISSING' || err.code === 'PIN_KEY_WRONG'
+              ? 503
+              : 400;
     return { status, code: err.code, message: err.message };
   }
   if (err instanceof ImportFailedError) return { status: 503, code: 'IMPORT_PARTIAL', message: err.message };

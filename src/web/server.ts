@@ -10,7 +10,7 @@ import {
 import type { Logger } from 'pino';
 import type { LiveFeed } from '../calls/live-feed.js';
 import type { Config } from '../config/schema.js';
-import { PinSets } from '../store/pin-sets.js';
+import { openPinSets } from '../store/pin-key.js';
 import type { Store } from '../store/store.js';
 import { WebAuthStore } from '../store/web-auth.js';
 import { Accounts } from './auth/accounts.js';
@@ -130,7 +130,7 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(screeningRoutes({ store, bypass: deps.caches?.bypass }));
   await app.register(directoryRoutes(deps.directory));
   await app.register(liveRoutes(deps.live, accounts));
-  await app.register(pinSetRoutes({ pins: new PinSets(store) }));
+  await app.register(pinSetRoutes({ pins: openPinSets(store, config.pins) }));
   await app.register(metricsRoutes(deps.metrics));
   await app.register(statsRoutes({ store }));
   await app.register(routingRoutes({ config }));
@@ -155,12 +155,25 @@ export async function startWebServer(deps: WebDeps): Promise<FastifyInstance | n
     app = await createWebServer(deps);
     const address = await app.listen({ host, port });
     deps.logger.info({ address }, 'admin API listening');
+    const exposed = exposureWarning(deps.config.web);
+    if (exposed) deps.logger.warn({ host }, exposed);
     return app;
   } catch (e) {
     deps.logger.error({ err: e, host, port }, 'the admin API could not start; screening goes on without it');
     await app?.close().catch(() => {});
     return null;
   }
+}
+
+/**
+ * What an admin should hear when the API is reachable from the network over plain HTTP:
+ * passwords and session cookies would cross it in the clear. Null on loopback, or behind a
+ * TLS proxy (cookies marked Secure).
+ */
+export function exposureWarning(web: Pick<Config['web'], 'host' | 'secureCookies'>): string | null {
+  const loopback = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(web.host);
+  if (loopback || web.secureCookies) return null;
+  return `the admin API listens on ${web.host} over plain HTTP: logins and session cookies cross the network in the clear; put a TLS proxy in front (web.secureCookies: true, web.trustProxy) or listen on 127.0.0.1`;
 }
 
 /**

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { CALL_STEPS } from '../../src/calls/steps/index.js';
 import type { CallStep } from '../../src/calls/steps/step-context.js';
 import { loadConfig } from '../../src/config/load.js';
-import { type Config, ROUTE_CHECKS, type Route } from '../../src/config/schema.js';
+import { type Config, INTERACTIVE_CHECKS, ROUTE_CHECKS, type Route } from '../../src/config/schema.js';
 import { CallGoneError } from '../../src/errors.js';
 import { type CheckTrace, runChecks } from '../../src/policy/pipeline.js';
 import { PinSets } from '../../src/store/pin-sets.js';
@@ -65,6 +65,9 @@ async function runOn(
 describe("a route's steps through the one pipeline (in-memory channel)", () => {
   it('has a step for every check a route may list', () => {
     assert.deepEqual(Object.keys(CALL_STEPS).sort(), [...ROUTE_CHECKS].sort());
+    // The config orders routes' checks by this list; the pipeline gives deadlines by the steps'.
+    for (const name of ROUTE_CHECKS)
+      assert.equal(Boolean(CALL_STEPS[name].interactive), INTERACTIVE_CHECKS.includes(name), name);
   });
 
   describe('a step that plays a prompt and reads a key (the README example)', () => {

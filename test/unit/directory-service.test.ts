@@ -8,6 +8,7 @@ import { judgeTranscript } from '../../src/challenge/answer.js';
 import { DirectoryService } from '../../src/challenge/directory-service.js';
 import { type Challenge, createChallenge, loadDirectoryFile } from '../../src/challenge/setup.js';
 import { configSchema } from '../../src/config/schema.js';
+import { MAX_DIRECTORY_ENTRIES } from '../../src/match/directory.js';
 import { Store } from '../../src/store/store.js';
 import { directoryOf } from '../../src/web/routes/directory.js';
 import { api, startTestWeb, type TestWeb } from '../support/web.js';
@@ -74,6 +75,32 @@ describe('the directory in the database', () => {
       /no destination named "nowhere"/,
     );
     await assert.rejects(service.import('entries: [{id: x}]'), /entry 1 \(x\)/);
+  });
+
+  it('refuses a directory larger than the recogniser can search, before anything is replaced', async () => {
+    const before = here.entries.map((e) => e.id);
+    const person = (i: number) => `  - {id: p-${i}, type: person, name: Person ${i}, destination: desk}`;
+    const yaml = (n: number) =>
+      `version: 1\nentries:\n${Array.from({ length: n }, (_, i) => person(i)).join('\n')}\n`;
+    // 1.9 MB of entries: the review's import, which kept every recognition thread busy for minutes.
+    const huge = yaml(30_000);
+    assert.ok(huge.length > 1_500_000);
+    await assert.rejects(service.import(huge), /30,000 entries: a directory holds at most 2,500/);
+    await assert.rejects(
+      service.import(yaml(MAX_DIRECTORY_ENTRIES + 1)),
+      /2,501 entries: a directory holds at most 2,500/,
+    );
+    const aliases = Array.from({ length: 21 }, (_, i) => `alias ${i}`).join(', ');
+    await assert.rejects(
+      service.import(
+        `entries:\n  - {id: a, type: person, name: A B, destination: desk, aliases: [${aliases}]}\n`,
+      ),
+      /entry 1 \(a\) aliases/,
+    );
+    assert.deepEqual(
+      here.entries.map((e) => e.id),
+      before,
+    );
   });
 
   it('takes only languages espeak-ng reads (and zh, pinyin), saying which one it does not', async () => {

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DigitEntry } from '../../src/calls/digit-entry.js';
 import { loadConfig } from '../../src/config/load.js';
-import { lockedUntil, PinError } from '../../src/policy/pin-code.js';
-import { PinSets } from '../../src/store/pin-sets.js';
+import { lockedUntil, PinError, pinHash } from '../../src/policy/pin-code.js';
+import { readPinKey } from '../../src/store/pin-key.js';
+import { PinSets, TAKEN_PER_HOUR } from '../../src/store/pin-sets.js';
 import { Store } from '../../src/store/store.js';
 import { voicemailPins } from '../../src/telephony/voicemail-conf.js';
 import { cliArgs } from '../support/cli.js';
@@ -136,6 +138,72 @@ describe('PIN sets in the store', () => {
     await assert.rejects(pins.putPin('nosuch', 'x', '9999'), /no PIN set named "nosuch"/);
     await assert.rejects(pins.createSet('partners'), /already exists/);
     await assert.rejects(pins.createSet('Bad Name'), /PIN set name/);
+  });
+
+  it('stops answering "that PIN is taken" after a few an hour, so the answer cannot list a set', async () => {
+    await pins.createSet('guessed');
+    await pins.putPin('guessed', 'owner', '4321');
+    for (let i = 0; i < TAKEN_PER_HOUR; i++)
+      await assert.rejects(pins.putPin('guessed', `prober-${i}`, '4321'), { code: 'PIN_TAKEN' });
+    // Past the budget a free PIN and a taken one get the same answer.
+    await assert.rejects(pins.putPin('guessed', 'prober-x', '4321'), { code: 'PIN_SET_COOLING' });
+    await assert.rejects(pins.putPin('guessed', 'prober-y', '8765'), { code: 'PIN_SET_COOLING' });
+    // Another set is not held up, and PINs already there still open.
+    assert.equal(await pins.putPin('partners', 'Hooli', '7070'), 'added');
+    assert.equal(await pins.labelFor('guessed', '4321'), 'owner');
+  });
+
+  it('seals PIN hashes with a key kept out of the database, so a copy of it gives no PIN away', async () => {
+    const key = randomBytes(32);
+    const sealed = new PinSets(store, key);
+    // Every four-digit PIN tried against what a copy of the database holds: salt and hash.
+    const bruteForce = async (set: string) => {
+      const row = await store.db
+        .selectFrom('pins')
+        .innerJoin('pin_sets', 'pin_sets.name', 'pins.set_name')
+        .select(['pins.pin_hash', 'pin_sets.salt'])
+        .where('pins.set_name', '=', set)
+        .executeTakeFirstOrThrow();
+      for (let n = 0; n < 10_000; n++) {
+        const pin = String(n).padStart(4, '0');
+        if (pinHash(row.salt, pin) === row.pin_hash) return pin;
+      }
+      return null;
+    };
+    await pins.createSet('unsealed');
+    await pins.putPin('unsealed', 'door', '2580');
+    assert.equal(await bruteForce('unsealed'), '2580', 'the salt alone protects nothing');
+
+    await sealed.createSet('vault');
+    await sealed.putPin('vault', 'door', '2580');
+    assert.equal(await bruteForce('vault'), null);
+    assert.equal(await sealed.labelFor('vault', '2580'), 'door');
+    assert.equal((await sealed.listSets()).find((x) => x.name === 'vault')?.sealed, true);
+
+    // A set from before the key is sealed in place; its PINs keep working.
+    assert.equal(await sealed.sealSet('unsealed'), true);
+    assert.equal(await sealed.sealSet('unsealed'), false);
+    assert.equal(await bruteForce('unsealed'), null);
+    assert.equal(await sealed.labelFor('unsealed', '2580'), 'door');
+    assert.equal(await sealed.checkLabelPin('unsealed', 'door', '2580'), true);
+
+    // Without the key, or with another, a sealed set says so instead of refusing every PIN.
+    await assert.rejects(pins.labelFor('vault', '2580'), { code: 'PIN_KEY_MISSING' });
+    await assert.rejects(new PinSets(store, randomBytes(32)).labelFor('vault', '2580'), {
+      code: 'PIN_KEY_WRONG',
+    });
+    await assert.rejects(pins.sealSet('partners'), { code: 'PIN_KEY_MISSING' });
+  });
+
+  it('reads the key from pins.keyFile, refusing a missing or short one with the key named', () => {
+    const good = join(dir, 'pin.key');
+    writeFileSync(good, randomBytes(32));
+    assert.equal(readPinKey(good)?.length, 32);
+    assert.equal(readPinKey(''), undefined);
+    const short = join(dir, 'short.key');
+    writeFileSync(short, 'secret');
+    assert.throws(() => readPinKey(short), /pins\.keyFile: holds 6 bytes; a key needs at least 16/);
+    assert.throws(() => readPinKey(join(dir, 'absent.key')), /pins\.keyFile: cannot read: ENOENT/);
   });
 
   it('counts wrong PINs across calls and clears them on a right one', async () => {

@@ -6,6 +6,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import type { CallRow } from '../../src/store/store.js';
 import { MAX_STREAMS_PER_PRINCIPAL } from '../../src/web/routes/live.js';
+import { exposureWarning } from '../../src/web/server.js';
 import { ADMIN, api, login, callRow as sharedCallRow, startTestWeb, type TestWeb } from '../support/web.js';
 
 const UUID = '00000000-0000-4000-8000-000000000000';
@@ -412,5 +413,15 @@ describe('login rate limit', () => {
       statuses.join(' '),
     );
     assert.ok(lag.max / 1e6 < 1_000, `event loop stalled ${Math.round(lag.max / 1e6)} ms`);
+  });
+});
+
+describe('an admin API reachable from the network', () => {
+  it('warns when it listens beyond loopback over plain HTTP, and not on loopback or behind TLS', () => {
+    assert.match(exposureWarning({ host: '0.0.0.0', secureCookies: false }) ?? '', /plain HTTP.*TLS proxy/);
+    assert.match(exposureWarning({ host: '192.168.1.10', secureCookies: false }) ?? '', /192\.168\.1\.10/);
+    assert.equal(exposureWarning({ host: '127.0.0.1', secureCookies: false }), null);
+    assert.equal(exposureWarning({ host: '::1', secureCookies: false }), null);
+    assert.equal(exposureWarning({ host: '0.0.0.0', secureCookies: true }), null);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../../config/schema.js';
 import { importPinsCsv, pinsExport } from '../../lists/pin-csv.js';
 import { normalizeNumber } from '../../match/caller-id.js';
-import { PinSets } from '../../store/pin-sets.js';
+import { openPinSets } from '../../store/pin-key.js';
 import { Store } from '../../store/store.js';
 import { printImportReport, progressPrinter } from '../import-report.js';
 import { writeOut } from '../terminal.js';
@@ -26,13 +26,13 @@ export async function cmdPins(config: Config, [action, a, b]: string[], v: Flags
     return x;
   };
   const store = await Store.open(config.store);
-  const pins = new PinSets(store);
+  const pins = openPinSets(store, config.pins);
   try {
     switch (action) {
       case 'sets':
         for (const s of await pins.listSets())
           console.log(
-            `${s.name}  ${s.pins} PIN(s)  ${s.hashed ? 'hashed' : 'clear'}${s.note ? `  ${JSON.stringify(s.note)}` : ''}`,
+            `${s.name}  ${s.pins} PIN(s)  ${s.hashed ? 'hashed' : 'clear'}${s.sealed ? ', sealed' : ''}${s.note ? `  ${JSON.stringify(s.note)}` : ''}`,
           );
         return;
       case 'create':
@@ -76,6 +76,13 @@ export async function cmdPins(config: Config, [action, a, b]: string[], v: Flags
       case 'export':
         await pinsExport(pins, need(a, 'a SET name'), writeOut);
         return;
+      case 'seal': {
+        const set = need(a, 'a SET name');
+        console.log(
+          (await pins.sealSet(set)) ? `sealed ${set} with pins.keyFile's key` : `${set} was sealed already`,
+        );
+        return;
+      }
       case 'unlock': {
         const who = need(a, 'a NUMBER (or ext:EXTENSION)');
         const key =
@@ -86,7 +93,9 @@ export async function cmdPins(config: Config, [action, a, b]: string[], v: Flags
         return;
       }
       default:
-        throw new UsageError('pins needs sets, create, delete, add, remove, show, import, export or unlock');
+        throw new UsageError(
+          'pins needs sets, create, delete, add, remove, show, import, export, seal or unlock',
+        );
     }
   } finally {
     await store.close();

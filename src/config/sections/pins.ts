@@ -28,6 +28,13 @@ export const pins = z
      * guesser who changes caller ID every call is stopped here, not by the per-number lock.
      */
     setLockoutFailures: z.number().int().min(1).max(10_000).default(30),
+    /**
+     * A file holding a secret (at least 16 bytes; `head -c 32 /dev/urandom > pin.key`) that seals
+     * the PIN hashes, kept out of the database: a copy of the database then does not give the
+     * PINs away. Every Doorman sharing the database needs the same file. Empty: hashes keyed by
+     * their set's salt alone (`doorman doctor` warns).
+     */
+    keyFile: z.string().default(''),
   })
   .strict()
   .prefault({});

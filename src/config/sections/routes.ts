@@ -19,7 +19,8 @@ const routePin = z
 /** The steps a route can list, by name (src/calls/steps/index.ts has the step of each). */
 export const ROUTE_CHECKS = ['bypass', 'blocklist', 'allowlist', 'pin', 'challenge'] as const;
 export type RouteCheck = (typeof ROUTE_CHECKS)[number];
-const INTERACTIVE_CHECKS: readonly RouteCheck[] = ['pin', 'challenge'];
+/** The steps that answer the call (their step files say so too; a unit test keeps the two alike). */
+export const INTERACTIVE_CHECKS: readonly RouteCheck[] = ['pin', 'challenge'];
 
 export const route = z
   .object({

@@ -16,6 +16,7 @@ const labelParam = z.object({ set: setName, label: z.string().min(1).max(80) });
 const summary = z.object({
   name: z.string(),
   hashed: z.boolean(),
+  sealed: z.boolean(),
   pins: z.number().int(),
   note: z.string().nullable(),
   createdAt: z.string(),
@@ -119,7 +120,7 @@ export const pinSetRoutes =
           body: z.object({ pin: z.string().regex(PIN_PATTERN, '3 to 16 keypad digits (0-9, *)') }).strict(),
           response: {
             200: z.object({ result: z.enum(['added', 'updated']) }),
-            ...errorResponses(400, 404, 409),
+            ...errorResponses(400, 404, 409, 429, 503),
           },
         },
       },

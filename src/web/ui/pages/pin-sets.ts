@@ -125,7 +125,10 @@ export const pinSetsPage: Page = {
           [
             { label: 'Name', cell: (s) => s.name },
             { label: 'PINs', cell: (s) => s.pins, numeric: true },
-            { label: 'Kept', cell: (s) => (s.hashed ? 'hashed' : 'in the clear') },
+            {
+              label: 'Kept',
+              cell: (s) => (s.hashed ? 'hashed' : 'in the clear') + (s.sealed ? ', sealed' : ''),
+            },
             { label: 'Note', cell: (s) => s.note },
             { label: 'Created', cell: (s) => when(s.createdAt) },
             {
