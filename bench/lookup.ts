@@ -13,11 +13,14 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { normalizeNumber } from '../src/match/caller-id.js';
 import { NameRules } from '../src/match/name-rules.js';
+import { NumberRules } from '../src/match/number-rules.js';
 import type { CheckContext } from '../src/policy/check.js';
 import { allowlistCheck } from '../src/policy/checks/allowlist.js';
 import { blocklistCheck } from '../src/policy/checks/blocklist.js';
 import { bypassCheck } from '../src/policy/checks/bypass.js';
 import { runChecks } from '../src/policy/pipeline.js';
+import { NumberRuleStore } from '../src/store/number-rule-store.js';
+import type { NumberRulesTable } from '../src/store/schema.js';
 import { readBypass } from '../src/store/screening-state.js';
 import { Store } from '../src/store/store.js';
 import { Cached } from '../src/util/cached.js';
@@ -28,6 +31,8 @@ const { values } = parseArgs({
 });
 const N = Number(values.entries ?? 1_000_000);
 const LOOKUPS = Number(values.lookups ?? 5_000);
+/** Prefix, range and neighbour rules beside the lists (none covering the numbers looked up). */
+const NUMBER_RULES = 10_000;
 const PG_ADMIN = values.pg ?? process.env.DOORMAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const numberAt = (i: number) => `+1${String(2_000_000_000 + i * 7).padStart(10, '0')}`;
@@ -71,12 +76,47 @@ async function fill(store: Store): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
+/** Rules beside the lists: prefixes (area codes), ranges and a neighbour rule, none covering the numbers looked up. */
+async function addNumberRules(store: Store): Promise<void> {
+  const created_at = new Date().toISOString();
+  const rows: NumberRulesTable[] = Array.from({ length: NUMBER_RULES }, (_, k) => {
+    const head = `+7${String(100_000 + k)}`;
+    const range = k % 3 === 0;
+    return {
+      id: `rule-${k}`,
+      list: k % 2 ? 'allow' : 'block',
+      kind: range ? 'range' : 'prefix',
+      pattern: range ? `${head}00-${head}49` : head,
+      destination: null,
+      note: null,
+      created_at,
+    };
+  });
+  rows.push({
+    id: 'neighbour',
+    list: 'block',
+    kind: 'neighbour',
+    pattern: '9',
+    destination: null,
+    note: null,
+    created_at,
+  });
+  await store.db.deleteFrom('number_rules').execute();
+  for (let k = 0; k < rows.length; k += 1_000)
+    await store.db
+      .insertInto('number_rules')
+      .values(rows.slice(k, k + 1_000))
+      .execute();
+}
+
 async function measure(store: Store) {
   const lookup: number[] = [];
   const pipeline: number[] = [];
   const names = new Cached(async () => new NameRules(await store.nameRules()), 10_000);
   const bypass = new Cached(() => readBypass(store), 2_000);
   await store.addNameRule('regex', '^V[0-9]+$');
+  await addNumberRules(store);
+  const numbers = new Cached(async () => new NumberRules(await new NumberRuleStore(store).list()), 10_000);
   for (let k = 0; k < LOOKUPS; k++) {
     // Half the lookups hit a listed number, half miss.
     const i = Math.floor(Math.random() * N);
@@ -96,6 +136,7 @@ async function measure(store: Store) {
       bypass: () => bypass.get(),
       hasDestination: () => true,
       nameRule: async () => (await names.get()).match('Some Caller'),
+      numberRule: async (list) => (await numbers.get()).match(list, caller.key, '+15550001000'),
     };
     t = performance.now();
     await runChecks([bypassCheck, blocklistCheck, allowlistCheck], ctx, { timeoutMs: 5_000 });

@@ -72,7 +72,7 @@ export async function startDoorman(
       speechEngine: challenge.engine.name,
       directory: directoryOf(challenge, directory),
       metrics,
-      caches: { bypass: app.bypass, nameRules: app.nameRules },
+      caches: { bypass: app.bypass, nameRules: app.nameRules, numberRules: app.numberRules },
       live: app.live,
     });
   }

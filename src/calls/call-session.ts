@@ -6,6 +6,7 @@ import type { Config, Route } from '../config/schema.js';
 import { CallGoneError, DoormanError } from '../errors.js';
 import { type CallerNumber, normalizeNumber } from '../match/caller-id.js';
 import type { NameRules } from '../match/name-rules.js';
+import type { NumberRules } from '../match/number-rules.js';
 import { type CheckTrace, fallThroughVerdict, runChecks } from '../policy/pipeline.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { DurableWrites } from '../store/durable-writes.js';
@@ -38,6 +39,7 @@ export interface CallDeps {
   /** List writes and the call log, queued locally while the database is down. */
   writes: DurableWrites;
   nameRules: Cached<NameRules>;
+  numberRules: Cached<NumberRules>;
   bypass: Cached<BypassState>;
   logger: Logger;
   pins: PinSets;

@@ -1,6 +1,6 @@
 import { isDestination } from '../config/destinations.js';
 import type { Route } from '../config/schema.js';
-import type { CallerNumber } from '../match/caller-id.js';
+import { type CallerNumber, normalizeNumber } from '../match/caller-id.js';
 import type { CheckContext } from '../policy/check.js';
 import type { CallFacts } from './call-report.js';
 import type { CallDeps } from './call-session.js';
@@ -11,7 +11,7 @@ export function checkContext(
   caller: CallerNumber,
   facts: CallFacts,
   route: Route,
-  deps: Pick<CallDeps, 'store' | 'writes' | 'bypass' | 'config' | 'nameRules'>,
+  deps: Pick<CallDeps, 'store' | 'writes' | 'bypass' | 'config' | 'nameRules' | 'numberRules'>,
 ): CheckContext {
   let lists: ReturnType<CheckContext['lists']> | undefined;
   return {
@@ -33,6 +33,12 @@ export function checkContext(
     bypass: () => deps.bypass.get(),
     hasDestination: (name) => isDestination(deps.config.destinations, name),
     nameRule: async () => (await deps.nameRules.get()).match(facts.callerName),
+    numberRule: async (list) =>
+      (await deps.numberRules.get()).match(
+        list,
+        caller.key,
+        normalizeNumber(facts.did, deps.config.numbers.defaultCountry).key,
+      ),
   };
 }
 
@@ -43,7 +49,15 @@ export function stepContext(
   route: Route,
   deps: Pick<
     CallDeps,
-    'store' | 'writes' | 'bypass' | 'config' | 'nameRules' | 'challenge' | 'recordings' | 'pins'
+    | 'store'
+    | 'writes'
+    | 'bypass'
+    | 'config'
+    | 'nameRules'
+    | 'numberRules'
+    | 'challenge'
+    | 'recordings'
+    | 'pins'
   >,
   call: Pick<StepContext, 'channel' | 'log' | 'publish' | 'timings' | 'found' | 'trace'>,
 ): StepContext {

@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { Challenge } from '../challenge/setup.js';
 import type { Config } from '../config/schema.js';
 import { NameRules } from '../match/name-rules.js';
+import { NumberRules } from '../match/number-rules.js';
 import type { DurableWrites } from '../store/durable-writes.js';
+import { NumberRuleStore } from '../store/number-rule-store.js';
 import { openPinSets } from '../store/pin-key.js';
 import type { PinSets } from '../store/pin-sets.js';
 import { type BypassState, readBypass } from '../store/screening-state.js';
@@ -40,6 +42,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
   private readonly recordings: RecordingStore;
   private readonly running = new Set<Promise<unknown>>();
   readonly nameRules: Cached<NameRules>;
+  readonly numberRules: Cached<NumberRules>;
   private readonly outbound: OutboundWatcher;
   private readonly screening: ScreeningSwitch;
   /** For the few things the app itself waits on (feature-code prompts). */
@@ -64,6 +67,8 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     this.router = new Router(ari, config.destinations);
     this.recordings = new RecordingStore(config.recordings.dir);
     this.nameRules = new Cached(async () => new NameRules(await store.nameRules()), 10_000);
+    const numberRules = new NumberRuleStore(store);
+    this.numberRules = new Cached(async () => new NumberRules(await numberRules.list()), 10_000);
     // Short: a bypass switched on from a phone or an API should take effect almost at once.
     this.bypass = new Cached(() => readBypass(store), 2_000);
     this.pins = openPinSets(store, config.pins);
@@ -151,6 +156,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       store: this.store,
       writes: this.writes,
       nameRules: this.nameRules,
+      numberRules: this.numberRules,
       bypass: this.bypass,
       pins: this.pins,
       live: this.live,

@@ -1,6 +1,7 @@
 import type { CallerNumber } from '../match/caller-id.js';
+import type { NumberRule } from '../match/number-rules.js';
 import type { BypassState } from './checks/bypass.js';
-import type { CheckResult } from './verdict.js';
+import type { CheckResult, Verdict } from './verdict.js';
 
 export interface ListEntry {
   id: string;
@@ -20,6 +21,8 @@ export interface CheckContext {
   lists(): Promise<{ allow?: ListEntry; block?: ListEntry }>;
   /** The caller-ID name rule the caller's name matches, if any. */
   nameRule(): Promise<{ id: string; pattern: string } | null>;
+  /** The prefix, range or neighbour rule of that list covering the caller's number, if any. */
+  numberRule(list: 'allow' | 'block'): Promise<NumberRule | null>;
   /** Screening switched off, or bypassed until a time. */
   bypass(): Promise<BypassState>;
   /** Known destination names. */
@@ -43,6 +46,16 @@ export interface Step<C> {
 /** A check that decides before the caller is answered. Pure decisions over the context; I/O only through it. */
 export type Check = Step<CheckContext>;
 
+/** Where a number rule sends a caller it covers: its own destination, else the route's (`fallback`). */
+export const ruleVerdict = (rule: NumberRule, fallback: string, ctx: CheckContext): Verdict => {
+  const check = rule.list === 'block' ? 'blocklist' : 'allowlist';
+  const reason = `${ctx.caller.key} is covered by ${rule.list} rule ${rule.kind} ${rule.pattern}`;
+  return { kind: 'route', destination: destinationOf(rule, fallback, ctx), reason, check };
+};
+
 /** A list entry's own destination when it names one that exists here, else the route's. */
-export const destinationOf = (entry: ListEntry, fallback: string, ctx: CheckContext): string =>
-  entry.destination && ctx.hasDestination(entry.destination) ? entry.destination : fallback;
+export const destinationOf = (
+  entry: Pick<ListEntry, 'destination'>,
+  fallback: string,
+  ctx: CheckContext,
+): string => (entry.destination && ctx.hasDestination(entry.destination) ? entry.destination : fallback);

@@ -81,7 +81,7 @@ const migrations: Record<string, Migration> = {
       await db.schema
         .createTable('pin_sets')
         .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
-        // Key of the PINs' HMACs: a stolen table alone does not give the PINs away.
+        // Salt of the PINs' HMACs (a copy of the database holds it too: pins.keyFile seals them).
         .addColumn('salt', 'varchar(64)', (c) => c.notNull())
         .addColumn('hashed', 'integer', (c) => c.notNull())
         .addColumn('note', 'varchar(1000)')
@@ -245,6 +245,25 @@ const pinSetKey: Migration = {
   },
 };
 
+/** Prefix, range and neighbour rules for both lists (src/match/number-rules.ts). */
+const numberRules: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('number_rules')
+      .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+      .addColumn('list', 'varchar(8)', (c) => c.notNull())
+      .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+      .addColumn('pattern', 'varchar(64)', (c) => c.notNull())
+      .addColumn('destination', 'varchar(64)')
+      .addColumn('note', 'varchar(1000)')
+      .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('number_rules').ifExists().execute();
+  },
+};
+
 /** Brings the schema up to date; safe to run from several PBXs sharing one database. */
 export async function migrate(db: Kysely<unknown>, kind: 'sqlite' | 'postgres' | 'mysql'): Promise<void> {
   const provider: MigrationProvider = {
@@ -253,6 +272,7 @@ export async function migrate(db: Kysely<unknown>, kind: 'sqlite' | 'postgres' |
       '0008-mysql-utf8mb4': kind === 'mysql' ? utf8mb4 : noChange,
       '0009-callers-created-at-index': callersByAge,
       '0010-pin-set-key': pinSetKey,
+      '0011-number-rules': numberRules,
     }),
   };
   const { error, results } = await new Migrator({

@@ -76,6 +76,16 @@ export interface NameRulesTable {
   created_at: Iso;
 }
 
+export interface NumberRulesTable {
+  id: string;
+  list: 'allow' | 'block';
+  kind: 'prefix' | 'range' | 'neighbour';
+  pattern: string;
+  destination: string | null;
+  note: string | null;
+  created_at: Iso;
+}
+
 export interface PinSetsTable {
   name: string;
   salt: string;
@@ -152,6 +162,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   web_sessions: WebSessionsTable;
   name_rules: NameRulesTable;
+  number_rules: NumberRulesTable;
   callers: CallersTable;
   calls: CallsTable;
   settings: SettingsTable;

@@ -4,6 +4,7 @@ import { DoormanError, InvalidInputError, NotFoundError, StoreError, TimeoutErro
 import { ImportFailedError } from '../lists/caller-lists.js';
 import { DirectoryError } from '../match/directory.js';
 import { NameRuleError } from '../match/name-rules.js';
+import { NumberRuleError } from '../match/number-rules.js';
 import { PinError } from '../policy/pin-code.js';
 
 /** A refusal the HTTP layer decides itself (authentication, CSRF, rate limit, a path outside a folder). */
@@ -42,7 +43,12 @@ export function describeError(err: unknown): { status: number; code: string; mes
     return { status: 400, code: 'INVALID_REQUEST', message: problems.join('; ') };
   }
   if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message };
-  if (err instanceof InvalidInputError || err instanceof NameRuleError || err instanceof DirectoryError)
+  if (
+    err instanceof InvalidInputError ||
+    err instanceof NameRuleError ||
+    err instanceof NumberRuleError ||
+    err instanceof DirectoryError
+  )
     return { status: 400, code: err.code, message: err.message };
   if (err instanceof NotFoundError) return { status: 404, code: err.code, message: err.message };
   if (err instanceof PinError) {

@@ -23,6 +23,7 @@ import { type DirectoryView, directoryRoutes } from './routes/directory.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
 import { liveRoutes } from './routes/live.js';
 import { nameRuleRoutes } from './routes/name-rules.js';
+import { numberRuleRoutes } from './routes/number-rules.js';
 import { pinSetRoutes } from './routes/pin-sets.js';
 import { routingRoutes } from './routes/routing.js';
 import { screeningRoutes } from './routes/screening.js';
@@ -47,7 +48,7 @@ export interface WebDeps {
   /** Calls as they happen (absent when the API runs without the Stasis app). */
   live?: LiveFeed;
   /** The running app's caches (absent when the API runs without the Stasis app). */
-  caches?: { bypass: Invalidatable; nameRules: Invalidatable };
+  caches?: { bypass?: Invalidatable; nameRules?: Invalidatable; numberRules?: Invalidatable };
 }
 
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -126,6 +127,7 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
   );
   await app.register(callerRoutes({ config, store }));
   await app.register(nameRuleRoutes({ store, nameRules: deps.caches?.nameRules }));
+  await app.register(numberRuleRoutes({ config, store, numberRules: deps.caches?.numberRules }));
   await app.register(callRoutes({ config, store }));
   await app.register(screeningRoutes({ store, bypass: deps.caches?.bypass }));
   await app.register(directoryRoutes(deps.directory));

@@ -40,7 +40,7 @@ describe('doorman doctor', () => {
     const r = doctor(['--sounds', dir], {
       DOORMAN_ARI_PASSWORD: 'not-the-password',
       DOORMAN_STORE_URL: 'postgres://doorman@127.0.0.1:1/none',
-      DOORMAN_SPEECH_NAME_LANGUAGES: 'es,qq,zh',
+      DOORMAN_SPEECH_SOUNDSWALLOWER_NAME_LANGUAGES: 'es,qq,zh',
     });
     assert.equal(r.status, 1);
     assert.match(
@@ -51,7 +51,7 @@ describe('doorman doctor', () => {
     assert.match(r.stdout, /^FAIL {2}database: postgres:\/\/\*\*\*@127\.0\.0\.1:1\/none: .*ECONNREFUSED/m);
     assert.match(
       r.stdout,
-      /^FAIL {2}name languages: espeak-ng has no language "qq" \(speech\.nameLanguages\)/m,
+      /^FAIL {2}name languages: espeak-ng has no language "qq" \(speech\.soundswallower\.nameLanguages\)/m,
     );
     assert.ok(!r.stdout.includes('not-the-password'));
     assert.match(r.stdout, /4 problem\(s\) found/);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { NumberRuleStore } from '../../src/store/number-rule-store.js';
 import { setBypassFor } from '../../src/store/screening-state.js';
 import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { numberedCalls, startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
@@ -138,6 +139,43 @@ describe('the lists and the screening switch on live calls', () => {
       waitSeconds: 30,
     });
     assert.notEqual(other.destination, 'blocked');
+  });
+
+  it('blocks and allows by prefix, range and neighbour rules, each to its own destination', async () => {
+    const rules = new NumberRuleStore(doorman.store);
+    const added = [
+      await rules.add({ list: 'block', kind: 'prefix', pattern: '+1555888', destination: 'voicemail' }),
+      await rules.add({
+        list: 'allow',
+        kind: 'range',
+        pattern: '+1555999000-+1555999099',
+        destination: 'desk',
+      }),
+      await rules.add({ list: 'block', kind: 'neighbour', pattern: '8', destination: null }),
+    ];
+    doorman.app.numberRules.invalidate();
+    try {
+      const prefixed = await call(alice, { from: '+15558880001' });
+      assert.equal(prefixed.destination, 'voicemail');
+      assert.equal(prefixed.told?.check, 'blocklist');
+      const ranged = await call(alice, { from: '+15559990042' });
+      assert.equal(ranged.destination, 'desk');
+      assert.equal(ranged.told?.check, 'allowlist');
+      assert.match((await doorman.report(ranged.channelId)).verdict?.reason ?? '', /allow rule range/);
+      // The first 8 digits of the number called (15550005000), from another number.
+      const neighbour = await call(undefined, { from: '+15550005999', to: '15550005000', delaySeconds: 0 });
+      assert.equal(neighbour.destination, 'blocked');
+      assert.match(
+        (await doorman.report(neighbour.channelId)).verdict?.reason ?? '',
+        /block rule neighbour 8/,
+      );
+      // Outside every rule: screened as before.
+      const outside = await call(undefined, { from: '+15550015999', to: '15550005000', delaySeconds: 0 });
+      assert.equal(outside.destination, 'voicemail');
+    } finally {
+      for (const r of added) await rules.remove(r.id);
+      doorman.app.numberRules.invalidate();
+    }
   });
 
   it('blocks withheld numbers only where the route says so', async () => {

@@ -28,6 +28,7 @@ export function stepContext(
     now: new Date(),
     lists: async () => ({}),
     nameRule: async () => null,
+    numberRule: async () => null,
     bypass: async () => ({ off: false, until: null }),
     hasDestination: (name) => name in config.destinations,
     channel,

@@ -2,6 +2,12 @@ import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS } from '../../src/lists/bulk.js';
+import { normalizeNumber } from '../../src/match/caller-id.js';
+import type { CheckContext } from '../../src/policy/check.js';
+import { allowlistCheck } from '../../src/policy/checks/allowlist.js';
+import { blocklistCheck } from '../../src/policy/checks/blocklist.js';
+import { bypassCheck } from '../../src/policy/checks/bypass.js';
+import { runChecks } from '../../src/policy/pipeline.js';
 import { callRow, startTestWeb, type TestWeb } from '../support/web.js';
 
 /**
@@ -96,7 +102,48 @@ describe('bulk jobs keep the event loop free', () => {
         (_, i) => `+1555${String(i).padStart(7, '0')},Caller ${i},${i % 2 ? 'block' : 'allow'}`,
       ),
     ].join('\n');
-    const imp = await withLag(() => postCsv(web, '/api/callers/import', csv));
+    // A caller screened while the import runs: the pre-answer checks against the same store,
+    // within the default check deadline, as a call would run them.
+    const blockedNumber = '+15559990001';
+    await web.store.upsertCaller({
+      number: blockedNumber,
+      rawNumber: blockedNumber,
+      list: 'block',
+      source: 'manual',
+    });
+    let importing = true;
+    const screened: string[] = [];
+    const screening = (async () => {
+      while (importing) {
+        const caller = normalizeNumber(blockedNumber, 'US');
+        const ctx: CheckContext = {
+          caller,
+          callerName: '',
+          did: '15550001000',
+          route: { unknown: 'desk', blocked: 'blocked', blockAnonymous: false },
+          now: new Date(),
+          lists: () => web.store.lookup(caller.key),
+          bypass: async () => ({ off: false, until: null }),
+          nameRule: async () => null,
+          numberRule: async () => null,
+          hasDestination: () => true,
+        };
+        const r = await runChecks([bypassCheck, blocklistCheck, allowlistCheck], ctx, { timeoutMs: 800 });
+        screened.push(r.verdict?.destination ?? r.trace.map((t) => `${t.check}:${t.result}`).join(' '));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const imp = await withLag(() => postCsv(web, '/api/callers/import', csv)).finally(() => {
+      importing = false;
+    });
+    await screening;
+    await web.store.removeCaller(blockedNumber, 'block');
+    assert.ok(screened.length >= 3, `${screened.length} calls screened meanwhile`);
+    assert.deepEqual(
+      new Set(screened),
+      new Set(['blocked']),
+      'every call screened meanwhile was decided in time',
+    );
     console.log(`callers import: ${CALLERS} rows, max event-loop lag ${imp.maxLagMs.toFixed(0)} ms`);
     assert.equal(imp.result.status, 200, JSON.stringify(imp.result.body));
     assert.equal(imp.result.body.imported, CALLERS);

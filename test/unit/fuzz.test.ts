@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { normalizeNumber } from '../../src/match/caller-id.js';
 import { NameRules } from '../../src/match/name-rules.js';
+import { NumberRules } from '../../src/match/number-rules.js';
 import type { CheckContext } from '../../src/policy/check.js';
 import { allowlistCheck } from '../../src/policy/checks/allowlist.js';
 import { blocklistCheck } from '../../src/policy/checks/blocklist.js';
@@ -35,6 +36,11 @@ for (const db of databases)
 
     it('runs hostile caller IDs through the pre-answer pipeline against the real store', async () => {
       const rules = new NameRules(await web.store.nameRules());
+      const numberRules = new NumberRules([
+        { id: 'p', list: 'block', kind: 'prefix', pattern: '+1900', destination: 'blocked' },
+        { id: 'r', list: 'allow', kind: 'range', pattern: '+1555000-+1555999', destination: null },
+        { id: 'n', list: 'block', kind: 'neighbour', pattern: '7', destination: null },
+      ]);
       for (let i = 0; i < ROUNDS; i++) {
         const rawNumber = randomString();
         const name = randomString();
@@ -59,6 +65,7 @@ for (const db of databases)
           lists: () => web.store.lookup(caller.key),
           bypass: async () => ({ off: false, until: null }),
           nameRule: async () => rules.match(name),
+          numberRule: async (list) => numberRules.match(list, caller.key, normalizeNumber(ctx.did, 'US').key),
           hasDestination: (d) => d === 'desk' || d === 'blocked',
         };
         const r = await runChecks([bypassCheck, blocklistCheck, allowlistCheck], ctx, { timeoutMs: 2_000 });

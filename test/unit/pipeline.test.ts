@@ -20,6 +20,7 @@ function context(over: Partial<CheckContext> = {}): CheckContext {
     lists: async () => ({}),
     bypass: async () => ({ off: false, until: null }),
     nameRule: async () => null,
+    numberRule: async () => null,
     hasDestination: (d) => ['desk', 'voicemail', 'blocked'].includes(d),
     ...over,
   };

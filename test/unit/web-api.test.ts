@@ -6,7 +6,9 @@ import { configSchema } from '../../src/config/schema.js';
 import { parseCsv } from '../../src/lists/csv.js';
 import { createLogger } from '../../src/log.js';
 import { NameRules } from '../../src/match/name-rules.js';
+import { NumberRules } from '../../src/match/number-rules.js';
 import { isBypassed } from '../../src/policy/checks/bypass.js';
+import { NumberRuleStore } from '../../src/store/number-rule-store.js';
 import { PinSets } from '../../src/store/pin-sets.js';
 import { readBypass } from '../../src/store/screening-state.js';
 import { type CallRow, Store } from '../../src/store/store.js';
@@ -204,6 +206,65 @@ describe('admin API: name rules', () => {
     assert.equal((await cache.get()).match('POLICE OFFICERS PAC'), null);
     assert.equal((await api(web, 'DELETE', `/api/name-rules/${exact.body.id}`)).status, 404);
     assert.equal((await api(web, 'GET', '/api/name-rules')).body.items.length, 1);
+  });
+});
+
+describe('admin API: number rules', () => {
+  let web: TestWeb;
+  let cache: Cached<NumberRules>;
+  before(async () => {
+    web = await startTestWeb({}, (store) => {
+      // The running app's cache of the rules, as the list checks read them.
+      cache = new Cached(async () => new NumberRules(await new NumberRuleStore(store).list()), 60_000);
+      return { caches: { numberRules: cache } };
+    });
+  });
+  after(() => web.close());
+
+  it('adds, lists and deletes prefix, range and neighbour rules; refuses bad ones with the reason', async () => {
+    const prefix = await api(web, 'POST', '/api/number-rules', {
+      list: 'block',
+      kind: 'prefix',
+      pattern: '+1900',
+      destination: 'voicemail',
+    });
+    assert.equal(prefix.status, 201);
+    assert.equal(prefix.body.destination, 'voicemail');
+    const range = await api(web, 'POST', '/api/number-rules', {
+      list: 'allow',
+      kind: 'range',
+      pattern: '+1555010-+1555019',
+      note: 'the branch office',
+    });
+    assert.equal(range.status, 201);
+    assert.equal((await cache.get()).match('block', '+19005550100')?.id, prefix.body.id, 'cache invalidated');
+    assert.equal((await cache.get()).match('allow', '+15550150000')?.id, range.body.id);
+    for (const [body, why] of [
+      [{ list: 'block', kind: 'prefix', pattern: '1900' }, /a prefix is \+ and 1 to 15 digits/],
+      [{ list: 'block', kind: 'range', pattern: '+1555019-+1555010' }, /ends before it starts/],
+      [{ list: 'block', kind: 'range', pattern: '+155501-+1555019' }, /as many digits/],
+      [{ list: 'block', kind: 'neighbour', pattern: '2' }, /4 to 14/],
+      [
+        { list: 'block', kind: 'prefix', pattern: '+44', destination: 'nowhere' },
+        /no destination named "nowhere"/,
+      ],
+    ] as const) {
+      const r = await api(web, 'POST', '/api/number-rules', body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.match(r.body.message, why);
+    }
+    assert.equal(
+      (await api(web, 'POST', '/api/number-rules', { list: 'x', kind: 'prefix', pattern: '+1' })).status,
+      400,
+    );
+    const listed = await api(web, 'GET', '/api/number-rules');
+    assert.deepEqual(
+      listed.body.items.map((r: { pattern: string }) => r.pattern),
+      ['+1900', '+1555010-+1555019'],
+    );
+    assert.equal((await api(web, 'DELETE', `/api/number-rules/${prefix.body.id}`)).status, 204);
+    assert.equal((await cache.get()).match('block', '+19005550100'), null);
+    assert.equal((await api(web, 'DELETE', `/api/number-rules/${prefix.body.id}`)).status, 404);
   });
 });
 

@@ -1,4 +1,4 @@
-import { type Check, destinationOf } from '../check.js';
+import { type Check, destinationOf, ruleVerdict } from '../check.js';
 
 /** Callers on the allow list go straight to their own destination. */
 export const allowlistCheck: Check = {
@@ -6,7 +6,10 @@ export const allowlistCheck: Check = {
   async run(ctx) {
     if (ctx.caller.anonymous) return { kind: 'next' };
     const { allow } = await ctx.lists();
-    if (!allow) return { kind: 'next' };
+    if (!allow) {
+      const covering = await ctx.numberRule('allow');
+      return covering ? ruleVerdict(covering, ctx.route.unknown, ctx) : { kind: 'next' };
+    }
     const destination = destinationOf(allow, ctx.route.unknown, ctx);
     return {
       kind: 'route',

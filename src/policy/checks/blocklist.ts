@@ -1,4 +1,4 @@
-import { type Check, destinationOf } from '../check.js';
+import { type Check, destinationOf, ruleVerdict } from '../check.js';
 
 /** Numbers on the block list, caller-ID names matching a name rule, and withheld numbers where the route blocks them. */
 export const blocklistCheck: Check = {
@@ -17,8 +17,12 @@ export const blocklistCheck: Check = {
       };
     }
     if (ctx.caller.anonymous) return { kind: 'next' };
-    const { block } = await ctx.lists();
-    if (!block) return { kind: 'next' };
+    const { block, allow } = await ctx.lists();
+    if (!block) {
+      // A number on the allow list by itself is more particular than a rule over many.
+      const covering = allow ? null : await ctx.numberRule('block');
+      return covering ? ruleVerdict(covering, ctx.route.blocked, ctx) : { kind: 'next' };
+    }
     const destination = destinationOf(block, ctx.route.blocked, ctx);
     return {
       kind: 'route',
