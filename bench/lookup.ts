@@ -187,7 +187,7 @@ try {
 }
 
 const text = [
-  `Caller-list lookups (${new Date().toISOString().slice(0, 10)}, ${machine()}, ${LOOKUPS} lookups, half hits)`,
+  `Caller-list lookups (${new Date().toISOString().slice(0, 10)}, ${machine()}, ${LOOKUPS} lookups, half hits; the pipeline beside ${NUMBER_RULES.toLocaleString('en')} number rules)`,
   '',
   '| database | entries | load time | lookup p50 (ms) | lookup p99 (ms) | pre-answer pipeline p50 (ms) | pipeline p99 (ms) |',
   '|---|---|---|---|---|---|---|',
