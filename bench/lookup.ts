@@ -135,7 +135,7 @@ async function measure(store: Store) {
       lists: () => store.lookup(caller.key, '15550001000'),
       bypass: () => bypass.get(),
       hasDestination: () => true,
-      nameRule: async () => (await names.get()).match('Some Caller'),
+      nameRule: async (list) => (await names.get()).match('Some Caller', list),
       numberRule: async (list) => (await numbers.get()).match(list, caller.key, '+15550001000'),
     };
     t = performance.now();

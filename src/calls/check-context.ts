@@ -32,7 +32,7 @@ export function checkContext(
     },
     bypass: () => deps.bypass.get(),
     hasDestination: (name) => isDestination(deps.config.destinations, name),
-    nameRule: async () => (await deps.nameRules.get()).match(facts.callerName),
+    nameRule: async (list) => (await deps.nameRules.get()).match(facts.callerName, list),
     numberRule: async (list) =>
       (await deps.numberRules.get()).match(
         list,

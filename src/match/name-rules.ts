@@ -1,11 +1,18 @@
 import { RE2JS } from 're2js';
 import { DoormanError } from '../errors.js';
 
-/** A caller-ID name rule: `exact` compares folded names, `regex` tests the name as received. */
+/**
+ * A caller-ID name rule: `exact` compares folded names, `regex` tests the name as received. A
+ * block rule sends the caller to its destination (else the route's blocked one); an allow rule
+ * lets them in, to its destination (else the route's unknown one).
+ */
 export interface NameRule {
   id: string;
   kind: 'exact' | 'regex';
   pattern: string;
+  /** Absent on rules from before allow rules: those block. */
+  list?: 'allow' | 'block';
+  destination?: string | null;
 }
 
 export class NameRuleError extends DoormanError {
@@ -59,8 +66,11 @@ export function validateNameRule(rule: Pick<NameRule, 'kind' | 'pattern'>): void
 
 /** Compiled rules, ready for every call. Pure. */
 export class NameRules {
-  private readonly exact = new Map<string, NameRule>();
-  private readonly regexes: Array<{ rule: NameRule; re: RE2JS }> = [];
+  private readonly exact = { allow: new Map<string, NameRule>(), block: new Map<string, NameRule>() };
+  private readonly regexes: Record<'allow' | 'block', Array<{ rule: NameRule; re: RE2JS }>> = {
+    allow: [],
+    block: [],
+  };
 
   constructor(rules: readonly NameRule[]) {
     for (const rule of rules) {
@@ -69,8 +79,9 @@ export class NameRules {
       } catch {
         continue; // stored before validation existed, or edited by hand: never run it
       }
-      if (rule.kind === 'exact') this.exact.set(foldName(rule.pattern), rule);
-      else this.regexes.push({ rule, re: compileRegex(rule.pattern) });
+      const list = rule.list ?? 'block';
+      if (rule.kind === 'exact') this.exact[list].set(foldName(rule.pattern), rule);
+      else this.regexes[list].push({ rule, re: compileRegex(rule.pattern) });
     }
   }
 
@@ -80,13 +91,13 @@ export class NameRules {
    * rules see the name with its runs of spaces made one, and a name still too long is tried
    * on its first and its last MAX_NAME characters (a rule anchored at either end still holds).
    */
-  match(name: string): NameRule | null {
-    const hit = this.exact.get(foldName(name).slice(0, MAX_NAME));
+  match(name: string, list: 'allow' | 'block' = 'block'): NameRule | null {
+    const hit = this.exact[list].get(foldName(name).slice(0, MAX_NAME));
     if (hit) return hit;
     const compact = name.replace(/\s+/g, ' ').trim();
     const seen =
       compact.length > MAX_NAME ? [compact.slice(0, MAX_NAME), compact.slice(-MAX_NAME)] : [compact];
-    for (const { rule, re } of this.regexes) if (seen.some((s) => re.test(s))) return rule;
+    for (const { rule, re } of this.regexes[list]) if (seen.some((s) => re.test(s))) return rule;
     return null;
   }
 }

@@ -1,4 +1,5 @@
 import type { CallerNumber } from '../match/caller-id.js';
+import type { NameRule } from '../match/name-rules.js';
 import type { NumberRule } from '../match/number-rules.js';
 import type { BypassState } from './checks/bypass.js';
 import type { CheckResult, Verdict } from './verdict.js';
@@ -19,8 +20,8 @@ export interface CheckContext {
   now: Date;
   /** The caller's allow and block entries (one lookup per call, shared by the checks). */
   lists(): Promise<{ allow?: ListEntry; block?: ListEntry }>;
-  /** The caller-ID name rule the caller's name matches, if any. */
-  nameRule(): Promise<{ id: string; pattern: string } | null>;
+  /** The caller-ID name rule of that list the caller's name matches, if any. */
+  nameRule(list: 'allow' | 'block'): Promise<NameRule | null>;
   /** The prefix, range or neighbour rule of that list covering the caller's number, if any. */
   numberRule(list: 'allow' | 'block'): Promise<NumberRule | null>;
   /** Screening switched off, or bypassed until a time. */

@@ -264,6 +264,18 @@ const numberRules: Migration = {
   },
 };
 
+/** Name rules for either list, each with its own destination (rules from before block, as they did). */
+const nameRuleLists: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('name_rules').addColumn('list', 'varchar(8)').execute();
+    await db.schema.alterTable('name_rules').addColumn('destination', 'varchar(64)').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable('name_rules').dropColumn('destination').execute();
+    await db.schema.alterTable('name_rules').dropColumn('list').execute();
+  },
+};
+
 /** Brings the schema up to date; safe to run from several PBXs sharing one database. */
 export async function migrate(db: Kysely<unknown>, kind: 'sqlite' | 'postgres' | 'mysql'): Promise<void> {
   const provider: MigrationProvider = {
@@ -273,6 +285,7 @@ export async function migrate(db: Kysely<unknown>, kind: 'sqlite' | 'postgres' |
       '0009-callers-created-at-index': callersByAge,
       '0010-pin-set-key': pinSetKey,
       '0011-number-rules': numberRules,
+      '0012-name-rule-lists': nameRuleLists,
     }),
   };
   const { error, results } = await new Migrator({

@@ -72,6 +72,9 @@ export interface NameRulesTable {
   id: string;
   kind: 'exact' | 'regex';
   pattern: string;
+  /** Null on rules from before allow rules: those block. */
+  list: 'allow' | 'block' | null;
+  destination: string | null;
   note: string | null;
   created_at: Iso;
 }

@@ -284,22 +284,37 @@ export class Store {
   }
 
   /** Adds a caller-ID name rule after checking it is safe to run on every call. */
-  async addNameRule(kind: NameRule['kind'], pattern: string, note: string | null = null): Promise<NameRule> {
+  async addNameRule(
+    kind: NameRule['kind'],
+    pattern: string,
+    opts: { note?: string | null; list?: 'allow' | 'block'; destination?: string | null } = {},
+  ): Promise<Required<NameRule>> {
     validateNameRule({ kind, pattern });
-    const rule = { id: randomUUID(), kind, pattern };
+    const rule = {
+      id: randomUUID(),
+      kind,
+      pattern,
+      list: opts.list ?? 'block',
+      destination: cap(opts.destination, 64),
+    };
     await this.q('write', () =>
       this.db
         .insertInto('name_rules')
-        .values({ ...rule, note: cap(note, 1000), created_at: now() })
+        .values({ ...rule, note: cap(opts.note, 1000), created_at: now() })
         .execute(),
     );
     return rule;
   }
 
-  async nameRules(): Promise<NameRule[]> {
-    return this.q('read', () =>
-      this.db.selectFrom('name_rules').select(['id', 'kind', 'pattern']).orderBy('created_at').execute(),
+  async nameRules(): Promise<Required<NameRule>[]> {
+    const rows = await this.q('read', () =>
+      this.db
+        .selectFrom('name_rules')
+        .select(['id', 'kind', 'pattern', 'list', 'destination'])
+        .orderBy('created_at')
+        .execute(),
     );
+    return rows.map((r) => ({ ...r, list: r.list ?? 'block', destination: r.destination ?? null }));
   }
 
   async removeNameRule(id: string): Promise<boolean> {

@@ -126,7 +126,7 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
     }),
   );
   await app.register(callerRoutes({ config, store }));
-  await app.register(nameRuleRoutes({ store, nameRules: deps.caches?.nameRules }));
+  await app.register(nameRuleRoutes({ config, store, nameRules: deps.caches?.nameRules }));
   await app.register(numberRuleRoutes({ config, store, numberRules: deps.caches?.numberRules }));
   await app.register(callRoutes({ config, store }));
   await app.register(screeningRoutes({ store, bypass: deps.caches?.bypass }));

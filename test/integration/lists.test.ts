@@ -141,7 +141,7 @@ describe('the lists and the screening switch on live calls', () => {
     assert.notEqual(other.destination, 'blocked');
   });
 
-  it('blocks and allows by prefix, range and neighbour rules, each to its own destination', async () => {
+  it('blocks and allows by prefix, range, neighbour and name rules, each to its own destination', async () => {
     const rules = new NumberRuleStore(doorman.store);
     const added = [
       await rules.add({ list: 'block', kind: 'prefix', pattern: '+1555888', destination: 'voicemail' }),
@@ -154,6 +154,7 @@ describe('the lists and the screening switch on live calls', () => {
       await rules.add({ list: 'block', kind: 'neighbour', pattern: '8', destination: null }),
     ];
     doorman.app.numberRules.invalidate();
+    const names: Array<{ id: string }> = [];
     try {
       const prefixed = await call(alice, { from: '+15558880001' });
       assert.equal(prefixed.destination, 'voicemail');
@@ -172,9 +173,27 @@ describe('the lists and the screening switch on live calls', () => {
       // Outside every rule: screened as before.
       const outside = await call(undefined, { from: '+15550015999', to: '15550005000', delaySeconds: 0 });
       assert.equal(outside.destination, 'voicemail');
+      // Name rules with their own destinations: one blocks to voicemail, one lets in to desk.
+      names.push(
+        await doorman.store.addNameRule('exact', 'Helping Hands Charity', { destination: 'voicemail' }),
+        await doorman.store.addNameRule('exact', 'City Pharmacy', { list: 'allow', destination: 'desk' }),
+      );
+      doorman.app.nameRules.invalidate();
+      const charity = await call(undefined, {
+        name: 'HELPING HANDS CHARITY',
+        to: '15550005000',
+        delaySeconds: 0,
+      });
+      assert.equal(charity.destination, 'voicemail');
+      assert.equal(charity.told?.check, 'blocklist');
+      const pharmacy = await call(alice, { name: 'City Pharmacy' });
+      assert.equal(pharmacy.destination, 'desk');
+      assert.equal(pharmacy.told?.check, 'allowlist');
     } finally {
       for (const r of added) await rules.remove(r.id);
+      for (const r of names) await doorman.store.removeNameRule(r.id);
       doorman.app.numberRules.invalidate();
+      doorman.app.nameRules.invalidate();
     }
   });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { normalizeNumber } from '../../src/match/caller-id.js';
+import { NameRules } from '../../src/match/name-rules.js';
 import { type NumberRule, NumberRules, validateNumberRule } from '../../src/match/number-rules.js';
 import type { CheckContext } from '../../src/policy/check.js';
 import { allowlistCheck } from '../../src/policy/checks/allowlist.js';
@@ -76,22 +77,31 @@ describe('number rules', () => {
   });
 });
 
-describe('number rules in the pipeline', () => {
+describe('number and name rules in the pipeline', () => {
+  const names = new NameRules([
+    { id: 'v', kind: 'regex', pattern: '^V[0-9]+$', list: 'block', destination: 'voicemail' },
+    { id: 'old', kind: 'exact', pattern: 'Police Officers PAC' },
+    { id: 'pharmacy', kind: 'exact', pattern: 'CVS Pharmacy', list: 'allow', destination: 'desk' },
+  ]);
   const rules = new NumberRules([
     rule('premium', 'block', 'prefix', '+1900', 'voicemail'),
     rule('partners', 'allow', 'range', '+1555010-+1555019', 'desk'),
   ]);
-  const context = (number: string, lists: Awaited<ReturnType<CheckContext['lists']>> = {}): CheckContext => {
+  const context = (
+    number: string,
+    lists: Awaited<ReturnType<CheckContext['lists']>> = {},
+    callerName = '',
+  ): CheckContext => {
     const caller = normalizeNumber(number, 'US');
     return {
       caller,
-      callerName: '',
+      callerName,
       did: '15550001000',
       route: { unknown: 'machines', blocked: 'blocked', blockAnonymous: false },
       now: new Date(),
       lists: async () => lists,
       bypass: async () => ({ off: false, until: null }),
-      nameRule: async () => null,
+      nameRule: async (list) => names.match(callerName, list),
       numberRule: async (list) => rules.match(list, caller.key, '+15550001000'),
       hasDestination: (d) => ['desk', 'voicemail', 'blocked', 'machines'].includes(d),
     };
@@ -107,6 +117,23 @@ describe('number rules in the pipeline', () => {
     assert.equal(allowed.verdict?.destination, 'desk');
     assert.equal(allowed.verdict?.check, 'allowlist');
     assert.equal((await run(context('+15557770000'))).verdict, null);
+  });
+
+  it('sends callers by name to the rule’s own destination, blocking or allowing', async () => {
+    const v = await run(context('+15557770000', {}, 'V12345'));
+    assert.equal(v.verdict?.destination, 'voicemail');
+    assert.equal(v.verdict?.check, 'blocklist');
+    const old = await run(context('+15557770000', {}, "POLICE OFFICERS' P.A.C."));
+    assert.equal(old.verdict?.destination, 'blocked', 'a rule from before lists blocks, to the route’s');
+    const pharmacy = await run(context('+15557770000', {}, 'cvs pharmacy'));
+    assert.equal(pharmacy.verdict?.destination, 'desk');
+    assert.equal(pharmacy.verdict?.check, 'allowlist');
+    assert.match(pharmacy.verdict?.reason ?? '', /allow rule "CVS Pharmacy"/);
+    // Blocking comes first: a blocked number with an allowed name stays blocked.
+    const both = await run(
+      context('+15557770000', { block: { id: 'e', destination: null, name: null } }, 'CVS Pharmacy'),
+    );
+    assert.equal(both.verdict?.destination, 'blocked');
   });
 
   it('lets a number listed by itself win over a rule', async () => {

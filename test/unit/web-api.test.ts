@@ -196,6 +196,24 @@ describe('admin API: name rules', () => {
       (await api(web, 'POST', '/api/name-rules', { kind: 'regex', pattern: '[]|(a+)+$' })).body.message,
       /not a valid regular expression/,
     );
+    const allow = await api(web, 'POST', '/api/name-rules', {
+      kind: 'exact',
+      pattern: 'CVS Pharmacy',
+      list: 'allow',
+      destination: 'voicemail',
+    });
+    assert.equal(allow.status, 201);
+    assert.deepEqual([allow.body.list, allow.body.destination], ['allow', 'voicemail']);
+    assert.equal((await cache.get()).match('cvs pharmacy', 'allow')?.id, allow.body.id);
+    assert.equal((await cache.get()).match('cvs pharmacy', 'block'), null);
+    const nowhere = await api(web, 'POST', '/api/name-rules', {
+      kind: 'exact',
+      pattern: 'X',
+      destination: 'nowhere',
+    });
+    assert.equal(nowhere.status, 400);
+    assert.match(nowhere.body.message, /no destination named "nowhere"/);
+    assert.equal((await api(web, 'DELETE', `/api/name-rules/${allow.body.id}`)).status, 204);
     const listed = await api(web, 'GET', '/api/name-rules');
     assert.deepEqual(
       listed.body.items.map((r: { pattern: string }) => r.pattern),

@@ -8,7 +8,16 @@ export const allowlistCheck: Check = {
     const { allow } = await ctx.lists();
     if (!allow) {
       const covering = await ctx.numberRule('allow');
-      return covering ? ruleVerdict(covering, ctx.route.unknown, ctx) : { kind: 'next' };
+      if (covering) return ruleVerdict(covering, ctx.route.unknown, ctx);
+      // Caller-ID names are easy to forge: an allow-by-name rule trusts whoever sends that name.
+      const named = ctx.callerName ? await ctx.nameRule('allow') : null;
+      if (!named) return { kind: 'next' };
+      return {
+        kind: 'route',
+        destination: destinationOf({ destination: named.destination ?? null }, ctx.route.unknown, ctx),
+        reason: `caller name matches allow rule "${named.pattern}"`,
+        check: 'allowlist',
+      };
     }
     const destination = destinationOf(allow, ctx.route.unknown, ctx);
     return {

@@ -7,11 +7,11 @@ export const blocklistCheck: Check = {
     if (ctx.caller.anonymous && ctx.route.blockAnonymous) {
       return { kind: 'route', destination: ctx.route.blocked, reason: 'number withheld', check: 'blocklist' };
     }
-    const rule = ctx.callerName ? await ctx.nameRule() : null;
+    const rule = ctx.callerName ? await ctx.nameRule('block') : null;
     if (rule) {
       return {
         kind: 'route',
-        destination: ctx.route.blocked,
+        destination: destinationOf({ destination: rule.destination ?? null }, ctx.route.blocked, ctx),
         reason: `caller name matches rule "${rule.pattern}"`,
         check: 'blocklist',
       };

@@ -1,16 +1,27 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { requireDestination } from '../../config/destinations.js';
+import type { Config } from '../../config/schema.js';
 import { NotFoundError } from '../../errors.js';
 import type { Store } from '../../store/store.js';
 import { errorResponses, idParam } from '../schemas.js';
 import type { Invalidatable } from '../server.js';
 
-const rule = z.object({ id: z.string(), kind: z.enum(['exact', 'regex']), pattern: z.string() });
+const rule = z.object({
+  id: z.string(),
+  kind: z.enum(['exact', 'regex']),
+  pattern: z.string(),
+  list: z.enum(['allow', 'block']),
+  destination: z.string().nullable(),
+});
 export type NameRuleView = z.infer<typeof rule>;
 
-/** Caller-ID name rules (checked by the block list); unsafe regexes are refused with the reason. */
+/**
+ * Caller-ID name rules, for the block list (the default) or the allow list, each with an
+ * optional destination; unsafe regexes are refused with the reason.
+ */
 export const nameRuleRoutes =
-  (deps: { store: Store; nameRules?: Invalidatable | undefined }): FastifyPluginAsyncZod =>
+  (deps: { config: Config; store: Store; nameRules?: Invalidatable | undefined }): FastifyPluginAsyncZod =>
   async (app) => {
     const { store } = deps;
     app.get(
@@ -35,6 +46,8 @@ export const nameRuleRoutes =
             .object({
               kind: z.enum(['exact', 'regex']),
               pattern: z.string().min(1).max(255),
+              list: z.enum(['allow', 'block']).optional(),
+              destination: z.string().max(64).nullable().optional(),
               note: z.string().max(1000).nullable().optional(),
             })
             .strict(),
@@ -42,8 +55,9 @@ export const nameRuleRoutes =
         },
       },
       async (request, reply) => {
-        const { kind, pattern, note } = request.body;
-        const added = await store.addNameRule(kind, pattern, note ?? null);
+        const { kind, pattern, ...opts } = request.body;
+        if (opts.destination) requireDestination(deps.config.destinations, opts.destination, 'the rule');
+        const added = await store.addNameRule(kind, pattern, opts);
         deps.nameRules?.invalidate();
         return reply.code(201).send(added);
       },

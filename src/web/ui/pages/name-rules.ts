@@ -15,6 +15,8 @@ export async function nameRulesSection(signal: AbortSignal): Promise<HTMLElement
         [
           { label: 'Kind', cell: (r) => r.kind },
           { label: 'Pattern', cell: (r) => h('code', {}, r.pattern) },
+          { label: 'List', cell: (r) => (r.list === 'allow' ? 'lets in' : 'blocks') },
+          { label: 'Destination', cell: (r) => r.destination ?? "the route's" },
           {
             label: 'Actions',
             cell: (r) =>
