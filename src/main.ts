@@ -24,6 +24,8 @@ export interface RunningDoorman {
   connected: Promise<void>;
   /** The speech challenge's engine (as wrapped by `StartOptions`). */
   speech: SpeechEngine;
+  /** The directory (and expected callers) the challenge hears, followed in the database. */
+  directory: DirectoryService;
   stop(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export async function startDoorman(
     web,
     connected,
     speech: challenge.engine,
+    directory,
     async stop() {
       await web?.close();
       await directory.stop();

@@ -31,6 +31,7 @@ export class AfterCall {
           destination,
           addedBy: pass.addedBy,
           note: pass.note,
+          expiresAt: pass.expiresAt ?? null,
         },
       })
       .then(() => this.log.info({ destination, source: pass.source }, 'caller allowlisted'))

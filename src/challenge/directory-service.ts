@@ -4,8 +4,10 @@ import { requireDestination } from '../config/destinations.js';
 import type { Config } from '../config/schema.js';
 import { InvalidInputError } from '../errors.js';
 import { type DirectoryEntry, MAX_DIRECTORY_ENTRIES, parseDirectory, tooMany } from '../match/directory.js';
+import { passEntry } from '../match/expected-callers.js';
 import { espeakReads } from '../speech/espeak-phones.js';
 import { DirectoryStore } from '../store/directory-store.js';
+import { ExpectedCallerStore } from '../store/expected-caller-store.js';
 import type { Store } from '../store/store.js';
 import type { Challenge } from './setup.js';
 
@@ -17,6 +19,7 @@ import type { Challenge } from './setup.js';
  */
 export class DirectoryService {
   private readonly db: DirectoryStore;
+  private readonly passes: ExpectedCallerStore;
   private version: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private syncing: Promise<void> | undefined;
@@ -28,10 +31,16 @@ export class DirectoryService {
     private readonly log: Logger,
   ) {
     this.db = new DirectoryStore(store);
+    this.passes = new ExpectedCallerStore(store);
   }
 
   get entries(): readonly DirectoryEntry[] {
     return this.challenge.entries;
+  }
+
+  /** The directory itself: what the challenge hears, less the expected callers' passes. */
+  private directoryEntries(): DirectoryEntry[] {
+    return this.challenge.entries.filter((e) => !this.challenge.expires.has(e.id));
   }
 
   /** Follows the database's directory from now on (seeding it from the file if it is empty). */
@@ -49,20 +58,29 @@ export class DirectoryService {
     await this.syncing?.catch(() => {});
   }
 
-  /** Brings the challenge up to the database's directory when its version moved. */
+  /**
+   * Brings the challenge up to the database's directory, and its live expected-caller passes,
+   * when either moved (a pass added, removed, or past its time).
+   */
   sync(): Promise<void> {
     this.syncing ??= (async () => {
-      const version = await this.db.version();
+      const [stored, passes] = await Promise.all([this.db.version(), this.passes.active()]);
+      const version = `${stored}|${passes.map((p) => p.id).join(',')}`;
       if (version === this.version) return;
       const entries = await this.db.list();
-      if (entries.length === 0 && version === '') {
-        await this.db.replaceAll(this.challenge.entries);
+      if (entries.length === 0 && stored === '') {
+        await this.db.replaceAll(this.directoryEntries());
         this.log.info({ entries: this.challenge.entries.length }, 'directory seeded from the file');
-        this.version = await this.db.version();
+        // What the challenge already has, unless passes wait to be added.
+        this.version = passes.length ? undefined : `${await this.db.version()}|`;
         return;
       }
-      await this.challenge.reload(entries);
-      this.log.info({ entries: entries.length }, 'directory loaded from the database');
+      const expires = new Map(passes.map((p) => [passEntry(p).id, p.expiresAt]));
+      await this.challenge.reload([...entries, ...passes.map(passEntry)], expires);
+      this.log.info(
+        { entries: entries.length, expectedCallers: passes.length },
+        'directory loaded from the database',
+      );
       // The version read before the entries: a change made meanwhile is picked up next time.
       this.version = version;
     })().finally(() => {
@@ -97,7 +115,7 @@ export class DirectoryService {
   }
 
   export(): string {
-    return stringify({ version: 1, entries: this.challenge.entries });
+    return stringify({ version: 1, entries: this.directoryEntries() });
   }
 }
 

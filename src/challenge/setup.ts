@@ -48,10 +48,12 @@ export interface Challenge {
   deps: AnswerDeps;
   engine: SpeechEngine;
   entries: DirectoryEntry[];
+  /** Entries that end (expected-caller passes), by id: when. A caller who names one is allowlisted until then. */
+  expires: ReadonlyMap<string, string>;
   /** The second question's questions, each with what it takes to hear its answer (empty when off). */
   questions: Array<{ question: Question; deps: AnswerDeps }>;
   /** Rebuilds grammar, matcher and hints for another directory; calls already listening finish on the old. */
-  reload(entries: DirectoryEntry[]): Promise<void>;
+  reload(entries: DirectoryEntry[], expires?: ReadonlyMap<string, string>): Promise<void>;
 }
 
 /** The speech challenge's parts for one directory: engine (with its grammar), matcher, policy. */
@@ -102,13 +104,15 @@ export async function createChallenge(
   const challenge: Challenge = {
     engine,
     entries,
+    expires: new Map(),
     questions: asked,
     deps: depsFor(entries, phrases, lexicon),
-    async reload(next) {
+    async reload(next, expires = new Map()) {
       // The grammar first: a matcher that knows a name the recogniser cannot hear is no use.
       const known = await built(next, phrases);
       challenge.deps = depsFor(next, phrases, known);
       challenge.entries = next;
+      challenge.expires = expires;
     },
   };
   return challenge;

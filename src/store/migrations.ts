@@ -276,6 +276,24 @@ const nameRuleLists: Migration = {
   },
 };
 
+/** Expected-caller passes (src/match/expected-callers.ts). */
+const expectedCallers: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('expected_callers')
+      .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+      .addColumn('words', 'varchar(1000)', (c) => c.notNull())
+      .addColumn('destination', 'varchar(64)', (c) => c.notNull())
+      .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
+      .addColumn('note', 'varchar(1000)')
+      .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('expected_callers').ifExists().execute();
+  },
+};
+
 /** Brings the schema up to date; safe to run from several PBXs sharing one database. */
 export async function migrate(db: Kysely<unknown>, kind: 'sqlite' | 'postgres' | 'mysql'): Promise<void> {
   const provider: MigrationProvider = {
@@ -286,6 +304,7 @@ export async function migrate(db: Kysely<unknown>, kind: 'sqlite' | 'postgres' |
       '0010-pin-set-key': pinSetKey,
       '0011-number-rules': numberRules,
       '0012-name-rule-lists': nameRuleLists,
+      '0013-expected-callers': expectedCallers,
     }),
   };
   const { error, results } = await new Migrator({

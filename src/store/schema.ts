@@ -89,6 +89,16 @@ export interface NumberRulesTable {
   created_at: Iso;
 }
 
+export interface ExpectedCallersTable {
+  id: string;
+  /** JSON array of the words a caller may name. */
+  words: string;
+  destination: string;
+  expires_at: Iso;
+  note: string | null;
+  created_at: Iso;
+}
+
 export interface PinSetsTable {
   name: string;
   salt: string;
@@ -166,6 +176,7 @@ export interface Database {
   web_sessions: WebSessionsTable;
   name_rules: NameRulesTable;
   number_rules: NumberRulesTable;
+  expected_callers: ExpectedCallersTable;
   callers: CallersTable;
   calls: CallsTable;
   settings: SettingsTable;

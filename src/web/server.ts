@@ -20,6 +20,7 @@ import { type CallMetrics, metricsRoutes } from './metrics.js';
 import { callerRoutes } from './routes/callers.js';
 import { callRoutes } from './routes/calls.js';
 import { type DirectoryView, directoryRoutes } from './routes/directory.js';
+import { expectedCallerRoutes } from './routes/expected-callers.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
 import { liveRoutes } from './routes/live.js';
 import { nameRuleRoutes } from './routes/name-rules.js';
@@ -128,6 +129,8 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(callerRoutes({ config, store }));
   await app.register(nameRuleRoutes({ config, store, nameRules: deps.caches?.nameRules }));
   await app.register(numberRuleRoutes({ config, store, numberRules: deps.caches?.numberRules }));
+  const editor = deps.directory?.editor;
+  await app.register(expectedCallerRoutes({ config, store, refresh: editor && (() => editor.sync()) }));
   await app.register(callRoutes({ config, store }));
   await app.register(screeningRoutes({ store, bypass: deps.caches?.bypass }));
   await app.register(directoryRoutes(deps.directory));

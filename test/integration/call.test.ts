@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { parseWav } from '../../src/audio/wav.js';
 import { MEDIA_CHANNEL_PREFIX } from '../../src/calls/ari-call-channel.js';
 import { dialplanSafe } from '../../src/calls/dialplan-variables.js';
-import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
+import { ExpectedCallerStore } from '../../src/store/expected-caller-store.js';
+import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { numberedCalls, startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { HOOK_SECRET, HookReceiver } from '../support/hook-receiver.js';
 import { onHissingLine, speechSpanMs, speechWav } from '../support/speech.js';
@@ -29,6 +30,7 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
   let caller: SimulatedCaller;
   const alice = speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please.");
   const accounts = speechWav('accounts', 'Accounts, please.');
+  const acmeBank = speechWav('acme-bank', 'Hi, this is Acme Bank, returning your call.');
 
   before(async () => {
     await hooks.start();
@@ -176,6 +178,28 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     // dBFS and arrives some 9 dB lower through the sandbox (-39.1 measured); a clean line has none.
     const floor = answer?.noiseFloorDbfs ?? 0;
     assert.ok(floor > -46 && floor < -27, `noise floor ${floor} dBFS`);
+  });
+
+  it('puts an expected caller through who names the pass, allowlisted until it ends', async () => {
+    const passes = new ExpectedCallerStore(doorman.store);
+    const expiresAt = new Date(Date.now() + 4 * 3_600_000).toISOString();
+    const pass = await passes.add({ words: ['Acme Bank'], destination: 'voicemail', expiresAt });
+    await doorman.directory.sync();
+    try {
+      const from = '+15557770003';
+      // A name heard with a doubtful fit is confirmed by key, as for any entry.
+      const result = await call(acmeBank, { from, ...CONFIRMS_WITH_KEY });
+      assert.equal(result.destination, 'voicemail');
+      const report = await doorman.report(result.channelId);
+      assert.equal(report.answer?.entry, `expected-${pass.id}`, `heard "${report.answer?.transcript}"`);
+      await waitUntil('the caller is allowlisted', async () => !!(await doorman.store.lookup(from)).allow);
+      const { allow } = await doorman.store.lookup(from);
+      assert.equal(allow?.expires_at, expiresAt, 'allowlisted for as long as the pass');
+      assert.equal(allow?.destination, 'voicemail');
+    } finally {
+      await passes.remove(pass.id);
+      await doorman.directory.sync();
+    }
   });
 
   it("routes a department to the entry's own destination", async () => {

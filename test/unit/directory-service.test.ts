@@ -46,7 +46,8 @@ describe('the directory in the database', () => {
     service = new DirectoryService(store, here, config, logger);
     // Another PBX on the same database.
     other = new DirectoryService(store, there, config, logger);
-    web = await startTestWeb({}, () => ({ directory: directoryOf(here, service) }));
+    // The same database as the service: expected callers are written by the API, read by the service.
+    web = await startTestWeb({ store: config.store }, () => ({ directory: directoryOf(here, service) }));
   });
   after(async () => {
     await web?.close();
@@ -101,6 +102,53 @@ describe('the directory in the database', () => {
       here.entries.map((e) => e.id),
       before,
     );
+  });
+
+  it('hears an expected caller’s words while the pass lives, and not once it has ended', async () => {
+    const line = 'hi this is acme bank returning your call';
+    assert.doesNotMatch(String(heard(here, line).entry), /^expected-/);
+    const added = await api(web, 'POST', '/api/expected-callers', {
+      words: ['Acme Bank', 'Acme'],
+      destination: 'desk',
+      hours: 4,
+      note: 'fraud alert callback',
+    });
+    assert.equal(added.status, 201, JSON.stringify(added.body));
+    const id = `expected-${added.body.id}`;
+    assert.equal(heard(here, line).entry, id, 'heard at once: the API reloads the directory');
+    assert.equal(here.expires.get(id), added.body.expiresAt);
+    // Not part of the directory itself: not listed, not exported.
+    const listed = await api(web, 'GET', '/api/directory');
+    assert.ok(!listed.body.items.some((e: { id: string }) => e.id === id));
+    assert.doesNotMatch(service.export(), /Acme/);
+    assert.deepEqual(
+      (await api(web, 'GET', '/api/expected-callers')).body.items.map((p: { words: string[] }) => p.words),
+      [['Acme Bank', 'Acme']],
+    );
+    // Another PBX on the database hears it on its next look.
+    await other.sync();
+    assert.equal(heard(there, line).entry, id);
+    // The pass ends: gone at the next look, without anyone touching the directory.
+    await web.store.db
+      .updateTable('expected_callers')
+      .set({ expires_at: new Date(Date.now() - 1_000).toISOString() })
+      .execute();
+    await service.sync();
+    assert.doesNotMatch(String(heard(here, line).entry), /^expected-/);
+    assert.equal(here.expires.size, 0);
+    assert.deepEqual((await api(web, 'GET', '/api/expected-callers')).body.items, []);
+    assert.equal((await api(web, 'DELETE', `/api/expected-callers/${added.body.id}`)).status, 204);
+    assert.equal((await api(web, 'DELETE', `/api/expected-callers/${added.body.id}`)).status, 404);
+    for (const [body, why] of [
+      [{ words: ['<script>'], destination: 'desk', hours: 1 }, /letters, spaces/],
+      [{ words: ['Bank'], destination: 'nowhere', hours: 1 }, /no destination named "nowhere"/],
+      [{ words: ['Bank'], destination: 'desk', hours: 24 * 30 }, /336/],
+      [{ words: [], destination: 'desk', hours: 1 }, /words/],
+    ] as const) {
+      const r = await api(web, 'POST', '/api/expected-callers', body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.match(r.body.message, why);
+    }
   });
 
   it('takes only languages espeak-ng reads (and zh, pinyin), saying which one it does not', async () => {

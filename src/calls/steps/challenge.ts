@@ -32,7 +32,10 @@ export const challengeStep: CallStep = {
       });
     }
     if (destination) {
+      // A caller who named an expected caller's pass is allowlisted as long as the pass lives.
+      const until = answer.entry ? ctx.challenge.expires.get(answer.entry) : undefined;
       ctx.found.allowlist = {
+        ...(until ? { expiresAt: until } : {}),
         source: 'screened',
         addedBy: `challenge (${ctx.did})`,
         note: `asked for ${entry?.name ?? answer.entry}: "${answer.transcript}"`,

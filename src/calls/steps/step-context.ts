@@ -30,7 +30,7 @@ export interface StepFindings {
   /** The label of the PIN entered: the CDR's account code. */
   accountCode?: string;
   /** The caller passed: once routed, allowlist them with the verdict's destination. */
-  allowlist?: { source: 'screened' | 'pin'; addedBy: string; note: string };
+  allowlist?: { source: 'screened' | 'pin'; addedBy: string; note: string; expiresAt?: string };
 }
 
 /** A step of a call: one file, listed in `CALL_STEPS` (steps/index.ts) under the name a route uses. */

@@ -22,8 +22,9 @@ export interface DirectoryView {
 /** A running challenge's directory as the API sees it: the entries and matcher it has now. */
 export function directoryOf(challenge: Challenge, editor?: DirectoryEditor): DirectoryView {
   return {
+    // Expected callers' passes are heard like entries, but are not the directory.
     get entries() {
-      return challenge.entries;
+      return challenge.entries.filter((e) => !challenge.expires.has(e.id));
     },
     get matcher() {
       return challenge.deps.matcher;
@@ -38,6 +39,8 @@ export interface DirectoryEditor {
   remove(id: string): Promise<boolean>;
   import(yaml: string, source?: string): Promise<number>;
   export(): string;
+  /** Reloads what the challenge hears now (after an expected caller is added or removed). */
+  sync(): Promise<void>;
 }
 
 const IMPORT_LIMIT = 2 * 1024 * 1024;
