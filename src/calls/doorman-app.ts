@@ -2,9 +2,11 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Challenge } from '../challenge/setup.js';
 import type { Config } from '../config/schema.js';
+import { passRule } from '../match/expected-callers.js';
 import { NameRules } from '../match/name-rules.js';
 import { NumberRules } from '../match/number-rules.js';
 import type { DurableWrites } from '../store/durable-writes.js';
+import { ExpectedCallerStore } from '../store/expected-caller-store.js';
 import { NumberRuleStore } from '../store/number-rule-store.js';
 import { openPinSets } from '../store/pin-key.js';
 import type { PinSets } from '../store/pin-sets.js';
@@ -68,7 +70,12 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     this.recordings = new RecordingStore(config.recordings.dir);
     this.nameRules = new Cached(async () => new NameRules(await store.nameRules()), 10_000);
     const numberRules = new NumberRuleStore(store);
-    this.numberRules = new Cached(async () => new NumberRules(await numberRules.list()), 10_000);
+    const passes = new ExpectedCallerStore(store);
+    // Expected callers' number prefixes are allow rules while their passes live.
+    this.numberRules = new Cached(async () => {
+      const [rules, live] = await Promise.all([numberRules.list(), passes.active()]);
+      return new NumberRules([...rules, ...live.flatMap((p) => passRule(p) ?? [])]);
+    }, 10_000);
     // Short: a bypass switched on from a phone or an API should take effect almost at once.
     this.bypass = new Cached(() => readBypass(store), 2_000);
     this.pins = openPinSets(store, config.pins);

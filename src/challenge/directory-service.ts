@@ -75,8 +75,9 @@ export class DirectoryService {
         this.version = passes.length ? undefined : `${await this.db.version()}|`;
         return;
       }
-      const expires = new Map(passes.map((p) => [passEntry(p).id, p.expiresAt]));
-      await this.challenge.reload([...entries, ...passes.map(passEntry)], expires);
+      const named = passes.filter((p) => p.words.length);
+      const expires = new Map(named.map((p) => [passEntry(p).id, p.expiresAt]));
+      await this.challenge.reload([...entries, ...named.map(passEntry)], expires);
       this.log.info(
         { entries: entries.length, expectedCallers: passes.length },
         'directory loaded from the database',

@@ -7,8 +7,14 @@ import { cap } from './text.js';
 export class ExpectedCallerStore {
   constructor(private readonly store: Store) {}
 
-  async add(pass: Omit<ExpectedCaller, 'id' | 'note'> & { note?: string | null }): Promise<ExpectedCaller> {
-    const words = validateExpectedWords(pass.words);
+  async add(
+    pass: Omit<ExpectedCaller, 'id' | 'note' | 'numberPrefix'> & {
+      note?: string | null;
+      numberPrefix?: string | null;
+    },
+  ): Promise<ExpectedCaller> {
+    const numberPrefix = pass.numberPrefix?.trim() || null;
+    const words = validateExpectedWords(pass.words, numberPrefix);
     // Lower-case hex: the pass's entry id must be a directory slug.
     const id = randomUUID().toLowerCase();
     const note = cap(pass.note ?? null, 1000);
@@ -18,6 +24,7 @@ export class ExpectedCallerStore {
         .values({
           id,
           words: JSON.stringify(words),
+          number_prefix: numberPrefix,
           destination: pass.destination,
           expires_at: pass.expiresAt,
           note,
@@ -25,7 +32,7 @@ export class ExpectedCallerStore {
         })
         .execute(),
     );
-    return { id, words, destination: pass.destination, expiresAt: pass.expiresAt, note };
+    return { id, words, numberPrefix, destination: pass.destination, expiresAt: pass.expiresAt, note };
   }
 
   /** The passes that have not expired at `now`, soonest to end first. */
@@ -42,6 +49,7 @@ export class ExpectedCallerStore {
     return rows.map((r) => ({
       id: r.id,
       words: JSON.parse(r.words) as string[],
+      numberPrefix: r.number_prefix,
       destination: r.destination,
       expiresAt: r.expires_at,
       note: r.note,

@@ -283,6 +283,7 @@ const expectedCallers: Migration = {
       .createTable('expected_callers')
       .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
       .addColumn('words', 'varchar(1000)', (c) => c.notNull())
+      .addColumn('number_prefix', 'varchar(20)')
       .addColumn('destination', 'varchar(64)', (c) => c.notNull())
       .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
       .addColumn('note', 'varchar(1000)')

@@ -93,6 +93,7 @@ export interface ExpectedCallersTable {
   id: string;
   /** JSON array of the words a caller may name. */
   words: string;
+  number_prefix: string | null;
   destination: string;
   expires_at: Iso;
   note: string | null;

@@ -130,7 +130,14 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(nameRuleRoutes({ config, store, nameRules: deps.caches?.nameRules }));
   await app.register(numberRuleRoutes({ config, store, numberRules: deps.caches?.numberRules }));
   const editor = deps.directory?.editor;
-  await app.register(expectedCallerRoutes({ config, store, refresh: editor && (() => editor.sync()) }));
+  await app.register(
+    expectedCallerRoutes({
+      config,
+      store,
+      refresh: editor && (() => editor.sync()),
+      numberRules: deps.caches?.numberRules,
+    }),
+  );
   await app.register(callRoutes({ config, store }));
   await app.register(screeningRoutes({ store, bypass: deps.caches?.bypass }));
   await app.register(directoryRoutes(deps.directory));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ExpectedCallerStore } from '../../src/store/expected-caller-store.js';
 import { NumberRuleStore } from '../../src/store/number-rule-store.js';
 import { setBypassFor } from '../../src/store/screening-state.js';
 import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
@@ -189,6 +190,20 @@ describe('the lists and the screening switch on live calls', () => {
       const pharmacy = await call(alice, { name: 'City Pharmacy' });
       assert.equal(pharmacy.destination, 'desk');
       assert.equal(pharmacy.told?.check, 'allowlist');
+      // An expected caller by number: let in from the prefix while the pass lives.
+      const expected = new ExpectedCallerStore(doorman.store);
+      const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+      const pass = await expected.add({
+        words: [],
+        numberPrefix: '+1555444',
+        destination: 'voicemail',
+        expiresAt,
+      });
+      doorman.app.numberRules.invalidate();
+      const callback = await call(alice, { from: '+15554440123' });
+      assert.equal(callback.destination, 'voicemail');
+      assert.equal(callback.told?.check, 'allowlist');
+      await expected.remove(pass.id);
     } finally {
       for (const r of added) await rules.remove(r.id);
       for (const r of names) await doorman.store.removeNameRule(r.id);

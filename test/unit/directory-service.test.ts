@@ -9,6 +9,8 @@ import { DirectoryService } from '../../src/challenge/directory-service.js';
 import { type Challenge, createChallenge, loadDirectoryFile } from '../../src/challenge/setup.js';
 import { configSchema } from '../../src/config/schema.js';
 import { MAX_DIRECTORY_ENTRIES } from '../../src/match/directory.js';
+import { passRule } from '../../src/match/expected-callers.js';
+import { NumberRules } from '../../src/match/number-rules.js';
 import { Store } from '../../src/store/store.js';
 import { directoryOf } from '../../src/web/routes/directory.js';
 import { api, startTestWeb, type TestWeb } from '../support/web.js';
@@ -139,7 +141,24 @@ describe('the directory in the database', () => {
     assert.deepEqual((await api(web, 'GET', '/api/expected-callers')).body.items, []);
     assert.equal((await api(web, 'DELETE', `/api/expected-callers/${added.body.id}`)).status, 204);
     assert.equal((await api(web, 'DELETE', `/api/expected-callers/${added.body.id}`)).status, 404);
+    // A pass by number alone: no entry in the grammar, an allow rule while it lives.
+    const byNumber = await api(web, 'POST', '/api/expected-callers', {
+      numberPrefix: '+1800555',
+      destination: 'desk',
+      hours: 1,
+    });
+    assert.equal(byNumber.status, 201, JSON.stringify(byNumber.body));
+    await service.sync();
+    assert.equal(here.expires.size, 0);
+    const rule = passRule(byNumber.body);
+    assert.deepEqual(
+      [rule?.list, rule?.kind, rule?.pattern, rule?.destination],
+      ['allow', 'prefix', '+1800555', 'desk'],
+    );
+    assert.equal(new NumberRules(rule ? [rule] : []).match('allow', '+18005550123')?.destination, 'desk');
+    assert.equal((await api(web, 'DELETE', `/api/expected-callers/${byNumber.body.id}`)).status, 204);
     for (const [body, why] of [
+      [{ numberPrefix: '1800', destination: 'desk', hours: 1 }, /a prefix is \+ and 1 to 15 digits/],
       [{ words: ['<script>'], destination: 'desk', hours: 1 }, /letters, spaces/],
       [{ words: ['Bank'], destination: 'nowhere', hours: 1 }, /no destination named "nowhere"/],
       [{ words: ['Bank'], destination: 'desk', hours: 24 * 30 }, /336/],

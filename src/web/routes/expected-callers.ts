@@ -7,10 +7,12 @@ import { MAX_PASS_HOURS } from '../../match/expected-callers.js';
 import { ExpectedCallerStore } from '../../store/expected-caller-store.js';
 import type { Store } from '../../store/store.js';
 import { errorResponses, idParam } from '../schemas.js';
+import type { Invalidatable } from '../server.js';
 
 const pass = z.object({
   id: z.string(),
   words: z.array(z.string()),
+  numberPrefix: z.string().nullable(),
   destination: z.string(),
   expiresAt: z.string(),
   note: z.string().nullable(),
@@ -25,10 +27,14 @@ export const expectedCallerRoutes =
     config: Config;
     store: Store;
     refresh?: (() => Promise<void>) | undefined;
+    numberRules?: Invalidatable | undefined;
   }): FastifyPluginAsyncZod =>
   async (app) => {
     const passes = new ExpectedCallerStore(deps.store);
-    const refresh = async () => deps.refresh?.();
+    const refresh = async () => {
+      deps.numberRules?.invalidate();
+      await deps.refresh?.();
+    };
     app.get(
       '/api/expected-callers',
       {
@@ -49,7 +55,8 @@ export const expectedCallerRoutes =
           tags: ['expected callers'],
           body: z
             .object({
-              words: z.array(z.string().max(60)).min(1).max(5),
+              words: z.array(z.string().max(60)).max(5).default([]),
+              numberPrefix: z.string().max(20).nullable().optional(),
               destination: z.string().min(1).max(64),
               hours: z.number().positive().max(MAX_PASS_HOURS),
               note: z.string().max(1000).nullable().optional(),
@@ -59,10 +66,10 @@ export const expectedCallerRoutes =
         },
       },
       async (request, reply) => {
-        const { words, destination, hours, note = null } = request.body;
+        const { words, numberPrefix = null, destination, hours, note = null } = request.body;
         requireDestination(deps.config.destinations, destination, 'the expected caller');
         const expiresAt = new Date(Date.now() + hours * 3_600_000).toISOString();
-        const added = await passes.add({ words, destination, expiresAt, note });
+        const added = await passes.add({ words, numberPrefix, destination, expiresAt, note });
         await refresh();
         return reply.code(201).send(added);
       },
