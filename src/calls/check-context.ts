@@ -14,6 +14,8 @@ export function checkContext(
   deps: Pick<CallDeps, 'store' | 'writes' | 'bypass' | 'config' | 'nameRules' | 'numberRules'>,
 ): CheckContext {
   let lists: ReturnType<CheckContext['lists']> | undefined;
+  // The number dialled, for neighbour rules: read once, though both list checks ask.
+  const called = normalizeNumber(facts.did, deps.config.numbers.defaultCountry).key;
   return {
     caller,
     callerName: facts.callerName,
@@ -33,12 +35,7 @@ export function checkContext(
     bypass: () => deps.bypass.get(),
     hasDestination: (name) => isDestination(deps.config.destinations, name),
     nameRule: async (list) => (await deps.nameRules.get()).match(facts.callerName, list),
-    numberRule: async (list) =>
-      (await deps.numberRules.get()).match(
-        list,
-        caller.key,
-        normalizeNumber(facts.did, deps.config.numbers.defaultCountry).key,
-      ),
+    numberRule: async (list) => (await deps.numberRules.get()).match(list, caller.key, called),
   };
 }
 

@@ -75,9 +75,11 @@ export class DirectoryService {
         this.version = passes.length ? undefined : `${await this.db.version()}|`;
         return;
       }
-      const named = passes.filter((p) => p.words.length);
-      const expires = new Map(named.map((p) => [passEntry(p).id, p.expiresAt]));
-      await this.challenge.reload([...entries, ...named.map(passEntry)], expires);
+      const named = passes
+        .filter((p) => p.words.length)
+        .map((p) => ({ entry: passEntry(p), until: p.expiresAt }));
+      const expires = new Map(named.map(({ entry, until }) => [entry.id, until]));
+      await this.challenge.reload([...entries, ...named.map(({ entry }) => entry)], expires);
       this.log.info(
         { entries: entries.length, expectedCallers: passes.length },
         'directory loaded from the database',

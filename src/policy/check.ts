@@ -47,16 +47,22 @@ export interface Step<C> {
 /** A check that decides before the caller is answered. Pure decisions over the context; I/O only through it. */
 export type Check = Step<CheckContext>;
 
-/** Where a number rule sends a caller it covers: its own destination, else the route's (`fallback`). */
-export const ruleVerdict = (rule: NumberRule, fallback: string, ctx: CheckContext): Verdict => {
-  const check = rule.list === 'block' ? 'blocklist' : 'allowlist';
-  const reason = `${ctx.caller.key} is covered by ${rule.list} rule ${rule.kind} ${rule.pattern}`;
-  return { kind: 'route', destination: destinationOf(rule, fallback, ctx), reason, check };
-};
-
-/** A list entry's own destination when it names one that exists here, else the route's. */
-export const destinationOf = (
-  entry: Pick<ListEntry, 'destination'>,
+/**
+ * A list check's verdict, whatever put the caller on the list (an entry of their own, a number
+ * rule, a name rule): that one's destination when it names one that exists here, else the
+ * route's (`fallback`).
+ */
+export function listVerdict(
+  check: 'blocklist' | 'allowlist',
+  own: { destination?: string | null },
   fallback: string,
+  reason: string,
   ctx: CheckContext,
-): string => (entry.destination && ctx.hasDestination(entry.destination) ? entry.destination : fallback);
+): Verdict {
+  const destination = own.destination && ctx.hasDestination(own.destination) ? own.destination : fallback;
+  return { kind: 'route', destination, reason, check };
+}
+
+/** The reason a number rule gives for a caller it covers. */
+export const coveredBy = (rule: NumberRule, ctx: CheckContext): string =>
+  `${ctx.caller.key} is covered by ${rule.list} rule ${rule.kind} ${rule.pattern}`;
