@@ -18,14 +18,29 @@ export class AfterCall {
 
   /** A caller who passed (named someone, or knew a PIN) is let through next time without asking. */
   allowlist(pass: NonNullable<StepFindings['allowlist']>, destination: string, callerName: string): void {
+    this.file('allow', pass, destination, callerName);
+  }
+
+  /** A caller the person they asked for blocked, off the allow list and on the block list. */
+  block(pass: Omit<NonNullable<StepFindings['allowlist']>, 'expiresAt'>, callerName: string): void {
+    this.file('block', pass, null, callerName);
+  }
+
+  private file(
+    list: 'allow' | 'block',
+    pass: NonNullable<StepFindings['allowlist']>,
+    destination: string | null,
+    callerName: string,
+  ): void {
     if (this.caller.anonymous) return;
     this.writes
       .write({
-        op: 'upsertCaller',
+        // A block takes the caller off the allow list too; a pass leaves the block list alone.
+        op: list === 'block' ? 'fileCaller' : 'upsertCaller',
         input: {
           number: this.caller.key,
           rawNumber: this.caller.raw,
-          list: 'allow',
+          list,
           source: pass.source,
           name: callerName || null,
           destination,
@@ -34,8 +49,8 @@ export class AfterCall {
           expiresAt: pass.expiresAt ?? null,
         },
       })
-      .then(() => this.log.info({ destination, source: pass.source }, 'caller allowlisted'))
-      .catch((e) => this.log.warn({ err: e }, 'could not allowlist the caller'));
+      .then(() => this.log.info({ list, destination, source: pass.source }, 'caller listed'))
+      .catch((e) => this.log.warn({ err: e, list }, 'could not list the caller'));
   }
 
   record(report: CallReport, startedAt: Date): void {

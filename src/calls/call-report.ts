@@ -35,6 +35,10 @@ export interface CallReport {
     listenMs?: number;
     /** Asking an ambiguous answer's caller to choose, until the key press (or giving up). */
     choiceMs?: number;
+    /** An announced call: from ringing the person asked for to their key (the caller held meanwhile). */
+    announceMs?: number;
+    /** An announced call: from the callee answering to the announcement's first audio. */
+    announceFirstAudioMs?: number;
     totalMs: number;
   };
 }

@@ -17,15 +17,17 @@ import type { AriConnection } from '../telephony/ari.js';
 import type { AriEvent, ChannelJson } from '../telephony/ari-types.js';
 import type { Cached } from '../util/cached.js';
 import { AfterCall } from './after-call.js';
+import { announcedVerdict } from './announced-verdict.js';
 import { AriCallChannel } from './ari-call-channel.js';
 import { CallLease } from './call-lease.js';
 import { type CallFacts, type CallReport, roundTimings } from './call-report.js';
+import type { CalleeLeg } from './callee-leg.js';
 import { stepContext } from './check-context.js';
 import { callerNameWithEntry, dialplanVariables } from './dialplan-variables.js';
 import { EventWaiters } from './event-waiters.js';
 import type { LiveEvent, LiveFeed } from './live-feed.js';
 import type { RecordingStore } from './recordings.js';
-import type { Router } from './router.js';
+import { LEASE_VARIABLE, type Router } from './router.js';
 import { CALL_STEPS } from './steps/index.js';
 import type { StepFindings } from './steps/step-context.js';
 
@@ -70,6 +72,10 @@ export class CallSession {
   private readonly lease: CallLease;
   private readonly after: AfterCall;
   private readonly callId = randomUUID();
+  /** Doorman is stopping: a conversation it bridged is left to go on without it. */
+  private readonly stopping = new AbortController();
+  /** When an announced caller was bridged to the callee who accepted. */
+  private connectedAt: number | undefined;
 
   constructor(
     channel: ChannelJson,
@@ -133,6 +139,7 @@ export class CallSession {
 
   /** Doorman is shutting down: hand the call back to the dialplan now rather than leave it waiting. */
   async shutdown(): Promise<void> {
+    this.stopping.abort();
     if (this.left) return;
     this.abort.abort(new DoormanError('SHUTDOWN', 'Doorman is stopping'));
   }
@@ -160,16 +167,17 @@ export class CallSession {
       };
       const { deps } = this;
       const { config } = deps;
+      const ctx = stepContext(this.caller, this.facts, this.route, deps, {
+        channel: this.channel,
+        log: this.log,
+        publish: (e) => this.publish(e),
+        timings,
+        found,
+        trace,
+      });
       const ran = await runChecks(
         this.route.checks.map((name) => CALL_STEPS[name]),
-        stepContext(this.caller, this.facts, this.route, deps, {
-          channel: this.channel,
-          log: this.log,
-          publish: (e) => this.publish(e),
-          timings,
-          found,
-          trace,
-        }),
+        ctx,
         {
           timeoutMs: config.checks.timeoutMs,
           interactiveTimeoutMs: config.checks.interactiveTimeoutMs,
@@ -182,23 +190,40 @@ export class CallSession {
       // A step that failed or ran out of time may have left its media leg open.
       await this.channel.closeMedia();
       verdict = ran.verdict ?? fallThroughVerdict(this.route.unknown, ran.trace);
-      await this.deps.router.carryOut(this.channelId, verdict, this.log, {
-        play: (sound) => this.channel.playSound(sound).then(() => {}),
-        ...(found.accountCode ? { accountCode: found.accountCode } : {}),
-        variables: dialplanVariables(verdict, found),
-        // calls.callerNamePrefix: the ringing phone shows whom the caller asked for.
-        callerName: config.calls.callerNamePrefix
-          ? callerNameWithEntry(found.askedFor, this.facts.callerName)
-          : null,
-      });
+      const announced = await announcedVerdict(
+        {
+          deps: { ari: deps.ari, events: this.events, claimChannel: (id) => deps.claimChannel(id, this) },
+          config,
+          ctx,
+          after: this.after,
+          callerNumber: this.facts.callerNumber,
+          callerName: this.facts.callerName,
+        },
+        verdict,
+      );
+      verdict = announced.verdict;
+      if (announced.callee) {
+        await this.connect(announced.callee, verdict, found);
+      } else {
+        await this.deps.router.carryOut(this.channelId, verdict, this.log, {
+          play: (sound) => this.channel.playSound(sound).then(() => {}),
+          ...(found.accountCode ? { accountCode: found.accountCode } : {}),
+          variables: dialplanVariables(verdict, found),
+          // calls.callerNamePrefix: the ringing phone shows whom the caller asked for.
+          callerName: config.calls.callerNamePrefix
+            ? callerNameWithEntry(found.askedFor, this.facts.callerName)
+            : null,
+        });
+        if (found.allowlist)
+          this.after.allowlist(found.allowlist, verdict.destination, this.facts.callerName);
+      }
       outcome = 'routed';
-      if (found.allowlist) this.after.allowlist(found.allowlist, verdict.destination, this.facts.callerName);
     } catch (e) {
       ({ outcome, error } = await this.recover(e));
     } finally {
       this.lease.stop();
       await this.channel.closeMedia();
-      timings.totalMs = performance.now() - this.t0;
+      timings.totalMs = (this.connectedAt ?? performance.now()) - this.t0;
       if (this.firstPromptAt !== undefined) timings.firstPromptMs = this.firstPromptAt - this.t0;
     }
     const answer = found.answer ?? null;
@@ -226,6 +251,27 @@ export class CallSession {
     );
     this.after.record(report, this.startedAt);
     return report;
+  }
+
+  /**
+   * The callee accepted: the caller is allowlisted at once, the lease stopped (a conversation
+   * may last hours), and the two are bridged until either hangs up.
+   */
+  private async connect(callee: CalleeLeg, verdict: Verdict, found: StepFindings): Promise<void> {
+    this.lease.stop();
+    try {
+      await this.deps.ari.setVariable(this.channelId, LEASE_VARIABLE, '0');
+      if (found.allowlist) this.after.allowlist(found.allowlist, verdict.destination, this.facts.callerName);
+      await this.channel.answer();
+      const connecting = callee.connect(this.channelId, this.stopping.signal);
+      this.connectedAt = performance.now();
+      this.log.info({ destination: verdict.destination }, 'caller connected to the callee');
+      const ended = await connecting;
+      this.log.info({ ended }, 'announced call ended');
+    } catch (e) {
+      await callee.end();
+      throw e;
+    }
   }
 
   private publish(e: CallEvent): void {

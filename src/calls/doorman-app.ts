@@ -18,6 +18,7 @@ import { Cached } from '../util/cached.js';
 import { BRIDGE_NAME_PREFIX, MEDIA_CHANNEL_PREFIX } from './ari-call-channel.js';
 import type { CallReport } from './call-report.js';
 import { CallSession } from './call-session.js';
+import { CALLEE_CHANNEL_PREFIX, CONNECT_BRIDGE_PREFIX } from './callee-leg.js';
 import { EventWaiters } from './event-waiters.js';
 import { LAST_CALLER, LastCallerCodes } from './last-caller.js';
 import { LiveFeed } from './live-feed.js';
@@ -129,7 +130,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
         return;
       }
     }
-    if (event.type === 'StasisStart' && event.channel && !event.channel.id.startsWith(MEDIA_CHANNEL_PREFIX)) {
+    if (event.type === 'StasisStart' && event.channel && !isHelperChannel(event.channel.id)) {
       if (!this.sessions.has(event.channel.id)) this.startCall(event);
       return;
     }
@@ -210,15 +211,18 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       for (const session of earlier) if (!alive.has(session.channelId)) session.vanished();
       const ownedBridges = new Set<string>();
       for (const b of bridges) {
-        if (!b.id.startsWith(BRIDGE_NAME_PREFIX) || b.channels.some((c) => this.owners.has(c))) {
+        // Two people an earlier run bridged (an announced call accepted) are left talking.
+        const talking = b.id.startsWith(CONNECT_BRIDGE_PREFIX) && b.channels.length >= 2;
+        if (!b.id.startsWith(BRIDGE_NAME_PREFIX) || talking || b.channels.some((c) => this.owners.has(c))) {
           ownedBridges.add(b.id);
           continue;
         }
         await this.ari.destroyBridge(b.id).catch((e) => isGone(e) || Promise.reject(e));
       }
       let media = 0;
+      const inTalks = new Set(bridges.filter((b) => ownedBridges.has(b.id)).flatMap((b) => b.channels));
       for (const c of channels) {
-        if (c.id.startsWith(MEDIA_CHANNEL_PREFIX) && !this.owners.has(c.id)) {
+        if (isHelperChannel(c.id) && !this.owners.has(c.id) && !inTalks.has(c.id)) {
           media++;
           await this.ari.hangup(c.id).catch((e) => isGone(e) || Promise.reject(e));
         }
@@ -238,3 +242,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     await Promise.allSettled([...this.running]);
   }
 }
+
+/** Channels Doorman made for a call (media legs, callees rung), never calls of their own. */
+const isHelperChannel = (id: string): boolean =>
+  id.startsWith(MEDIA_CHANNEL_PREFIX) || id.startsWith(CALLEE_CHANNEL_PREFIX);

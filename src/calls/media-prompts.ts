@@ -25,10 +25,15 @@ async function load(sound: string): Promise<Int16Array | null> {
   const file = m ? packagePath(`prompts/${m[1]}.wav`) : null;
   if (!file || !existsSync(file)) return null;
   try {
-    const wav = parseWav(await readFile(file));
-    if (wav.sampleRate === 16_000) return wav.samples;
-    return wav.sampleRate === 8_000 ? upsampleWhole(wav.samples, 2) : null;
+    return wav16k(await readFile(file));
   } catch {
     return null; // unreadable: Asterisk plays its own copy
   }
+}
+
+/** An 8 or 16 kHz WAV as 16 kHz samples for the media socket; null at any other rate. Throws on a broken file. */
+export function wav16k(bytes: Buffer): Int16Array | null {
+  const wav = parseWav(bytes);
+  if (wav.sampleRate === 16_000) return wav.samples;
+  return wav.sampleRate === 8_000 ? upsampleWhole(wav.samples, 2) : null;
 }

@@ -58,7 +58,8 @@ export class Router {
             .catch((e) => log.warn({ err: e, name }, 'could not tell the dialplan a variable')),
         ),
       );
-      await this.ari.continueInDialplan(channelId, target);
+      const { context, extension, priority } = target;
+      await this.ari.continueInDialplan(channelId, { context, extension, priority });
     } else if (target.action === 'hangup') {
       await this.ari.hangup(channelId, target.cause);
     } else {

@@ -48,7 +48,8 @@ export async function runChallenge(ctx: ChallengeContext, timings: ChallengeTimi
       if (overPrompt.answered) ctx.log.info('caller answered over the question');
       t = performance.now();
       // Each attempt keeps its own recording: `<channel>.wav`, then `<channel>-again1.wav`...
-      const recordAs = attempt ? `${channel.id}-again${attempt}` : channel.id;
+      const base = ctx.recordAs ?? channel.id;
+      const recordAs = attempt ? `${base}-again${attempt}` : base;
       answer = await hearOut(
         ctx,
         leg,
@@ -63,7 +64,7 @@ export async function runChallenge(ctx: ChallengeContext, timings: ChallengeTimi
         const chosen = await choose(ctx, leg, answer);
         timings.choiceMs = performance.now() - t;
         if (chosen) {
-          answer = { ...answer, outcome: 'match', entry: chosen, contenders: [chosen] };
+          answer = { ...answer, outcome: 'match', entry: chosen, contenders: [chosen], chosen: true };
           break;
         }
       }

@@ -130,7 +130,10 @@ export async function checkEntries(config: Config, entries: readonly DirectoryEn
 
 /** Every entry must send callers somewhere this Doorman knows. */
 function checkDestinations(config: Config, entries: readonly DirectoryEntry[]): void {
-  for (const e of entries) requireDestination(config.destinations, e.destination, `entry ${e.id}`);
+  for (const e of entries) {
+    requireDestination(config.destinations, e.destination, `entry ${e.id}`);
+    if (e.voicemail) requireDestination(config.destinations, e.voicemail, `entry ${e.id} voicemail`);
+  }
 }
 
 /**

@@ -27,6 +27,8 @@ export interface HeardAnswer {
   fit?: number;
   /** false: the recogniser left its check out under load, so a name heard was confirmed (`challenge.confirmUnchecked`). */
   checked?: boolean;
+  /** The caller confirmed the name, or chose it from several, by key: an unsure answer (`announce`). */
+  chosen?: true;
   /** Whether the recogniser heard the answer cleaned of line noise (`speech.soundswallower.denoise`), when it cleans any. */
   denoised?: boolean;
   /** How long the answer's last audio waited for the recogniser, ms: a loaded machine shows here first. */

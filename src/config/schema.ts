@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { unknownDestination } from './destinations.js';
+import { announce } from './sections/announce.js';
 import { ari, calls, simulator } from './sections/asterisk.js';
 import { challenge, directory } from './sections/challenge.js';
 import { type destination, destinations, type dialplanTarget } from './sections/destinations.js';
@@ -36,6 +37,7 @@ export const configSchema = z
     pins, // pins.ts
     outboundPin, // outbound.ts
     phones, // phones.ts
+    announce, // announce.ts
     recordings, // store.ts
     web, // web.ts
     webhooks, // web.ts
@@ -59,6 +61,10 @@ export const configSchema = z
           });
         }
       }
+    }
+    for (const key of ['voicemail', 'noDecision'] as const) {
+      const problem = unknownDestination(cfg.destinations, cfg.announce[key]);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['announce', key], message: problem });
     }
     for (const [ext, dest] of Object.entries(cfg.phones.extensions)) {
       const problem = unknownDestination(cfg.destinations, dest);

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { announceMode } from '../config/sections/announce.js';
 import { DoormanError } from '../errors.js';
 import { NAME_LANGUAGE, NAME_LANGUAGE_HINT } from './name-origin.js';
 
@@ -26,6 +27,10 @@ export const directoryEntrySchema = z
      */
     languages: z.array(z.string().trim().regex(NAME_LANGUAGE, NAME_LANGUAGE_HINT)).max(10).optional(),
     destination: z.string().min(1),
+    /** Where an announced caller goes when this person presses 2 (`announce.voicemail` when not set). */
+    voicemail: z.string().min(1).optional(),
+    /** Announce callers who ask for this entry (`routes.<name>.announce`, which it overrides). */
+    announce: announceMode.optional(),
     enabled: z.boolean().default(true),
   })
   .strict();

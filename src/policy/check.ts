@@ -8,6 +8,8 @@ export interface ListEntry {
   id: string;
   destination: string | null;
   name: string | null;
+  /** Who listed the caller (policy/announce.ts: a person's choice is not announced again). */
+  source?: string;
 }
 
 /** What the checks may ask about a call; every answer may come from a database that is down. */

@@ -17,6 +17,8 @@ const toEntry = (r: DirectoryEntriesTable): DirectoryEntry => {
     // Absent rather than empty, so an exported directory reads as it was imported.
     ...(languages.length ? { languages } : {}),
     destination: r.destination,
+    ...(r.voicemail ? { voicemail: r.voicemail } : {}),
+    ...(r.announce ? { announce: r.announce } : {}),
     enabled: Number(r.enabled) === 1,
   });
 };
@@ -30,6 +32,8 @@ const toRow = (e: DirectoryEntry, position: number): DirectoryEntriesTable => ({
   sounds_like: JSON.stringify(e.sounds_like),
   languages: JSON.stringify(e.languages ?? []),
   destination: e.destination,
+  voicemail: e.voicemail ?? null,
+  announce: e.announce ?? null,
   enabled: e.enabled ? 1 : 0,
   updated_at: new Date().toISOString(),
 });

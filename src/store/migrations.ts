@@ -295,6 +295,18 @@ const expectedCallers: Migration = {
   },
 };
 
+/** A directory entry's own voicemail and announcement setting (src/config/sections/announce.ts). */
+const directoryAnnounce: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('directory_entries').addColumn('voicemail', 'varchar(64)').execute();
+    await db.schema.alterTable('directory_entries').addColumn('announce', 'varchar(16)').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable('directory_entries').dropColumn('announce').execute();
+    await db.schema.alterTable('directory_entries').dropColumn('voicemail').execute();
+  },
+};
+
 /** Brings the schema up to date; safe to run from several PBXs sharing one database. */
 export async function migrate(db: Kysely<unknown>, kind: 'sqlite' | 'postgres' | 'mysql'): Promise<void> {
   const provider: MigrationProvider = {
@@ -306,6 +318,7 @@ export async function migrate(db: Kysely<unknown>, kind: 'sqlite' | 'postgres' |
       '0011-number-rules': numberRules,
       '0012-name-rule-lists': nameRuleLists,
       '0013-expected-callers': expectedCallers,
+      '0014-directory-announce': directoryAnnounce,
     }),
   };
   const { error, results } = await new Migrator({

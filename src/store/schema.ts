@@ -163,6 +163,10 @@ export interface DirectoryEntriesTable {
   /** JSON array of language codes; '[]' when the entry names none. */
   languages: string;
   destination: string;
+  /** A destination name, or null: `announce.voicemail`. */
+  voicemail: string | null;
+  /** always | when-unsure | never, or null: the route's. */
+  announce: string | null;
   enabled: number;
   updated_at: Iso;
 }

@@ -212,6 +212,11 @@ export class AriConnection extends EventEmitter<AriEvents> {
     return this.call('channels', 'answer', { channelId });
   }
 
+  /** Tells a caller not yet answered that the call is ringing (they hear ringback). */
+  ring(channelId: string): Promise<void> {
+    return this.call('channels', 'ring', { channelId });
+  }
+
   play(channelId: string, media: string, playbackId: string): Promise<void> {
     return this.call('channels', 'play', { channelId, media, playbackId });
   }
@@ -298,6 +303,24 @@ export class AriConnection extends EventEmitter<AriEvents> {
       context: p.context,
       extension: p.extension,
       priority: p.priority,
+      callerId: p.callerId,
+      formats: p.formats,
+      timeout: p.timeoutSeconds,
+      variables: { variables: p.variables },
+    });
+  }
+
+  /**
+   * Rings `endpoint`; once answered, its channel enters this app's Stasis with `appArgs`
+   * (events about it come here from the start: a call never answered ends in ChannelDestroyed).
+   */
+  originateToApp(p: Omit<OriginateParams, 'context' | 'extension' | 'priority'> & { appArgs: string }) {
+    return this.call<ChannelJson>('channels', 'originate', {
+      endpoint: p.endpoint,
+      channelId: p.channelId,
+      otherChannelId: p.otherChannelId,
+      app: this.opts.app,
+      appArgs: p.appArgs,
       callerId: p.callerId,
       formats: p.formats,
       timeout: p.timeoutSeconds,

@@ -33,6 +33,10 @@ export const dialogueConfig = (overrides: Record<string, unknown> = {}): Config 
       // file decoding beside this one) would leave the answer unchecked and the scripted caller
       // would be asked to confirm, which it does not do. Shedding has its own tests (speech.test.ts).
       'speech.soundswallower.shedLagMs': 0,
+      // For the same reason the final transcript gets the longest deadline there is: unshed, the
+      // full check of a 4.5 s answer on one thread shared with another test file's decoding once
+      // took over the 2 s a call allows (a CI run). The deadline has its own test below.
+      'speech.finalTimeoutMs': 10_000,
       'recordings.dir': mkdtempSync(join(tmpdir(), 'doorman-dialogue-')),
       ...overrides,
     } as never,

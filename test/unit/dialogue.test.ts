@@ -60,9 +60,10 @@ describe('the speech challenge as a dialogue (in-memory channel, real recogniser
   describe('with a speech engine that stalls or fails (fault injection)', () => {
     let faulty: FaultyEngine;
     let c: Challenge;
+    const stallConfig = dialogueConfig({ 'speech.finalTimeoutMs': 2_000 });
     before(async () => {
       c = await createChallenge(
-        config,
+        stallConfig,
         loadDirectoryFile('test/fixtures/directory.yaml'),
         dialogueLogger,
         (e) => {
@@ -77,11 +78,11 @@ describe('the speech challenge as a dialogue (in-memory channel, real recogniser
 
     it('gives up on a stalled engine at the final-transcript deadline, and closes the media leg', async () => {
       faulty.fault = 'stall';
-      const { channel, done } = start([{ say: alice }], c);
+      const { channel, done } = start([{ say: alice }], c, stallConfig);
       const t0 = performance.now();
       await assert.rejects(done, TimeoutError);
       // The deadline counts from the end of the answer (about 4.5 s of speech and silence).
-      assert.ok(performance.now() - t0 < 4_500 + config.speech.finalTimeoutMs + 2_000);
+      assert.ok(performance.now() - t0 < 4_500 + stallConfig.speech.finalTimeoutMs + 2_000);
       assert.equal(channel.mediaClosed, 1);
     });
 

@@ -6,6 +6,7 @@ import type { CallerNumber } from '../../match/caller-id.js';
 import type { CheckContext, Step } from '../../policy/check.js';
 import type { CheckTrace } from '../../policy/pipeline.js';
 import type { PinSets } from '../../store/pin-sets.js';
+import type { CallerSource } from '../../store/schema.js';
 
 /**
  * What a step of a call may use: the pre-answer checks' questions about the caller, and for the
@@ -15,7 +16,7 @@ export interface StepContext extends CheckContext, ChallengeContext {
   route: Route;
   caller: CallerNumber;
   pins: PinSets;
-  timings: ChallengeTimings;
+  timings: ChallengeTimings & { announceMs?: number; announceFirstAudioMs?: number };
   /** What a step learned that outlives it: the routing, the after-call writes and the report read it. */
   found: StepFindings;
   /** A trace line of the step's own, beside the one the pipeline writes for it (the second question). */
@@ -30,7 +31,7 @@ export interface StepFindings {
   /** The label of the PIN entered: the CDR's account code. */
   accountCode?: string;
   /** The caller passed: once routed, allowlist them with the verdict's destination. */
-  allowlist?: { source: 'screened' | 'pin'; addedBy: string; note: string; expiresAt?: string };
+  allowlist?: { source: CallerSource; addedBy: string; note: string; expiresAt?: string };
 }
 
 /** A step of a call: one file, listed in `CALL_STEPS` (steps/index.ts) under the name a route uses. */

@@ -19,6 +19,8 @@ export interface ChallengeContext {
   recordings: Pick<RecordingStore, 'save'>;
   log: Logger;
   publish: (e: CallEvent) => void;
+  /** The recordings' base name, when not the channel's id (a caller asked again after the callee's "not for me"). */
+  recordAs?: string;
 }
 
 /** Each answer's audio at the media leg's rate. */

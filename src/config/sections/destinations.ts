@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { announceMode } from './announce.js';
 
 // `destinations`: where a verdict can send a call, by name (routes name them).
 
@@ -8,6 +9,8 @@ export const dialplanTarget = z
     context: z.string().min(1),
     extension: z.string().min(1),
     priority: z.number().int().min(1).default(1),
+    /** Announce callers sent here, whatever their route says (`routes.<name>.announce`). */
+    announce: announceMode.optional(),
   })
   .strict();
 /** ...or something Doorman does itself: hang up with a cause, or play the SIT tone and hang up. */

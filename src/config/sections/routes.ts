@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { announceMode } from './announce.js';
 import { pinEntry } from './pins.js';
 import { ms } from './units.js';
 
@@ -64,6 +65,12 @@ export const route = z
      * answer, a name the recogniser could not place) instead of routing to `unknown` at once.
      */
     retryNomatch: z.boolean().default(true),
+    /**
+     * Whether a caller is announced to the person they asked for, who takes a key (accept,
+     * voicemail, block, always allow, not for me) before the caller is put through
+     * (`announce` has the timings). A destination or a directory entry may say otherwise.
+     */
+    announce: announceMode.default('never'),
     /** The `pin` check: callers must enter a PIN of this set (B2B lines). */
     pin: routePin.optional(),
   })

@@ -52,6 +52,8 @@ function entryForm(destinations: string[], saved: () => void, signal: AbortSigna
   const soundsLike = h('input', { name: 'sounds_like', maxlength: 1000 });
   const languages = h('input', { name: 'languages', maxlength: 200 });
   const destination = select(destinations, destinations[0] ?? '', { name: 'destination' });
+  const voicemail = select([['', 'announce.voicemail'], ...destinations], '', { name: 'voicemail' });
+  const announced = select([['', "the route's"], 'always', 'when-unsure', 'never'], '', { name: 'announce' });
   const enabled = h('input', { type: 'checkbox', name: 'enabled', checked: true });
   const form = h(
     'form',
@@ -67,6 +69,8 @@ function entryForm(destinations: string[], saved: () => void, signal: AbortSigna
       'languages callers say the name in, beside English, comma-separated: vi, ga, pl, zh (pinyin)...',
     ),
     field('Destination', destination),
+    field('Voicemail', voicemail, 'where an announced caller goes when this person presses 2'),
+    field('Announce callers', announced, 'ring this person first, who takes or refuses the call by key'),
     field('Enabled', enabled),
     h('button', { type: 'submit' }, 'Save entry'),
   );
@@ -84,6 +88,8 @@ function entryForm(destinations: string[], saved: () => void, signal: AbortSigna
             sounds_like: list(soundsLike.value),
             languages: list(languages.value),
             destination: destination.value,
+            ...(voicemail.value ? { voicemail: voicemail.value } : {}),
+            ...(announced.value ? { announce: announced.value } : {}),
             enabled: enabled.checked,
           },
         },
@@ -103,6 +109,8 @@ function entryForm(destinations: string[], saved: () => void, signal: AbortSigna
     soundsLike.value = entry.sounds_like.join(', ');
     languages.value = (entry.languages ?? []).join(', ');
     destination.value = entry.destination;
+    voicemail.value = entry.voicemail ?? '';
+    announced.value = entry.announce ?? '';
     enabled.checked = entry.enabled;
     name.focus();
   };
