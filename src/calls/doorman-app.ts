@@ -20,6 +20,7 @@ import type { CallReport } from './call-report.js';
 import { CallSession } from './call-session.js';
 import { CALLEE_CHANNEL_PREFIX, CONNECT_BRIDGE_PREFIX } from './callee-leg.js';
 import { EventWaiters } from './event-waiters.js';
+import { EXPECT, ExpectCode } from './expect-code.js';
 import { LAST_CALLER, LastCallerCodes } from './last-caller.js';
 import { LiveFeed } from './live-feed.js';
 import { OUTBOUND, OUTBOUND_GRANT, OutboundPin } from './outbound-pin.js';
@@ -95,11 +96,20 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       this.waiters,
       logger.child({ component: 'last-caller' }),
     );
+    const expect = new ExpectCode(
+      config,
+      ari,
+      store,
+      this.waiters,
+      () => this.numberRules.invalidate(),
+      logger.child({ component: 'expect' }),
+    );
     this.features = {
       [TOGGLE_SCREENING]: (channel) => this.toggleScreening(channel),
       [OUTBOUND]: (channel, args) => this.outboundPin.check(channel, args),
       [OUTBOUND_GRANT]: (channel) => this.outboundPin.grant(channel),
       [LAST_CALLER]: (channel, args) => lastCaller.handle(channel, args),
+      [EXPECT]: (channel) => expect.handle(channel),
     };
     this.outbound = new OutboundWatcher(config, ari, writes, logger.child({ component: 'outbound' }));
     ari.on('event', (e) => this.onEvent(e));

@@ -47,6 +47,7 @@ function dialplanOptions(config: Config, o: AsteriskConfigOptions): DialplanOpti
         block: config.phones.blockLastCode,
         refile: config.phones.refileLastCode,
       },
+      expectCode: config.phones.expectCode,
     },
   };
 }

@@ -70,7 +70,12 @@ export const configSchema = z
       const problem = unknownDestination(cfg.destinations, dest);
       if (problem) ctx.addIssue({ code: 'custom', path: ['phones', 'extensions', ext], message: problem });
     }
-    const codes = [cfg.phones.allowLastCode, cfg.phones.blockLastCode, cfg.phones.refileLastCode];
+    const codes = [
+      cfg.phones.allowLastCode,
+      cfg.phones.blockLastCode,
+      cfg.phones.refileLastCode,
+      cfg.phones.expectCode,
+    ];
     if (new Set([...codes, cfg.outboundPin.featureCode, '*28']).size !== codes.length + 2) {
       ctx.addIssue({
         code: 'custom',

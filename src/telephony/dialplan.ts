@@ -1,3 +1,4 @@
+import { EXPECT } from '../calls/expect-code.js';
 import { LAST_CALLER, LAST_CALLER_ACTIONS, type LastCallerAction } from '../calls/last-caller.js';
 import { OUTBOUND, OUTBOUND_GRANT, OUTBOUND_VARIABLE } from '../calls/outbound-pin.js';
 import { BYPASS_DEVICE, TOGGLE_SCREENING } from '../calls/screening-switch.js';
@@ -26,6 +27,8 @@ export interface DialplanOptions {
         grantCode?: string | undefined;
         /** The codes that allowlist, block or re-file the phone's last caller, by action. */
         lastCaller?: Record<LastCallerAction, string> | undefined;
+        /** The code that lets a number the phone expects a call from in (an expected-caller pass). */
+        expectCode?: string | undefined;
       }
     | undefined;
 }
@@ -75,10 +78,13 @@ export function featureDialplan(o: DialplanOptions & { features: NonNullable<Dia
     const code = o.features.lastCaller?.[action];
     return code ? `exten => ${code},1,Stasis(${o.app},${LAST_CALLER},${action})\n same => n,Hangup()\n` : '';
   }).join('');
+  const expect = o.features.expectCode
+    ? `exten => ${o.features.expectCode},1,Stasis(${o.app},${EXPECT})\n same => n,Hangup()\n`
+    : '';
   return `[${o.features.context}]
 exten => *28,1,Stasis(${o.app},${TOGGLE_SCREENING})
  same => n,Hangup()
-${grant}${lastCaller}exten => bypass,hint,Stasis:${BYPASS_DEVICE}
+${grant}${lastCaller}${expect}exten => bypass,hint,Stasis:${BYPASS_DEVICE}
 `;
 }
 

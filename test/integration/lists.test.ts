@@ -343,6 +343,33 @@ describe('the lists and the screening switch on live calls', () => {
       assert.equal(again.destination, 'voicemail');
     });
 
+    it('lets in a number the phone expects a call from with *33: to its destination, for phones.expectHours', async () => {
+      const from = '+15557771005';
+      const code = await caller.dialFromPhone('*33', 'doorman-features', '1002', {
+        // As the phone's user would dial it: a national number.
+        dtmf: '5557771005#',
+        dtmfDelaySeconds: 1,
+        waitSeconds: 14,
+      });
+      assert.equal(code.hungUp, true, JSON.stringify(code.timeline));
+      const [pass] = await new ExpectedCallerStore(doorman.store).active();
+      try {
+        assert.equal(pass?.numberPrefix, from);
+        assert.equal(pass?.destination, 'voicemail', "the phone's destination (phones.extensions)");
+        const hours = (Date.parse(pass?.expiresAt ?? '') - Date.now()) / 3_600_000;
+        assert.ok(hours > 3.9 && hours <= 4, `ends in ${hours} h`);
+        const expected = await call(undefined, { from, delaySeconds: 0, waitSeconds: 1 });
+        assert.equal(expected.destination, 'voicemail');
+        assert.equal(expected.told?.check, 'allowlist');
+        // One digit off is somebody else, screened as any caller.
+        const rules = await doorman.app.numberRules.get();
+        assert.equal(rules.match('allow', '+15557771006', '15550001000'), null);
+      } finally {
+        if (pass) await new ExpectedCallerStore(doorman.store).remove(pass.id);
+        doorman.app.numberRules.invalidate();
+      }
+    });
+
     it('changes nothing for an extension it does not know', async () => {
       const from = '+15557771004';
       await callToDesk(from);

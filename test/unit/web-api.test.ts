@@ -455,6 +455,7 @@ describe('admin API: stats, calls export, routing', () => {
       unknown: 'desk',
       blocked: 'blocked',
       machine: null,
+      announce: 'never',
       blockAnonymous: false,
       pinSet: null,
     });

@@ -157,11 +157,40 @@ describe('admin web app in a browser', () => {
     const rejected = page.getByRole('table', { name: 'Rejected rows' }).getByRole('row').nth(1);
     assert.match((await rejected.textContent()) ?? '', /^3.*nowhere/);
 
-    await page.getByLabel('Kind').selectOption('regex');
+    await page.getByLabel('Name rule kind').selectOption('regex');
     await page.getByLabel('Caller name or pattern').fill('(?<=x)y');
     await page.getByRole('button', { name: 'Add rule' }).click();
     await page.getByRole('alert').filter({ hasText: 'no backreferences or lookaround' }).waitFor();
     assert.equal(await page.getByLabel('Caller name or pattern').getAttribute('aria-invalid'), 'true');
+
+    // A prefix rule that lets callers in to voicemail, and an expected caller's pass.
+    await page.getByLabel('Number rule kind').selectOption('prefix');
+    await page.getByLabel('Prefix, range or digits').fill('+1800555');
+    await page.getByLabel('Number rule', { exact: true }).selectOption('allow');
+    await page.getByLabel('Number rule destination').selectOption('voicemail');
+    await page.getByRole('button', { name: 'Add number rule' }).click();
+    await page
+      .getByRole('table', { name: 'Number rules' })
+      .getByRole('cell', { name: '+1800555', exact: true })
+      .waitFor();
+    const rules = (await api(web, 'GET', '/api/number-rules')).body.items;
+    assert.deepEqual(
+      rules.map((r: Record<string, unknown>) => [r.kind, r.pattern, r.list, r.destination]),
+      [['prefix', '+1800555', 'allow', 'voicemail']],
+    );
+    await page.getByLabel('Words the caller will say').fill('Acme Bank, pharmacy');
+    await page.getByLabel('For hours').fill('2');
+    await page.getByRole('button', { name: 'Add pass' }).click();
+    await page
+      .getByRole('table', { name: 'Expected callers' })
+      .getByRole('cell', { name: 'Acme Bank, pharmacy', exact: true })
+      .waitFor();
+    const [pass] = (await api(web, 'GET', '/api/expected-callers')).body.items;
+    assert.deepEqual(pass.words, ['Acme Bank', 'pharmacy']);
+    const hoursLeft = (Date.parse(pass.expiresAt) - Date.now()) / 3_600_000;
+    assert.ok(hoursLeft > 1.9 && hoursLeft <= 2, `the pass ends in ${hoursLeft} h`);
+    await page.getByRole('button', { name: 'Remove pass Acme Bank, pharmacy' }).click();
+    await page.getByText('Expected callers: None.').waitFor();
     await shot('callers');
   });
 

@@ -23,6 +23,13 @@ export const phones = z
     extensions: z
       .record(z.string().regex(/^[0-9]{1,16}$/, 'an extension number'), z.string().min(1))
       .default({}),
+    /**
+     * Dialled, then a phone number and #: a call from that number is expected (a bank's
+     * callback) and put through to this phone's destination for `expectHours`.
+     */
+    expectCode: featureCode.default('*33'),
+    /** How long a pass made from a phone (`expectCode`) lasts. */
+    expectHours: z.number().min(0.25).max(72).default(4),
     /** How far back the last caller is looked for. */
     lastCallerHours: z.number().min(0.1).max(720).default(24),
   })

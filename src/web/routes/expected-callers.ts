@@ -17,6 +17,7 @@ const pass = z.object({
   expiresAt: z.string(),
   note: z.string().nullable(),
 });
+export type ExpectedCallerView = z.infer<typeof pass>;
 
 /**
  * Expected callers: "my bank will call back within 4 hours". A pass's words join the grammar

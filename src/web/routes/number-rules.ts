@@ -17,6 +17,7 @@ const rule = z.object({
   note: z.string().nullable(),
   createdAt: z.string(),
 });
+export type NumberRuleView = z.infer<typeof rule>;
 
 /**
  * Number rules for both lists: a prefix (a country, an area code), a range of numbers, or a

@@ -14,6 +14,9 @@ const routing = z.object({
       unknown: z.string(),
       blocked: z.string(),
       machine: z.string().nullable(),
+      announce: z
+        .string()
+        .describe('always, when-unsure or never: callers put to the person asked for first'),
       blockAnonymous: z.boolean(),
       pinSet: z.string().nullable(),
     }),
@@ -23,7 +26,7 @@ export type Routing = z.infer<typeof routing>;
 
 function describeTarget(d: Destination): string {
   if ('action' in d) return d.action === 'sit' ? 'SIT tone, then hang up' : `hang up (${d.cause})`;
-  return `dialplan ${d.context},${d.extension},${d.priority}`;
+  return `dialplan ${d.context},${d.extension},${d.priority}${d.announce ? ` (announce: ${d.announce})` : ''}`;
 }
 
 /**
@@ -35,7 +38,8 @@ export const routingRoutes =
   async (app) => {
     const { config } = deps;
     const view: Routing = {
-      checks: [...ROUTE_CHECKS, 'default'],
+      // `announce`: the person asked for sent the caller elsewhere (src/calls/announced-verdict.ts).
+      checks: [...ROUTE_CHECKS, 'announce', 'default'],
       destinations: Object.entries(config.destinations).map(([name, d]) => ({
         name,
         target: describeTarget(d),
@@ -46,6 +50,7 @@ export const routingRoutes =
         unknown: r.unknown,
         blocked: r.blocked,
         machine: r.machine ?? null,
+        announce: r.announce,
         blockAnonymous: r.blockAnonymous,
         pinSet: r.pin?.set ?? null,
       })),

@@ -7,7 +7,7 @@ import { when } from '../dates.js';
 import { type Column, field, fill, h, select, table } from '../dom.js';
 import type { Page } from '../page.js';
 import { act, announce, attempt } from '../status.js';
-import { nameRulesSection } from './name-rules.js';
+import { expectedCallersSection, nameRulesSection, numberRulesSection } from './rules.js';
 
 const PAGE_SIZE = 50;
 const LISTS: Array<[string, string]> = [
@@ -240,7 +240,9 @@ export const callersPage: Page = {
           extra: [field('List for rows without one', importList)],
         }),
       ),
-      await nameRulesSection(signal),
+      await numberRulesSection(destinationNames, signal),
+      await nameRulesSection(destinationNames, signal),
+      await expectedCallersSection(destinationNames, signal),
     );
   },
 };

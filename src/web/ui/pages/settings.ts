@@ -137,6 +137,7 @@ export const settingsPage: Page = {
             { label: 'Blocked', cell: (r) => r.blocked },
             { label: 'Machines', cell: (r) => r.machine ?? r.unknown },
             { label: 'Withheld numbers blocked', cell: (r) => (r.blockAnonymous ? 'yes' : 'no') },
+            { label: 'Announced to the callee', cell: (r) => r.announce },
             { label: 'PIN set', cell: (r) => r.pinSet },
           ],
           routing.routes,

@@ -1,0 +1,215 @@
+import type { ExpectedCallerView } from '../../routes/expected-callers.js';
+import type { NameRuleView } from '../../routes/name-rules.js';
+import type { NumberRuleView } from '../../routes/number-rules.js';
+import { ApiError, get, post, request } from '../api.js';
+import { when } from '../dates.js';
+import { type Column, field, fill, h, select, table } from '../dom.js';
+import { act, announce, attempt, errorText } from '../status.js';
+
+/** A section's add form: its fields, the request body they make, and the field a refusal points at. */
+interface AddForm {
+  fields: HTMLElement[];
+  body(): Record<string, unknown>;
+  /** Where the API's 400 is shown and focus goes. */
+  main: HTMLInputElement;
+  /** What was added, for the status line. */
+  added(): string;
+  button: string;
+}
+
+/**
+ * A list the API keeps at `api` (GET lists, POST adds, DELETE /:id removes), as a table with a
+ * Remove button per row and a form that adds; the API's validation error is shown at the form's
+ * main field. Name rules, number rules and expected callers are each one of these.
+ */
+async function listSection<T extends { id: string }>(o: {
+  title: string;
+  hint: string;
+  api: string;
+  columns: Column<T>[];
+  /** How a row is named on its Remove button and in the status line. */
+  name: (row: T) => string;
+  form: AddForm;
+  signal: AbortSignal;
+}): Promise<HTMLElement> {
+  const list = h('div');
+  const load = async () => {
+    const { items } = await get<{ items: T[] }>(o.api, o.signal);
+    const remove: Column<T> = {
+      label: 'Actions',
+      cell: (r) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            'aria-label': `Remove ${o.name(r)}`,
+            onclick: async () => {
+              if (!(await act(() => request('DELETE', `${o.api}/${r.id}`)))) return;
+              announce(`Removed ${o.name(r)}`);
+              await attempt(load);
+            },
+          },
+          'Remove',
+        ),
+    };
+    fill(list, table(o.title, [...o.columns, remove], items));
+  };
+  const { form: f } = o;
+  const error = h('p', { class: 'error', id: `${o.api.replace(/\W+/g, '-')}-error`, role: 'alert' });
+  const form = h('form', { class: 'inline' }, ...f.fields, h('button', { type: 'submit' }, f.button));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    f.main.removeAttribute('aria-invalid');
+    try {
+      await post(o.api, f.body(), o.signal);
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 400) return announce(errorText(err), 'error');
+      error.textContent = err.message;
+      f.main.setAttribute('aria-invalid', 'true');
+      f.main.setAttribute('aria-errormessage', error.id);
+      return f.main.focus();
+    }
+    announce(`Added ${f.added()}`);
+    f.main.value = '';
+    await attempt(load);
+  });
+  await load();
+  return h('section', {}, h('h2', {}, o.title), h('p', { class: 'hint' }, o.hint), form, error, list);
+}
+
+const LISTS: Array<[string, string]> = [
+  ['block', 'blocks'],
+  ['allow', 'lets in'],
+];
+const destinationOrRoute = (destinations: string[], label: string) =>
+  select([['', "the route's"], ...destinations.map((d): [string, string] => [d, d])], '', {
+    name: 'destination',
+    'aria-label': label,
+  });
+
+/** Caller-ID name rules for either list, each with its own destination. */
+export function nameRulesSection(destinations: string[], signal: AbortSignal): Promise<HTMLElement> {
+  const kind = select(['exact', 'regex'], 'exact', { name: 'kind' });
+  const list = select(LISTS, 'block', { name: 'list' });
+  const pattern = h('input', { name: 'pattern', maxlength: 255, required: true });
+  const destination = destinationOrRoute(destinations, 'Name rule destination');
+  return listSection<NameRuleView>({
+    title: 'Name rules',
+    hint: "Calls whose caller-ID name matches a rule are blocked, or let in. Caller-ID names are the caller's to set: an allow rule lets in anyone who sends that name.",
+    api: '/api/name-rules',
+    columns: [
+      { label: 'Kind', cell: (r) => r.kind },
+      { label: 'Pattern', cell: (r) => h('code', {}, r.pattern) },
+      { label: 'List', cell: (r) => (r.list === 'allow' ? 'lets in' : 'blocks') },
+      { label: 'Destination', cell: (r) => r.destination ?? "the route's" },
+    ],
+    name: (r) => `rule ${r.pattern}`,
+    form: {
+      fields: [
+        field('Name rule kind', kind),
+        field('Caller name or pattern', pattern, 'exact: case, spaces and punctuation ignored'),
+        field('Name rule', list),
+        field('Name rule destination', destination),
+      ],
+      body: () => ({
+        kind: kind.value,
+        pattern: pattern.value,
+        list: list.value,
+        ...(destination.value ? { destination: destination.value } : {}),
+      }),
+      main: pattern,
+      added: () => `${kind.value} rule ${pattern.value}`,
+      button: 'Add rule',
+    },
+    signal,
+  });
+}
+
+/** Number prefix, range and neighbour rules for either list, each with its own destination. */
+export function numberRulesSection(destinations: string[], signal: AbortSignal): Promise<HTMLElement> {
+  const kind = select(['prefix', 'range', 'neighbour'], 'prefix', { name: 'kind' });
+  const list = select(LISTS, 'block', { name: 'list' });
+  const pattern = h('input', { name: 'pattern', maxlength: 64, required: true });
+  const destination = destinationOrRoute(destinations, 'Number rule destination');
+  return listSection<NumberRuleView>({
+    title: 'Number rules',
+    hint: 'A prefix (+1900), a range (+15550100-+15550199) or a neighbour rule (the first digits of the number called, as spoofers copy them) covers many numbers; a number listed by itself wins over any rule.',
+    api: '/api/number-rules',
+    columns: [
+      { label: 'Kind', cell: (r) => r.kind },
+      { label: 'Pattern', cell: (r) => h('code', {}, r.pattern) },
+      { label: 'List', cell: (r) => (r.list === 'allow' ? 'lets in' : 'blocks') },
+      { label: 'Destination', cell: (r) => r.destination ?? "the route's" },
+    ],
+    name: (r) => `${r.kind} rule ${r.pattern}`,
+    form: {
+      fields: [
+        field('Number rule kind', kind),
+        field('Prefix, range or digits', pattern, 'neighbour: how many leading digits to compare'),
+        field('Number rule', list),
+        field('Number rule destination', destination),
+      ],
+      body: () => ({
+        kind: kind.value,
+        pattern: pattern.value,
+        list: list.value,
+        ...(destination.value ? { destination: destination.value } : {}),
+      }),
+      main: pattern,
+      added: () => `${kind.value} rule ${pattern.value}`,
+      button: 'Add number rule',
+    },
+    signal,
+  });
+}
+
+/** Expected callers: a few words or a number prefix let in to a destination for some hours. */
+export function expectedCallersSection(destinations: string[], signal: AbortSignal): Promise<HTMLElement> {
+  const words = h('input', { name: 'words', maxlength: 300 });
+  const prefix = h('input', { name: 'numberPrefix', maxlength: 20, inputmode: 'tel' });
+  const destination = select(destinations, destinations[0] ?? '', { name: 'destination' });
+  const hours = h('input', {
+    name: 'hours',
+    type: 'number',
+    min: 0.25,
+    step: 0.25,
+    value: '4',
+    required: true,
+  });
+  const wordList = () =>
+    words.value
+      .split(',')
+      .map((w) => w.trim())
+      .filter(Boolean);
+  return listSection<ExpectedCallerView>({
+    title: 'Expected callers',
+    hint: '"My bank will call back this afternoon": a caller who names these words, or calls from this prefix, is put through and allowlisted until the pass ends.',
+    api: '/api/expected-callers',
+    columns: [
+      { label: 'Words', cell: (p) => p.words.join(', ') },
+      { label: 'Number prefix', cell: (p) => p.numberPrefix ?? '' },
+      { label: 'Destination', cell: (p) => p.destination },
+      { label: 'Until', cell: (p) => when(p.expiresAt) },
+    ],
+    name: (p) => `pass ${[...p.words, p.numberPrefix ?? ''].filter(Boolean).join(', ')}`,
+    form: {
+      fields: [
+        field('Words the caller will say', words, 'comma-separated: Acme Bank, pharmacy'),
+        field('Or calls from', prefix, 'a number prefix: +1800555'),
+        field('Put through to', destination),
+        field('For hours', hours),
+      ],
+      body: () => ({
+        words: wordList(),
+        ...(prefix.value.trim() ? { numberPrefix: prefix.value.trim() } : {}),
+        destination: destination.value,
+        hours: Number(hours.value),
+      }),
+      main: words,
+      added: () => `pass ${words.value || prefix.value}`,
+      button: 'Add pass',
+    },
+    signal,
+  });
+}

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { smokeBench } from '../support/bench.js';
+
+// The benchmarks are run by hand (npm run bench); here each runs briefly so their code cannot rot.
+// These need no Asterisk; test/integration/bench-smoke.test.ts has those that place calls.
+const { out, bench } = smokeBench();
+const corpus = join(process.cwd(), '..', 'shared', 'corpus');
+
+describe('benchmarks without calls (smoke runs)', () => {
+  it('bench/lookup prints its table', () => {
+    const table = bench('bench/lookup.ts', '--entries', '2000', '--lookups', '100');
+    assert.match(table, /\| SQLite \(file, WAL\) \| 2,000 \|/);
+    assert.match(table, /\| PostgreSQL \(loopback\) \| 2,000 \|/);
+    assert.ok(existsSync(join(out, 'lookup.md')));
+  });
+
+  it('bench/accuracy scores a few corpus files', {
+    skip: !existsSync(corpus) && 'no ../shared/corpus here',
+  }, () => {
+    const table = bench('bench/accuracy.ts', '--limit', '6');
+    assert.match(table, /\| all \(6\) \| doorman \|/);
+    assert.match(readFileSync(join(out, 'accuracy.md'), 'utf8'), /baseline/);
+  });
+
+  it('bench/directory screens against a padded directory', {
+    skip: !existsSync(corpus) && 'no ../shared/corpus here',
+  }, () => {
+    const table = bench('bench/directory.ts', '--sizes', '40,100', '--every', '50');
+    assert.match(table, /\| 40 \|.*\n\| 100 \|/);
+  });
+});
