@@ -10,6 +10,9 @@ import { speechWav } from '../support/speech.js';
 describe('callers asking for one of two names that sound the same', () => {
   const config = testConfig({
     'directory.file': 'test/fixtures/homophones.yaml',
+    // Callers who press nothing, or say nothing, are given up on sooner than on a call.
+    'challenge.choiceTimeoutMs': 2_000,
+    'listen.noSpeechTimeoutMs': 2_500,
     routes: { default: { unknown: 'fallback' } },
   });
   let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
