@@ -38,6 +38,7 @@ const runs: Array<{ name: string; args: string[]; skip?: string }> = [
     ...corpusRun,
   },
   { name: 'calls', args: quick ? ['--levels', '2,5'] : [] },
+  { name: 'announce', args: quick ? ['--levels', '1,3'] : [] },
   { name: 'soak', args: quick ? ['--seconds', '20', '--rate', '5'] : [] },
 ];
 

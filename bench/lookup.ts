@@ -134,6 +134,7 @@ async function measure(store: Store) {
       now: new Date(),
       lists: () => store.lookup(caller.key, '15550001000'),
       bypass: () => bypass.get(),
+      flooded: () => null,
       hasDestination: () => true,
       nameRule: async (list) => (await names.get()).match('Some Caller', list),
       numberRule: async (list) => (await numbers.get()).match(list, caller.key, '+15550001000'),

@@ -7,6 +7,7 @@ import { CallGoneError, DoormanError } from '../errors.js';
 import { type CallerNumber, normalizeNumber } from '../match/caller-id.js';
 import type { NameRules } from '../match/name-rules.js';
 import type { NumberRules } from '../match/number-rules.js';
+import type { CallRate } from '../policy/call-rate.js';
 import { type CheckTrace, fallThroughVerdict, runChecks } from '../policy/pipeline.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { DurableWrites } from '../store/durable-writes.js';
@@ -42,6 +43,8 @@ export interface CallDeps {
   writes: DurableWrites;
   nameRules: Cached<NameRules>;
   numberRules: Cached<NumberRules>;
+  /** Calls counted for the `flood` check, by this Doorman. */
+  callRate: CallRate;
   bypass: Cached<BypassState>;
   logger: Logger;
   pins: PinSets;

@@ -11,7 +11,7 @@ export function checkContext(
   caller: CallerNumber,
   facts: CallFacts,
   route: Route,
-  deps: Pick<CallDeps, 'store' | 'writes' | 'bypass' | 'config' | 'nameRules' | 'numberRules'>,
+  deps: Pick<CallDeps, 'store' | 'writes' | 'bypass' | 'config' | 'nameRules' | 'numberRules' | 'callRate'>,
 ): CheckContext {
   let lists: ReturnType<CheckContext['lists']> | undefined;
   // The number dialled, for neighbour rules: read once, though both list checks ask.
@@ -33,6 +33,7 @@ export function checkContext(
       return lists;
     },
     bypass: () => deps.bypass.get(),
+    flooded: () => deps.callRate.admit(caller.key, Date.now()),
     hasDestination: (name) => isDestination(deps.config.destinations, name),
     nameRule: async (list) => (await deps.nameRules.get()).match(facts.callerName, list),
     numberRule: async (list) => (await deps.numberRules.get()).match(list, caller.key, called),
@@ -52,6 +53,7 @@ export function stepContext(
     | 'config'
     | 'nameRules'
     | 'numberRules'
+    | 'callRate'
     | 'challenge'
     | 'recordings'
     | 'pins'

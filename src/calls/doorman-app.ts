@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import { passRule } from '../match/expected-callers.js';
 import { NameRules } from '../match/name-rules.js';
 import { NumberRules } from '../match/number-rules.js';
+import { CallRate } from '../policy/call-rate.js';
 import type { DurableWrites } from '../store/durable-writes.js';
 import { ExpectedCallerStore } from '../store/expected-caller-store.js';
 import { NumberRuleStore } from '../store/number-rule-store.js';
@@ -47,6 +48,8 @@ export class DoormanApp extends EventEmitter<AppEvents> {
   private readonly running = new Set<Promise<unknown>>();
   readonly nameRules: Cached<NameRules>;
   readonly numberRules: Cached<NumberRules>;
+  /** What the `flood` check counts: the calls this Doorman saw, per number and in all. */
+  readonly callRate: CallRate;
   private readonly outbound: OutboundWatcher;
   private readonly screening: ScreeningSwitch;
   /** For the few things the app itself waits on (feature-code prompts). */
@@ -74,6 +77,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     const numberRules = new NumberRuleStore(store);
     const passes = new ExpectedCallerStore(store);
     // Expected callers' number prefixes are allow rules while their passes live.
+    this.callRate = new CallRate(config.floods);
     this.numberRules = new Cached(async () => {
       const [rules, live] = await Promise.all([numberRules.list(), passes.active()]);
       return new NumberRules([...rules, ...live.flatMap((p) => passRule(p) ?? [])]);
@@ -175,6 +179,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       writes: this.writes,
       nameRules: this.nameRules,
       numberRules: this.numberRules,
+      callRate: this.callRate,
       bypass: this.bypass,
       pins: this.pins,
       live: this.live,

@@ -8,7 +8,7 @@ import { log, numbers } from './sections/general.js';
 import { outbound, outboundPin } from './sections/outbound.js';
 import { phones } from './sections/phones.js';
 import { pins } from './sections/pins.js';
-import { checks, type route, routes } from './sections/routes.js';
+import { checks, floods, type route, routes } from './sections/routes.js';
 import { listen, speech } from './sections/speech.js';
 import { recordings, store } from './sections/store.js';
 import { web, webhooks } from './sections/web.js';
@@ -33,6 +33,7 @@ export const configSchema = z
     store, // store.ts
     numbers, // general.ts
     checks, // routes.ts
+    floods, // routes.ts
     outbound, // outbound.ts
     pins, // pins.ts
     outboundPin, // outbound.ts
@@ -50,7 +51,7 @@ export const configSchema = z
   .strict()
   .superRefine((cfg, ctx) => {
     for (const [name, r] of Object.entries(cfg.routes)) {
-      for (const key of ['unknown', 'machine', 'blocked', 'pin'] as const) {
+      for (const key of ['unknown', 'machine', 'blocked', 'flooded', 'pin'] as const) {
         const dest = key === 'pin' ? r.pin?.destination : r[key];
         const problem = dest === undefined ? null : unknownDestination(cfg.destinations, dest);
         if (problem) {

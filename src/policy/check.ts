@@ -1,6 +1,7 @@
 import type { CallerNumber } from '../match/caller-id.js';
 import type { NameRule } from '../match/name-rules.js';
 import type { NumberRule } from '../match/number-rules.js';
+import type { Flooded } from './call-rate.js';
 import type { BypassState } from './checks/bypass.js';
 import type { CheckResult, Verdict } from './verdict.js';
 
@@ -18,7 +19,7 @@ export interface CheckContext {
   callerName: string;
   did: string;
   /** The route's destinations. */
-  route: { unknown: string; blocked: string; blockAnonymous: boolean };
+  route: { unknown: string; blocked: string; blockAnonymous: boolean; flooded?: string | undefined };
   now: Date;
   /** The caller's allow and block entries (one lookup per call, shared by the checks). */
   lists(): Promise<{ allow?: ListEntry; block?: ListEntry }>;
@@ -28,6 +29,8 @@ export interface CheckContext {
   numberRule(list: 'allow' | 'block'): Promise<NumberRule | null>;
   /** Screening switched off, or bypassed until a time. */
   bypass(): Promise<BypassState>;
+  /** Counts this call against the flood limits (`floods`); which one it is over, if any. */
+  flooded(): Flooded;
   /** Known destination names. */
   hasDestination(name: string): boolean;
 }

@@ -37,26 +37,131 @@ describe('announced calls: the person asked for decides (Asterisk sandbox)', () 
     await doorman?.stop();
   });
 
-  /** The person behind `desk` will do this (an extension of [callee-sim]). */
-  function calleeWill(extension: string) {
-    config.destinations.desk = { context: 'callee-sim', extension, priority: 1 };
-  }
+  // Each way a callee can answer is a destination of its own (an extension of [callee-sim]), so
+  // the calls below run at the same time; `desk`, where Alice Johnson's callers go, accepts.
+  const BEHAVIOURS = ['key1', 'key2', 'key3', 'key4', 'key5', 'nokey', 'noanswer', 'hangup'] as const;
+  for (const extension of BEHAVIOURS)
+    config.destinations[extension] = { context: 'callee-sim', extension, priority: 1 };
+  config.destinations.desk = { context: 'callee-sim', extension: 'key1', priority: 1 };
 
-  /** A caller already allowlisted by an earlier screening, to desk: announced on `always`, without a question. */
-  async function screenedBefore(): Promise<string> {
+  /** A caller allowlisted by an earlier screening, to `destination`: announced on `always`, without a question. */
+  async function screenedBefore(destination: (typeof BEHAVIOURS)[number]): Promise<string> {
     const number = `+1555125${1_000 + n++}`;
     await doorman.store.upsertCaller({
       number,
       rawNumber: number,
       list: 'allow',
       source: 'screened',
-      destination: 'desk',
+      destination,
       note: 'asked for Alice Johnson',
     });
     return number;
   }
 
-  async function assertNothingLeftBehind() {
+  /** The channels Doorman rang for the call from `from` (the callee is shown the caller's number). */
+  const calleeLegsOf = async (from: string) =>
+    (await caller.connection.listChannels()).filter(
+      (c) => c.id.startsWith('doorman-callee-') && c.caller?.number === from,
+    );
+
+  const announceTrace = (r: CallReport) => r.checks.find((c) => c.check === 'announce')?.detail ?? '';
+
+  describe('each key, and each way without one (calls at the same time)', { concurrency: true }, () => {
+    it('1 accepts: the two are bridged, the caller allowlisted as accepted by the callee', async () => {
+      const from = '+15551239001';
+      const result = await call(alice, { from });
+      const report = await doorman.report(result.channelId);
+      assert.equal(report.answer?.entry, 'alice-johnson', `heard "${report.answer?.transcript}"`);
+      assert.equal(report.outcome, 'routed');
+      assert.equal(report.verdict?.destination, 'desk');
+      assert.match(announceTrace(report), /callee pressed 1 \(accept\)/);
+      assert.equal(result.destination, null, 'bridged by Doorman, not sent on in the dialplan');
+      assert.ok(report.timings.announceFirstAudioMs !== undefined, 'the callee heard the announcement');
+      process.stderr.write(
+        `announcement's first audio ${Math.round(report.timings.announceFirstAudioMs)} ms after the answer\n`,
+      );
+      await waitUntil('the caller is allowlisted', async () => !!(await doorman.store.lookup(from)).allow);
+      const { allow } = await doorman.store.lookup(from);
+      assert.equal(allow?.source, 'screened');
+      assert.equal(allow?.destination, 'desk');
+      assert.match(allow?.note ?? '', /accepted by the callee/);
+      assert.equal(allow?.added_by, 'callee (key1)');
+    });
+
+    it('2 sends the caller to voicemail, and lists nothing', async () => {
+      const from = await screenedBefore('key2');
+      const result = await call(undefined, { from });
+      assert.equal(result.destination, 'voicemail');
+      const report = await doorman.report(result.channelId);
+      assert.equal(report.verdict?.check, 'announce');
+      assert.match(announceTrace(report), /callee pressed 2 \(voicemail\); the caller waited \d+\.\d s/);
+      assert.equal((await doorman.store.lookup(from)).block, undefined);
+    });
+
+    it("3 blocks the caller's number and sends them to the route's blocked destination", async () => {
+      const from = await screenedBefore('key3');
+      const result = await call(undefined, { from });
+      assert.equal(result.destination, 'blocked');
+      await waitUntil('the caller is blocked', async () => !!(await doorman.store.lookup(from)).block);
+      const lists = await doorman.store.lookup(from);
+      assert.equal(lists.allow, undefined, 'off the allow list');
+      assert.equal(lists.block?.source, 'phone');
+      assert.match(lists.block?.note ?? '', /blocked by the callee/);
+    });
+
+    it('4 always allows: bridged now, and put straight through next time', async () => {
+      const from = await screenedBefore('key4');
+      const first = await call(undefined, { from });
+      assert.match(announceTrace(await doorman.report(first.channelId)), /callee pressed 4 \(always allow\)/);
+      await waitUntil(
+        'the callee said always',
+        async () => (await doorman.store.lookup(from)).allow?.source === 'phone',
+      );
+      const next = await call(undefined, { from });
+      const report = await doorman.report(next.channelId);
+      assert.equal(report.verdict?.check, 'allowlist');
+      assert.equal(report.verdict?.destination, 'key4');
+      assert.equal(announceTrace(report), '', 'not announced again');
+    });
+
+    it('5 (not for me) asks the caller again once; naming nobody, they go to unknown', async () => {
+      const from = await screenedBefore('key5');
+      const result = await call(undefined, { from });
+      assert.equal(result.destination, 'fallback');
+      const report = await doorman.report(result.channelId);
+      assert.equal(report.answer?.outcome, 'silence', 'asked again, and heard');
+      assert.match(announceTrace(report), /callee pressed 5 \(not for me\)/);
+    });
+
+    for (const [behaviour, said] of [
+      ['nokey', 'callee pressed no key'],
+      ['noanswer', 'callee did not answer'],
+      ['hangup', 'callee hung up'],
+    ] as const) {
+      it(`${behaviour}: the caller goes to voicemail (announce.noDecision)`, async () => {
+        const from = await screenedBefore(behaviour);
+        const result = await call(undefined, { from });
+        assert.equal(result.destination, 'voicemail');
+        const report = await doorman.report(result.channelId);
+        assert.match(announceTrace(report), new RegExp(said));
+      });
+    }
+
+    it('ends the callee leg at once when the caller hangs up during the announcement', async () => {
+      const from = await screenedBefore('nokey');
+      const id = `sim-announce-hup-${Date.now()}`;
+      const pending = call(undefined, { from, id });
+      await waitUntil('the callee is rung', async () => (await calleeLegsOf(from)).length > 0);
+      await new Promise((r) => setTimeout(r, 1_500));
+      await caller.hangup(`${id}-in`);
+      await pending;
+      const report = await doorman.report(`${id}-in`);
+      assert.equal(report.outcome, 'hung-up');
+      await waitUntil("the callee's leg is gone", async () => (await calleeLegsOf(from)).length === 0);
+    });
+  });
+
+  it('leaves no Doorman bridge or helper channel behind, on any of those paths', async () => {
     await waitUntil('Asterisk has no Doorman bridges or helper channels', async () => {
       const [bridges, channels] = await Promise.all([
         caller.connection.listBridges(),
@@ -67,116 +172,5 @@ describe('announced calls: the person asked for decides (Asterisk sandbox)', () 
         !channels.some((c) => c.id.startsWith('doorman-'))
       );
     });
-  }
-
-  const announceTrace = (r: CallReport) => r.checks.find((c) => c.check === 'announce')?.detail ?? '';
-
-  it('1 accepts: the two are bridged, the caller allowlisted as accepted by the callee', async () => {
-    calleeWill('key1');
-    const from = '+15551239001';
-    const result = await call(alice, { from });
-    const report = await doorman.report(result.channelId);
-    assert.equal(report.answer?.entry, 'alice-johnson', `heard "${report.answer?.transcript}"`);
-    assert.equal(report.outcome, 'routed');
-    assert.equal(report.verdict?.destination, 'desk');
-    assert.match(announceTrace(report), /callee pressed 1 \(accept\)/);
-    assert.equal(result.destination, null, 'bridged by Doorman, not sent on in the dialplan');
-    assert.ok(report.timings.announceFirstAudioMs !== undefined, 'the callee heard the announcement');
-    process.stderr.write(
-      `announcement's first audio ${Math.round(report.timings.announceFirstAudioMs)} ms after the answer\n`,
-    );
-    await waitUntil('the caller is allowlisted', async () => !!(await doorman.store.lookup(from)).allow);
-    const { allow } = await doorman.store.lookup(from);
-    assert.equal(allow?.source, 'screened');
-    assert.equal(allow?.destination, 'desk');
-    assert.match(allow?.note ?? '', /accepted by the callee/);
-    assert.equal(allow?.added_by, 'callee (key1)');
-    await assertNothingLeftBehind();
-  });
-
-  it('2 sends the caller to voicemail, and lists nothing', async () => {
-    calleeWill('key2');
-    const from = await screenedBefore();
-    const result = await call(undefined, { from });
-    assert.equal(result.destination, 'voicemail');
-    const report = await doorman.report(result.channelId);
-    assert.equal(report.verdict?.check, 'announce');
-    assert.match(announceTrace(report), /callee pressed 2 \(voicemail\); the caller waited \d+\.\d s/);
-    assert.equal((await doorman.store.lookup(from)).block, undefined);
-    await assertNothingLeftBehind();
-  });
-
-  it("3 blocks the caller's number and sends them to the route's blocked destination", async () => {
-    calleeWill('key3');
-    const from = await screenedBefore();
-    const result = await call(undefined, { from });
-    assert.equal(result.destination, 'blocked');
-    await waitUntil('the caller is blocked', async () => !!(await doorman.store.lookup(from)).block);
-    const lists = await doorman.store.lookup(from);
-    assert.equal(lists.allow, undefined, 'off the allow list');
-    assert.equal(lists.block?.source, 'phone');
-    assert.match(lists.block?.note ?? '', /blocked by the callee/);
-    await assertNothingLeftBehind();
-  });
-
-  it('4 always allows: bridged now, and put straight through next time', async () => {
-    calleeWill('key4');
-    const from = await screenedBefore();
-    const first = await call(undefined, { from });
-    assert.match(announceTrace(await doorman.report(first.channelId)), /callee pressed 4 \(always allow\)/);
-    await waitUntil(
-      'the callee said always',
-      async () => (await doorman.store.lookup(from)).allow?.source === 'phone',
-    );
-    calleeWill('hangup');
-    const next = await call(undefined, { from });
-    const report = await doorman.report(next.channelId);
-    assert.equal(report.verdict?.check, 'allowlist');
-    assert.equal(report.verdict?.destination, 'desk');
-    assert.equal(announceTrace(report), '', 'not announced again');
-    await assertNothingLeftBehind();
-  });
-
-  it('5 (not for me) asks the caller again once; naming nobody, they go to unknown', async () => {
-    calleeWill('key5');
-    const from = await screenedBefore();
-    const result = await call(undefined, { from });
-    assert.equal(result.destination, 'fallback');
-    const report = await doorman.report(result.channelId);
-    assert.equal(report.answer?.outcome, 'silence', 'asked again, and heard');
-    assert.match(announceTrace(report), /callee pressed 5 \(not for me\)/);
-    await assertNothingLeftBehind();
-  });
-
-  for (const [behaviour, said] of [
-    ['nokey', 'callee pressed no key'],
-    ['noanswer', 'callee did not answer'],
-    ['hangup', 'callee hung up'],
-  ] as const) {
-    it(`${behaviour}: the caller goes to voicemail (announce.noDecision)`, async () => {
-      calleeWill(behaviour);
-      const from = await screenedBefore();
-      const result = await call(undefined, { from });
-      assert.equal(result.destination, 'voicemail');
-      const report = await doorman.report(result.channelId);
-      assert.match(announceTrace(report), new RegExp(said));
-      await assertNothingLeftBehind();
-    });
-  }
-
-  it('ends the callee leg at once when the caller hangs up during the announcement', async () => {
-    calleeWill('nokey');
-    const from = await screenedBefore();
-    const id = `sim-announce-hup-${Date.now()}`;
-    const pending = call(undefined, { from, id });
-    await waitUntil('the callee is rung', async () =>
-      (await caller.connection.listChannels()).some((c) => c.id.startsWith('doorman-callee-')),
-    );
-    await new Promise((r) => setTimeout(r, 1_500));
-    await caller.hangup(`${id}-in`);
-    await pending;
-    const report = await doorman.report(`${id}-in`);
-    assert.equal(report.outcome, 'hung-up');
-    await assertNothingLeftBehind();
   });
 });

@@ -23,7 +23,9 @@ describe('the lists and the screening switch on live calls', () => {
       '15550003000': { unknown: 'fallback', blockAnonymous: true },
       '15550004000': { unknown: 'fallback', blocked: 'sit' },
       '15550005000': { unknown: 'voicemail', checks: ['blocklist'] },
+      '15550006000': { unknown: 'desk', checks: ['allowlist', 'flood'], flooded: 'voicemail' },
     },
+    floods: { perNumberCalls: 2, perNumberMinutes: 10, allCalls: 4, allSeconds: 3_600 },
   });
   let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
   let caller: SimulatedCaller;
@@ -253,6 +255,28 @@ describe('the lists and the screening switch on live calls', () => {
       await doorman.store.setSetting('screening', 'on');
       doorman.app.bypass.invalidate();
     }
+  });
+
+  it('sends a number calling again and again, then a burst, to the flooded destination', async () => {
+    const floodCall = (from: string) =>
+      call(undefined, { from, to: '15550006000', delaySeconds: 0, waitSeconds: 1 });
+    const again = '+15557772001';
+    const [first, second, third] = [await floodCall(again), await floodCall(again), await floodCall(again)];
+    assert.deepEqual(
+      [first.destination, second.destination, third.destination],
+      ['desk', 'desk', 'voicemail'],
+    );
+    const report = await doorman.report(third.channelId);
+    assert.equal(report.verdict?.check, 'flood');
+    assert.match(report.verdict?.reason ?? '', /called 3 times within 10 min \(limit 2\)/);
+    // Four calls an hour in all: a fourth number still gets in, a fifth call in all does not.
+    assert.equal((await floodCall('+15557772002')).destination, 'desk');
+    const fifth = await floodCall('+15557772003');
+    assert.equal(fifth.destination, 'voicemail');
+    assert.match(
+      (await doorman.report(fifth.channelId)).verdict?.reason ?? '',
+      /5 calls within 3600 s \(limit 4\)/,
+    );
   });
 
   it('honours a timed bypass until it expires', async () => {

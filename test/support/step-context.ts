@@ -30,6 +30,7 @@ export function stepContext(
     nameRule: async () => null,
     numberRule: async () => null,
     bypass: async () => ({ off: false, until: null }),
+    flooded: () => null,
     hasDestination: (name) => name in config.destinations,
     channel,
     config,

@@ -124,6 +124,7 @@ describe('bulk jobs keep the event loop free', () => {
           now: new Date(),
           lists: () => web.store.lookup(caller.key),
           bypass: async () => ({ off: false, until: null }),
+          flooded: () => null,
           nameRule: async () => null,
           numberRule: async () => null,
           hasDestination: () => true,

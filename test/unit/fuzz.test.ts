@@ -64,6 +64,7 @@ for (const db of databases)
           now: new Date(),
           lists: () => web.store.lookup(caller.key),
           bypass: async () => ({ off: false, until: null }),
+          flooded: () => null,
           nameRule: async (list) => rules.match(name, list),
           numberRule: async (list) => numberRules.match(list, caller.key, normalizeNumber(ctx.did, 'US').key),
           hasDestination: (d) => d === 'desk' || d === 'blocked',

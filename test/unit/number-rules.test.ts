@@ -101,6 +101,7 @@ describe('number and name rules in the pipeline', () => {
       now: new Date(),
       lists: async () => lists,
       bypass: async () => ({ off: false, until: null }),
+      flooded: () => null,
       nameRule: async (list) => names.match(callerName, list),
       numberRule: async (list) => rules.match(list, caller.key, '+15550001000'),
       hasDestination: (d) => ['desk', 'voicemail', 'blocked', 'machines'].includes(d),

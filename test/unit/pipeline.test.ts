@@ -19,6 +19,7 @@ function context(over: Partial<CheckContext> = {}): CheckContext {
     now: new Date('2026-11-23T12:00:00Z'),
     lists: async () => ({}),
     bypass: async () => ({ off: false, until: null }),
+    flooded: () => null,
     nameRule: async () => null,
     numberRule: async () => null,
     hasDestination: (d) => ['desk', 'voicemail', 'blocked'].includes(d),

@@ -2,6 +2,7 @@ import type { RouteCheck } from '../../config/schema.js';
 import { allowlistCheck } from '../../policy/checks/allowlist.js';
 import { blocklistCheck } from '../../policy/checks/blocklist.js';
 import { bypassCheck } from '../../policy/checks/bypass.js';
+import { floodCheck } from '../../policy/checks/flood.js';
 import { challengeStep } from './challenge.js';
 import { pinStep } from './pin.js';
 import type { CallStep } from './step-context.js';
@@ -14,6 +15,7 @@ export const CALL_STEPS: Readonly<Record<RouteCheck, CallStep>> = {
   bypass: bypassCheck,
   blocklist: blocklistCheck,
   allowlist: allowlistCheck,
+  flood: floodCheck,
   pin: pinStep,
   challenge: challengeStep,
 };

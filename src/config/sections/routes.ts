@@ -18,7 +18,7 @@ const routePin = z
   .strict();
 
 /** The steps a route can list, by name (src/calls/steps/index.ts has the step of each). */
-export const ROUTE_CHECKS = ['bypass', 'blocklist', 'allowlist', 'pin', 'challenge'] as const;
+export const ROUTE_CHECKS = ['bypass', 'blocklist', 'allowlist', 'flood', 'pin', 'challenge'] as const;
 export type RouteCheck = (typeof ROUTE_CHECKS)[number];
 /** The steps that answer the call (their step files say so too; a unit test keeps the two alike). */
 export const INTERACTIVE_CHECKS: readonly RouteCheck[] = ['pin', 'challenge'];
@@ -38,7 +38,7 @@ export const route = z
             (x, i) =>
               INTERACTIVE_CHECKS.includes(x) || !c.slice(0, i).some((y) => INTERACTIVE_CHECKS.includes(y)),
           ),
-        'pin and challenge answer the call, so they come after bypass, blocklist and allowlist',
+        'pin and challenge answer the call, so they come after bypass, blocklist, allowlist and flood',
       )
       .refine((c) => new Set(c).size === c.length, 'a check is listed twice')
       .default(['bypass', 'blocklist', 'allowlist', 'challenge']),
@@ -46,6 +46,8 @@ export const route = z
     onCheckFailure: z.enum(['next', 'blocked']).default('next'),
     /** Where callers on the block list go. */
     blocked: z.string().min(1).default('blocked'),
+    /** Where the `flood` check sends a caller over a limit (`floods`); `blocked` when not set. */
+    flooded: z.string().min(1).optional(),
     /** Treat withheld numbers (anonymous, restricted, unavailable) as blocked. */
     blockAnonymous: z.boolean().default(false),
     /** Where recorded messages (machines) go; the unknown destination when not set. */
@@ -85,6 +87,19 @@ export const routes = z
   .record(z.string().min(1), route)
   .refine((r) => 'default' in r, 'needs a route named default, for numbers no other route names')
   .prefault({ default: { unknown: 'desk' } });
+
+/** The `flood` check's limits, counted by each Doorman over the calls that reach the check. */
+export const floods = z
+  .object({
+    /** More calls than this from one number within `perNumberMinutes` are flooded; 0: no limit. */
+    perNumberCalls: z.number().int().min(0).max(1_000).default(5),
+    perNumberMinutes: z.number().min(1).max(1_440).default(10),
+    /** More calls than this in all within `allSeconds` are flooded; 0: no limit. */
+    allCalls: z.number().int().min(0).max(100_000).default(0),
+    allSeconds: z.number().int().min(1).max(3_600).default(60),
+  })
+  .strict()
+  .prefault({});
 
 export const checks = z
   .object({
