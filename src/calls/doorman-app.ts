@@ -89,6 +89,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       config,
       ari,
       this.pins,
+      store,
       this.waiters,
       logger.child({ component: 'outbound-pin' }),
     );

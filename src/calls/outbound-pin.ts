@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { CallGoneError, DoormanError } from '../errors.js';
+import { OutboundGrantStore } from '../store/outbound-grant-store.js';
 import type { PinSets } from '../store/pin-sets.js';
+import type { Store } from '../store/store.js';
 import type { AriConnection } from '../telephony/ari.js';
 import type { ChannelJson } from '../telephony/ari-types.js';
 import { voicemailPins } from '../telephony/voicemail-conf.js';
@@ -21,21 +23,37 @@ export const OUTBOUND_VARIABLE = 'DOORMAN_OUTBOUND';
 
 /**
  * Outbound PIN protect: a flagged extension calls out only within `grantSeconds` of entering
- * its PIN on the feature code. Grants live in this process: a restart revokes them, which errs
- * on the safe side (the dialplan refuses calls Doorman did not let through).
+ * its PIN on the feature code. Grants are kept in the database (a restart keeps them; PBXs
+ * sharing it share them; `doorman grants`, the API and the web app list and revoke them). While
+ * the database cannot be read, the grants this process made stand in: a grant made elsewhere is
+ * then refused, which errs on the safe side (the dialplan refuses calls Doorman did not let through).
  */
 export class OutboundPin {
-  private readonly grants = new Map<string, number>();
+  /** This process's own grants, for when the database does not answer. */
+  private readonly made = new Map<string, number>();
   private readonly cfg: Config['outboundPin'];
+  private readonly grants: OutboundGrantStore;
 
   constructor(
     private readonly config: Config,
     private readonly ari: AriConnection,
     private readonly pins: PinSets,
+    store: Store,
     private readonly events: EventWaiters,
     private readonly log: Logger,
   ) {
     this.cfg = config.outboundPin;
+    this.grants = new OutboundGrantStore(store);
+  }
+
+  /** Whether the extension holds a grant now: the database's word, else this process's own. */
+  private async granted(ext: string, log: Logger): Promise<boolean> {
+    try {
+      return (await this.grants.until(ext)) !== null;
+    } catch (e) {
+      log.warn({ err: e }, 'could not read outbound grants; using the ones made here');
+      return (this.made.get(ext) ?? 0) > Date.now();
+    }
   }
 
   /**
@@ -64,9 +82,13 @@ export class OutboundPin {
       extension: ext,
       number: channel.dialplan?.exten ?? args[1],
     });
-    const until = this.grants.get(ext) ?? 0;
-    const verdict = !this.isProtected(ext) ? 'allowed' : until > Date.now() ? 'granted' : null;
+    const verdict = !this.isProtected(ext) ? 'allowed' : (await this.granted(ext, log)) ? 'granted' : null;
     if (verdict) {
+      // The CDR says which extension's PIN let a protected call out.
+      if (verdict === 'granted')
+        await this.ari
+          .setVariable(channel.id, 'CHANNEL(accountcode)', `outbound-${ext}`)
+          .catch((e) => log.warn({ err: e }, 'could not set the account code'));
       await this.ari.setVariable(channel.id, OUTBOUND_VARIABLE, verdict);
       await this.ari.continueInDialplan(channel.id);
       log.info({ verdict }, 'outbound call let through');
@@ -112,7 +134,11 @@ export class OutboundPin {
       });
       if (outcome.kind === 'accepted') {
         await this.pins.clearFailures(lockKey).catch(() => {});
-        this.grants.set(ext, Date.now() + this.cfg.grantSeconds * 1000);
+        const until = Date.now() + this.cfg.grantSeconds * 1000;
+        this.made.set(ext, until);
+        await this.grants
+          .grant(ext, new Date(until).toISOString())
+          .catch((e) => log.warn({ err: e }, 'grant not stored; it holds on this Doorman only'));
         log.info({ seconds: this.cfg.grantSeconds }, 'outbound calling granted');
         await play(this.cfg.grantedPrompt);
       } else {

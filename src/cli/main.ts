@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<Command>> = {
   config: async () => (await import('./commands/config.js')).cmdConfig,
   list: async () => (await import('./commands/list.js')).cmdList,
   screening: async () => (await import('./commands/screening.js')).cmdScreening,
+  grants: async () => (await import('./commands/grants.js')).cmdGrants,
   pins: async () => (await import('./commands/pins.js')).cmdPins,
   directory: async () => (await import('./commands/directory.js')).cmdDirectory,
   admin: async () => (await import('./commands/admin.js')).cmdAdmin,

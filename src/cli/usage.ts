@@ -39,6 +39,8 @@ Commands:
                                      forget wrong PINs of a caller, a phone or a whole set (ends a lockout)
   screening status|on|off|bypass MINUTES
                         switch screening, or let every call through unscreened for a while
+  grants [list] | grants revoke EXTENSION
+                        the extensions allowed to call out after their PIN; end one's grant
   admin set-password [USER]
                         set the admin web login's password (user "admin" by default), read from
                         DOORMAN_ADMIN_PASSWORD or stdin (typed without echo), never from arguments

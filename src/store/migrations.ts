@@ -307,6 +307,21 @@ const directoryAnnounce: Migration = {
   },
 };
 
+/** Outbound PIN grants, kept across restarts and shared by every PBX on the database. */
+const outboundGrants: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('outbound_grants')
+      .addColumn('extension', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
+      .addColumn('granted_at', 'varchar(32)', (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('outbound_grants').ifExists().execute();
+  },
+};
+
 /** Brings the schema up to date; safe to run from several PBXs sharing one database. */
 export async function migrate(db: Kysely<unknown>, kind: 'sqlite' | 'postgres' | 'mysql'): Promise<void> {
   const provider: MigrationProvider = {
@@ -319,6 +334,7 @@ export async function migrate(db: Kysely<unknown>, kind: 'sqlite' | 'postgres' |
       '0012-name-rule-lists': nameRuleLists,
       '0013-expected-callers': expectedCallers,
       '0014-directory-announce': directoryAnnounce,
+      '0015-outbound-grants': outboundGrants,
     }),
   };
   const { error, results } = await new Migrator({

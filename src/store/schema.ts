@@ -100,6 +100,13 @@ export interface ExpectedCallersTable {
   created_at: Iso;
 }
 
+export interface OutboundGrantsTable {
+  /** The extension granted outbound calling (its caller-ID number). */
+  extension: string;
+  expires_at: Iso;
+  granted_at: Iso;
+}
+
 export interface PinSetsTable {
   name: string;
   salt: string;
@@ -182,6 +189,7 @@ export interface Database {
   name_rules: NameRulesTable;
   number_rules: NumberRulesTable;
   expected_callers: ExpectedCallersTable;
+  outbound_grants: OutboundGrantsTable;
   callers: CallersTable;
   calls: CallsTable;
   settings: SettingsTable;

@@ -68,6 +68,8 @@ export interface SimulatedCallResult {
   told: { verdict: string; check: string; entry: string; label: string; heard: string; name: string } | null;
   /** What the protected outbound route decided ([outbound-protected] UserEvent), if it got that far. */
   outbound: string | null;
+  /** The account code the outbound call reached the trunk with (`outbound-<ext>` once granted). */
+  outboundAccountCode: string | null;
   hungUp: boolean;
   timeline: TimelineEntry[];
   ms: number;
@@ -330,6 +332,7 @@ export class SimulatedCaller {
           if (!p.untilHangup) p.settle();
         } else if (e.eventname === 'DoormanOutbound') {
           p.result.outbound = e.userevent?.result ?? null;
+          p.result.outboundAccountCode = e.userevent?.accountcode ?? null;
           note(`outbound route: ${p.result.outbound}`);
         }
         break;
@@ -352,6 +355,7 @@ function newResult(id: string, channelId: string): SimulatedCallResult {
     accountCode: null,
     told: null,
     outbound: null,
+    outboundAccountCode: null,
     hungUp: false,
     timeline: [],
     ms: 0,

@@ -25,6 +25,7 @@ import { type HealthSources, healthRoutes } from './routes/health.js';
 import { liveRoutes } from './routes/live.js';
 import { nameRuleRoutes } from './routes/name-rules.js';
 import { numberRuleRoutes } from './routes/number-rules.js';
+import { outboundGrantRoutes } from './routes/outbound-grants.js';
 import { pinSetRoutes } from './routes/pin-sets.js';
 import { routingRoutes } from './routes/routing.js';
 import { screeningRoutes } from './routes/screening.js';
@@ -138,6 +139,7 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
       numberRules: deps.caches?.numberRules,
     }),
   );
+  await app.register(outboundGrantRoutes({ store }));
   await app.register(callRoutes({ config, store }));
   await app.register(screeningRoutes({ store, bypass: deps.caches?.bypass }));
   await app.register(directoryRoutes(deps.directory));

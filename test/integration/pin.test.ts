@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { OutboundGrantStore } from '../../src/store/outbound-grant-store.js';
 import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { ARTIFACTS, startCaller, startTestDoorman, testConfig } from '../support/doorman.js';
 
@@ -157,8 +158,12 @@ describe('PIN routes and outbound PIN protect on the Asterisk sandbox', () => {
         `no Dial before the grant: ${JSON.stringify(before.timeline)}`,
       );
       await grant('1001', OWN_PIN);
+      // Kept in the database: a restart, or another PBX on it, sees the grant.
+      const [kept] = await new OutboundGrantStore(doorman.store).active();
+      assert.equal(kept?.extension, '1001');
       const granted = await dialOut('1001');
       assert.equal(granted.outbound, 'granted');
+      assert.equal(granted.outboundAccountCode, 'outbound-1001', 'the CDR names the extension');
       assert.ok(
         granted.timeline.some((t) => t.what.endsWith(': Dial')),
         'the call reached Dial',
@@ -173,6 +178,9 @@ describe('PIN routes and outbound PIN protect on the Asterisk sandbox', () => {
       assert.notEqual((await dialOut('1002')).outbound, 'granted');
       await grant('1002', STAFF_PIN);
       assert.equal((await dialOut('1002')).outbound, 'granted');
+      // Revoked (doorman grants revoke, the API): the next outside call needs the PIN again.
+      assert.equal(await new OutboundGrantStore(doorman.store).revoke('1002'), true);
+      assert.notEqual((await dialOut('1002')).outbound, 'granted');
       await grant('1003', MAILBOX_PIN);
       assert.equal((await dialOut('1003')).outbound, 'granted');
     });

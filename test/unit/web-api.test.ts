@@ -9,6 +9,7 @@ import { NameRules } from '../../src/match/name-rules.js';
 import { NumberRules } from '../../src/match/number-rules.js';
 import { isBypassed } from '../../src/policy/checks/bypass.js';
 import { NumberRuleStore } from '../../src/store/number-rule-store.js';
+import { OutboundGrantStore } from '../../src/store/outbound-grant-store.js';
 import { PinSets } from '../../src/store/pin-sets.js';
 import { readBypass } from '../../src/store/screening-state.js';
 import { type CallRow, Store } from '../../src/store/store.js';
@@ -752,5 +753,32 @@ describe('admin API: health and metrics', () => {
       await app.close();
       await web.close();
     }
+  });
+});
+
+describe('admin API: outbound grants', () => {
+  let web: TestWeb;
+  before(async () => {
+    web = await startTestWeb();
+  });
+  after(() => web.close());
+
+  it('lists the grants that have not ended, and revokes one', async () => {
+    const grants = new OutboundGrantStore(web.store);
+    await grants.grant('1001', new Date(Date.now() + 600_000).toISOString());
+    await grants.grant('1002', new Date(Date.now() - 1_000).toISOString());
+    // A second grant replaces the first: one row per extension.
+    await grants.grant('1001', new Date(Date.now() + 900_000).toISOString());
+    const listed = await api(web, 'GET', '/api/outbound-grants');
+    assert.deepEqual(
+      listed.body.items.map((g: { extension: string }) => g.extension),
+      ['1001'],
+      'the ended grant of 1002 is not listed',
+    );
+    assert.ok(Date.parse(listed.body.items[0].expiresAt) > Date.now() + 800_000);
+    assert.equal((await api(web, 'DELETE', '/api/outbound-grants/1001')).status, 204);
+    assert.equal(await grants.until('1001'), null);
+    assert.equal((await api(web, 'DELETE', '/api/outbound-grants/1001')).status, 404);
+    assert.equal((await api(web, 'DELETE', '/api/outbound-grants/10%2701')).status, 400);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { encodeWav } from '../../src/audio/wav.js';
+import { OutboundGrantStore } from '../../src/store/outbound-grant-store.js';
 import { launchChromium } from '../support/browser.js';
 import { ADMIN, api, callRow, startTestWeb, type TestWeb } from '../support/web.js';
 
@@ -262,6 +263,15 @@ describe('admin web app in a browser', () => {
     await page.getByRole('button', { name: 'End bypass' }).click();
     await page.getByRole('button', { name: 'Start bypass' }).waitFor();
     assert.equal((await api(web, 'GET', '/api/screening')).body.bypassed, false);
+  });
+
+  it("revokes an extension's outbound grant from the settings page", async () => {
+    await new OutboundGrantStore(web.store).grant('1001', new Date(Date.now() + 600_000).toISOString());
+    await open('/directory', 'Directory'); // the settings page is open already: render it anew
+    await open('/settings', 'Settings');
+    await page.getByRole('button', { name: 'Revoke the grant of extension 1001' }).click();
+    await page.getByText('Outbound grants: None.').waitFor();
+    assert.deepEqual((await api(web, 'GET', '/api/outbound-grants')).body.items, []);
   });
 
   it('shows PIN sets and the reports page', async () => {

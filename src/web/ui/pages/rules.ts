@@ -1,6 +1,7 @@
 import type { ExpectedCallerView } from '../../routes/expected-callers.js';
 import type { NameRuleView } from '../../routes/name-rules.js';
 import type { NumberRuleView } from '../../routes/number-rules.js';
+import type { OutboundGrantView } from '../../routes/outbound-grants.js';
 import { ApiError, get, post, request } from '../api.js';
 import { when } from '../dates.js';
 import { type Column, field, fill, h, select, table } from '../dom.js';
@@ -29,12 +30,20 @@ async function listSection<T extends { id: string }>(o: {
   columns: Column<T>[];
   /** How a row is named on its Remove button and in the status line. */
   name: (row: T) => string;
-  form: AddForm;
+  /** None for a list made elsewhere (outbound grants come from phones). */
+  form?: AddForm;
+  /** What a row's button does to it, and says. */
+  remove?: { label: string; path: (row: T) => string; done: string };
   signal: AbortSignal;
 }): Promise<HTMLElement> {
   const list = h('div');
   const load = async () => {
     const { items } = await get<{ items: T[] }>(o.api, o.signal);
+    const { label, path, done } = o.remove ?? {
+      label: 'Remove',
+      path: (r: T) => `${o.api}/${r.id}`,
+      done: 'Removed',
+    };
     const remove: Column<T> = {
       label: 'Actions',
       cell: (r) =>
@@ -42,19 +51,22 @@ async function listSection<T extends { id: string }>(o: {
           'button',
           {
             type: 'button',
-            'aria-label': `Remove ${o.name(r)}`,
+            'aria-label': `${label} ${o.name(r)}`,
             onclick: async () => {
-              if (!(await act(() => request('DELETE', `${o.api}/${r.id}`)))) return;
-              announce(`Removed ${o.name(r)}`);
+              if (!(await act(() => request('DELETE', path(r))))) return;
+              announce(`${done} ${o.name(r)}`);
               await attempt(load);
             },
           },
-          'Remove',
+          label,
         ),
     };
     fill(list, table(o.title, [...o.columns, remove], items));
   };
-  const { form: f } = o;
+  await load();
+  const hint = h('p', { class: 'hint' }, o.hint);
+  const f = o.form;
+  if (!f) return h('section', {}, h('h2', {}, o.title), hint, list);
   const error = h('p', { class: 'error', id: `${o.api.replace(/\W+/g, '-')}-error`, role: 'alert' });
   const form = h('form', { class: 'inline' }, ...f.fields, h('button', { type: 'submit' }, f.button));
   form.addEventListener('submit', async (e) => {
@@ -74,8 +86,24 @@ async function listSection<T extends { id: string }>(o: {
     f.main.value = '';
     await attempt(load);
   });
-  await load();
-  return h('section', {}, h('h2', {}, o.title), h('p', { class: 'hint' }, o.hint), form, error, list);
+  return h('section', {}, h('h2', {}, o.title), hint, form, error, list);
+}
+
+/** Extensions allowed to call out after their PIN (outbound PIN protect): revoke one. */
+export function outboundGrantsSection(signal: AbortSignal): Promise<HTMLElement> {
+  return listSection<OutboundGrantView & { id: string }>({
+    title: 'Outbound grants',
+    hint: 'Extensions that entered their PIN on the grant code and may call out until the time shown.',
+    api: '/api/outbound-grants',
+    columns: [
+      { label: 'Extension', cell: (g) => g.extension },
+      { label: 'Until', cell: (g) => when(g.expiresAt) },
+      { label: 'Granted', cell: (g) => when(g.grantedAt) },
+    ],
+    name: (g) => `the grant of extension ${g.extension}`,
+    remove: { label: 'Revoke', path: (g) => `/api/outbound-grants/${g.extension}`, done: 'Revoked' },
+    signal,
+  });
 }
 
 const LISTS: Array<[string, string]> = [

@@ -4,6 +4,7 @@ import { get, post } from '../api.js';
 import { field, fill, h, table } from '../dom.js';
 import type { Page } from '../page.js';
 import { announce, attempt } from '../status.js';
+import { outboundGrantsSection } from './rules.js';
 
 /** m:ss or h:mm:ss left until `until`. */
 function timeLeft(until: Date, now: Date): string {
@@ -143,6 +144,7 @@ export const settingsPage: Page = {
           routing.routes,
         ),
       ),
+      await outboundGrantsSection(signal),
     );
   },
 };
