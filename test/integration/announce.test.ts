@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CallReport } from '../../src/calls/call-report.js';
-import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
+import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { numberedCalls, startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { speechWav } from '../support/speech.js';
 
@@ -69,7 +69,9 @@ describe('announced calls: the person asked for decides (Asterisk sandbox)', () 
   describe('each key, and each way without one (calls at the same time)', { concurrency: true }, () => {
     it('1 accepts: the two are bridged, the caller allowlisted as accepted by the callee', async () => {
       const from = '+15551239001';
-      const result = await call(alice, { from });
+      // Asked "Did you mean Alice Johnson?" (an answer left unchecked on a loaded machine), the
+      // caller presses 1, as the live tests' callers do.
+      const result = await call(alice, { from, ...CONFIRMS_WITH_KEY });
       const report = await doorman.report(result.channelId);
       assert.equal(report.answer?.entry, 'alice-johnson', `heard "${report.answer?.transcript}"`);
       assert.equal(report.outcome, 'routed');

@@ -278,7 +278,7 @@ describe('PIN route configuration', () => {
             routes: { default: { unknown: 'desk', checks: ['pin', 'blocklist'], pin: { set: 'x' } } },
           } as never,
         }),
-      /come after bypass, blocklist and allowlist/,
+      /come after bypass, blocklist, allowlist and flood/,
     );
     assert.throws(
       () =>
