@@ -12,7 +12,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # tests (playwright-core drives it; it never downloads a browser of its own); sip-tester (SIPp):
 # the tests' SIP phone.
 missing=()
-for p in flite sox espeak-ng curl mmdebstrap ca-certificates chromium sip-tester; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for p in flite sox espeak-ng curl mmdebstrap ca-certificates chromium sip-tester mosquitto; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   apt-get update -q >/dev/null

@@ -4,6 +4,7 @@ import { DoormanApp } from './calls/doorman-app.js';
 import { DirectoryService } from './challenge/directory-service.js';
 import { createChallenge, directoryFile, loadDirectoryFile } from './challenge/setup.js';
 import type { Config } from './config/schema.js';
+import { MqttBridge } from './integrations/mqtt-bridge.js';
 import type { SpeechEngine } from './speech/engine.js';
 import { DurableWrites } from './store/durable-writes.js';
 import { Store } from './store/store.js';
@@ -26,6 +27,8 @@ export interface RunningDoorman {
   speech: SpeechEngine;
   /** The directory (and expected callers) the challenge hears, followed in the database. */
   directory: DirectoryService;
+  /** State, events and commands over MQTT, when `mqtt.url` is set. */
+  mqtt: MqttBridge | null;
   stop(): Promise<void>;
 }
 
@@ -60,6 +63,16 @@ export async function startDoorman(
   const webhooks = new Webhooks(config.webhooks, logger);
   app.on('call', (report) => webhooks.callFinished(report));
   webhooks.start();
+  const mqtt = config.mqtt.url
+    ? new MqttBridge(config.mqtt, {
+        store,
+        bypass: app.bypass,
+        live: app.live,
+        activeCalls: () => app.activeCalls,
+        log: logger.child({ component: 'mqtt' }),
+      })
+    : null;
+  mqtt?.start();
   const connected = ari.start();
   logger.info({ app: config.ari.app, ari: config.ari.url }, 'Doorman starting');
   let web: FastifyInstance | null = null;
@@ -71,6 +84,7 @@ export async function startDoorman(
       store,
       logger,
       ari,
+      mqtt,
       speechEngine: challenge.engine.name,
       directory: directoryOf(challenge, directory),
       metrics,
@@ -87,8 +101,10 @@ export async function startDoorman(
     connected,
     speech: challenge.engine,
     directory,
+    mqtt,
     async stop() {
       await web?.close();
+      await mqtt?.stop();
       await directory.stop();
       await webhooks.stop();
       await app.stop();

@@ -5,6 +5,7 @@ import { ari, calls, simulator } from './sections/asterisk.js';
 import { challenge, directory } from './sections/challenge.js';
 import { type destination, destinations, type dialplanTarget } from './sections/destinations.js';
 import { log, numbers } from './sections/general.js';
+import { mqtt } from './sections/mqtt.js';
 import { outbound, outboundPin } from './sections/outbound.js';
 import { phones } from './sections/phones.js';
 import { pins } from './sections/pins.js';
@@ -42,6 +43,7 @@ export const configSchema = z
     recordings, // store.ts
     web, // web.ts
     webhooks, // web.ts
+    mqtt, // mqtt.ts
     destinations, // destinations.ts
     /** Keyed by the Stasis argument (the DID); `default` serves every other call. */
     routes, // routes.ts

@@ -45,6 +45,8 @@ export interface WebDeps {
   /** What /health reports on besides the database. */
   ari: HealthSources['ari'];
   speechEngine: string | null;
+  /** The MQTT bridge, for /health, when one runs. */
+  mqtt?: { readonly connected: boolean } | null | undefined;
   directory: DirectoryView;
   metrics: CallMetrics;
   /** Calls as they happen (absent when the API runs without the Stasis app). */
@@ -119,7 +121,9 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
   const accounts = new Accounts(new WebAuthStore(store), config.web.sessionHours * 3_600_000);
   await app.register(authPlugin, { accounts });
 
-  await app.register(healthRoutes({ store, ari: deps.ari, speechEngine: deps.speechEngine }));
+  await app.register(
+    healthRoutes({ store, ari: deps.ari, speechEngine: deps.speechEngine, mqtt: deps.mqtt }),
+  );
   await app.register(
     sessionRoutes({
       accounts,

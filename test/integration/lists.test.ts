@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import mqtt, { type MqttClient } from 'mqtt';
 import { ExpectedCallerStore } from '../../src/store/expected-caller-store.js';
 import { NumberRuleStore } from '../../src/store/number-rule-store.js';
 import { setBypassFor } from '../../src/store/screening-state.js';
 import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { numberedCalls, startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
+import { mosquitto } from '../support/mqtt-broker.js';
 import { speechWav } from '../support/speech.js';
 
 /**
@@ -31,13 +33,25 @@ describe('the lists and the screening switch on live calls', () => {
   let caller: SimulatedCaller;
   const alice = speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please.");
 
+  let broker: Awaited<ReturnType<typeof mosquitto>>;
+  let watcher: MqttClient;
   before(async () => {
+    // Screening is switched over MQTT too, on a real Mosquitto (the machine's, or one of our own).
+    broker = await mosquitto();
+    config.mqtt.url = `mqtt://127.0.0.1:${broker.port}`;
+    config.mqtt.topic = `doorman-lists-${process.pid}`;
+    config.mqtt.discoveryPrefix = '';
+    watcher = await mqtt.connectAsync(config.mqtt.url);
     doorman = await startTestDoorman('lists', config);
     caller = await startCaller('lists', config);
   });
   after(async () => {
     await caller?.close();
     await doorman?.stop();
+    for (const t of ['status', 'state/screening', 'state/bypass_until', 'state/active_calls'])
+      await watcher?.publishAsync(`${config.mqtt.topic}/${t}`, '', { retain: true });
+    await watcher?.endAsync();
+    await broker?.stop();
   });
 
   const call = numberedCalls(() => caller, '555124', 4_000);
@@ -241,9 +255,10 @@ describe('the lists and the screening switch on live calls', () => {
     assert.equal(await lamp(), 'NOT_INUSE');
   });
 
-  it('lets every caller through unscreened while screening is off', async () => {
-    await doorman.store.setSetting('screening', 'off');
-    doorman.app.bypass.invalidate();
+  it('lets every caller through unscreened while screening is off (switched over MQTT)', async () => {
+    await waitUntil('Doorman is on the broker', () => doorman.mqtt?.connected === true);
+    await watcher.publishAsync(`${config.mqtt.topic}/set/screening`, 'OFF');
+    await waitUntil('screening is off', async () => (await doorman.store.getSetting('screening')) === 'off');
     try {
       const result = await call(undefined);
       assert.equal(result.destination, 'fallback');
@@ -252,8 +267,8 @@ describe('the lists and the screening switch on live calls', () => {
       assert.equal((await doorman.report(result.channelId)).verdict?.check, 'bypass');
       assert.equal((await doorman.logRow(result.channelId))?.check_name, 'bypass');
     } finally {
-      await doorman.store.setSetting('screening', 'on');
-      doorman.app.bypass.invalidate();
+      await watcher.publishAsync(`${config.mqtt.topic}/set/screening`, 'ON');
+      await waitUntil('screening is on', async () => (await doorman.store.getSetting('screening')) === 'on');
     }
   });
 

@@ -8,6 +8,8 @@ export interface HealthSources {
   ari: { readonly connected: boolean } | null;
   /** The speech engine's name, when one is loaded. */
   speechEngine: string | null;
+  /** The MQTT broker's connection, when `mqtt.url` is set. */
+  mqtt?: { readonly connected: boolean } | null | undefined;
 }
 
 const component = z.object({ state: z.string(), ok: z.boolean() });
@@ -17,6 +19,7 @@ const health = z.object({
     ari: component,
     database: component,
     speech: component.extend({ engine: z.string().nullable() }),
+    mqtt: component.describe('only when mqtt.url is set').optional(),
   }),
 });
 
@@ -54,10 +57,15 @@ export const healthRoutes =
           ok: sources.speechEngine !== null,
           engine: sources.speechEngine,
         };
-        const ok = database.ok && ari.ok && speech.ok;
-        return reply
-          .code(ok ? 200 : 503)
-          .send({ status: ok ? 'ok' : 'degraded', components: { ari, database, speech } });
+        // A broker that is down costs the home-automation link, not the screening.
+        const mqtt = sources.mqtt
+          ? { state: sources.mqtt.connected ? 'connected' : 'reconnecting', ok: sources.mqtt.connected }
+          : undefined;
+        const ok = database.ok && ari.ok && speech.ok && (mqtt?.ok ?? true);
+        return reply.code(ok ? 200 : 503).send({
+          status: ok ? 'ok' : 'degraded',
+          components: { ari, database, speech, ...(mqtt ? { mqtt } : {}) },
+        });
       },
     );
   };
