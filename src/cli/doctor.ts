@@ -8,6 +8,7 @@ import { speak } from '../speech/tts.js';
 import { Store } from '../store/store.js';
 import { withTimeout } from '../util/timeout.js';
 import { checkNameLanguages } from './doctor-languages.js';
+import { checkMqtt } from './doctor-mqtt.js';
 import { checkPinSets } from './doctor-pins.js';
 
 export interface Finding {
@@ -64,6 +65,7 @@ export async function doctor(config: Config, opts: DoctorOptions): Promise<Findi
   await checkDialplan(config, opts.asteriskEtc, out);
   await checkPrompts(opts.sounds, out);
   await checkDatabase(config, out);
+  await checkMqtt(config, out);
   await checkSpeech(config, opts.logger, out);
   if (config.speech.engine === 'soundswallower') await checkNameLanguages(config, out);
   for (const [what, dir] of [

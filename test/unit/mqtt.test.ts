@@ -7,6 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { LiveFeed } from '../../src/calls/live-feed.js';
+import type { Finding } from '../../src/cli/doctor.js';
+import { checkMqtt } from '../../src/cli/doctor-mqtt.js';
 import { loadConfig } from '../../src/config/load.js';
 import { MqttBridge } from '../../src/integrations/mqtt-bridge.js';
 import { readBypass } from '../../src/store/screening-state.js';
@@ -152,6 +154,25 @@ describe('MQTT and Home Assistant (real Mosquitto)', () => {
     await waitUntil('the command after the drop is taken', async () => (await readBypass(store)).off);
     await watcher.publishAsync(`${root}/set/screening`, 'ON');
     await waitUntil('on again', async () => !(await readBypass(store)).off);
+  });
+
+  it('doorman doctor says whether the broker can be reached', async () => {
+    const found: Finding[] = [];
+    const at = (url: string) => ({ ...config, mqtt: { ...config.mqtt, url, timeoutMs: 1_000 } });
+    await checkMqtt(at(`mqtt://127.0.0.1:${broker.port}`), found);
+    // A port nothing listens on: the proxy's, once closed, is taken by nobody else this soon.
+    const closed = new CuttableProxy(broker.port);
+    const port = await closed.start();
+    await closed.stop();
+    await checkMqtt(at(`mqtt://127.0.0.1:${port}`), found);
+    assert.deepEqual(
+      found.map((f) => [f.check, f.ok]),
+      [
+        ['MQTT broker', true],
+        ['MQTT broker', false],
+      ],
+    );
+    assert.match(found[1]?.fix ?? '', /calls are screened without it/);
   });
 
   it('says offline, retained, when it stops', async () => {

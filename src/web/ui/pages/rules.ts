@@ -116,29 +116,50 @@ const destinationOrRoute = (destinations: string[], label: string) =>
     'aria-label': label,
   });
 
-/** Caller-ID name rules for either list, each with its own destination. */
-export function nameRulesSection(destinations: string[], signal: AbortSignal): Promise<HTMLElement> {
-  const kind = select(['exact', 'regex'], 'exact', { name: 'kind' });
+interface RuleView {
+  id: string;
+  kind: string;
+  pattern: string;
+  list: 'allow' | 'block';
+  destination: string | null;
+}
+
+/** A rules list for either list, each rule with its own destination: name rules and number rules. */
+function rulesSection<T extends RuleView>(
+  o: {
+    /** "Name" or "Number": the section's title and its fields' labels. */
+    what: string;
+    hint: string;
+    api: string;
+    kinds: string[];
+    pattern: { label: string; hint: string; maxlength: number };
+    button: string;
+    name: (r: T) => string;
+  },
+  destinations: string[],
+  signal: AbortSignal,
+): Promise<HTMLElement> {
+  const kind = select(o.kinds, o.kinds[0] ?? '', { name: 'kind' });
   const list = select(LISTS, 'block', { name: 'list' });
-  const pattern = h('input', { name: 'pattern', maxlength: 255, required: true });
-  const destination = destinationOrRoute(destinations, 'Name rule destination');
-  return listSection<NameRuleView>({
-    title: 'Name rules',
-    hint: "Calls whose caller-ID name matches a rule are blocked, or let in. Caller-ID names are the caller's to set: an allow rule lets in anyone who sends that name.",
-    api: '/api/name-rules',
+  const pattern = h('input', { name: 'pattern', maxlength: o.pattern.maxlength, required: true });
+  const destination = destinationOrRoute(destinations, `${o.what} rule destination`);
+  return listSection<T>({
+    title: `${o.what} rules`,
+    hint: o.hint,
+    api: o.api,
     columns: [
       { label: 'Kind', cell: (r) => r.kind },
       { label: 'Pattern', cell: (r) => h('code', {}, r.pattern) },
       { label: 'List', cell: (r) => (r.list === 'allow' ? 'lets in' : 'blocks') },
       { label: 'Destination', cell: (r) => r.destination ?? "the route's" },
     ],
-    name: (r) => `rule ${r.pattern}`,
+    name: o.name,
     form: {
       fields: [
-        field('Name rule kind', kind),
-        field('Caller name or pattern', pattern, 'exact: case, spaces and punctuation ignored'),
-        field('Name rule', list),
-        field('Name rule destination', destination),
+        field(`${o.what} rule kind`, kind),
+        field(o.pattern.label, pattern, o.pattern.hint),
+        field(`${o.what} rule`, list),
+        field(`${o.what} rule destination`, destination),
       ],
       body: () => ({
         kind: kind.value,
@@ -148,49 +169,51 @@ export function nameRulesSection(destinations: string[], signal: AbortSignal): P
       }),
       main: pattern,
       added: () => `${kind.value} rule ${pattern.value}`,
-      button: 'Add rule',
+      button: o.button,
     },
     signal,
   });
 }
 
-/** Number prefix, range and neighbour rules for either list, each with its own destination. */
-export function numberRulesSection(destinations: string[], signal: AbortSignal): Promise<HTMLElement> {
-  const kind = select(['prefix', 'range', 'neighbour'], 'prefix', { name: 'kind' });
-  const list = select(LISTS, 'block', { name: 'list' });
-  const pattern = h('input', { name: 'pattern', maxlength: 64, required: true });
-  const destination = destinationOrRoute(destinations, 'Number rule destination');
-  return listSection<NumberRuleView>({
-    title: 'Number rules',
-    hint: 'A prefix (+1900), a range (+15550100-+15550199) or a neighbour rule (the first digits of the number called, as spoofers copy them) covers many numbers; a number listed by itself wins over any rule.',
-    api: '/api/number-rules',
-    columns: [
-      { label: 'Kind', cell: (r) => r.kind },
-      { label: 'Pattern', cell: (r) => h('code', {}, r.pattern) },
-      { label: 'List', cell: (r) => (r.list === 'allow' ? 'lets in' : 'blocks') },
-      { label: 'Destination', cell: (r) => r.destination ?? "the route's" },
-    ],
-    name: (r) => `${r.kind} rule ${r.pattern}`,
-    form: {
-      fields: [
-        field('Number rule kind', kind),
-        field('Prefix, range or digits', pattern, 'neighbour: how many leading digits to compare'),
-        field('Number rule', list),
-        field('Number rule destination', destination),
-      ],
-      body: () => ({
-        kind: kind.value,
-        pattern: pattern.value,
-        list: list.value,
-        ...(destination.value ? { destination: destination.value } : {}),
-      }),
-      main: pattern,
-      added: () => `${kind.value} rule ${pattern.value}`,
-      button: 'Add number rule',
+/** Caller-ID name rules for either list, each with its own destination. */
+export const nameRulesSection = (destinations: string[], signal: AbortSignal) =>
+  rulesSection<NameRuleView>(
+    {
+      what: 'Name',
+      hint: "Calls whose caller-ID name matches a rule are blocked, or let in. Caller-ID names are the caller's to set: an allow rule lets in anyone who sends that name.",
+      api: '/api/name-rules',
+      kinds: ['exact', 'regex'],
+      pattern: {
+        label: 'Caller name or pattern',
+        hint: 'exact: case, spaces and punctuation ignored',
+        maxlength: 255,
+      },
+      button: 'Add rule',
+      name: (r) => `rule ${r.pattern}`,
     },
+    destinations,
     signal,
-  });
-}
+  );
+
+/** Number prefix, range and neighbour rules for either list, each with its own destination. */
+export const numberRulesSection = (destinations: string[], signal: AbortSignal) =>
+  rulesSection<NumberRuleView>(
+    {
+      what: 'Number',
+      hint: 'A prefix (+1900), a range (+15550100-+15550199) or a neighbour rule (the first digits of the number called, as spoofers copy them) covers many numbers; a number listed by itself wins over any rule.',
+      api: '/api/number-rules',
+      kinds: ['prefix', 'range', 'neighbour'],
+      pattern: {
+        label: 'Prefix, range or digits',
+        hint: 'neighbour: how many leading digits to compare',
+        maxlength: 64,
+      },
+      button: 'Add number rule',
+      name: (r) => `${r.kind} rule ${r.pattern}`,
+    },
+    destinations,
+    signal,
+  );
 
 /** Expected callers: a few words or a number prefix let in to a destination for some hours. */
 export function expectedCallersSection(destinations: string[], signal: AbortSignal): Promise<HTMLElement> {
