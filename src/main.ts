@@ -62,6 +62,9 @@ export async function startDoorman(
   const app = new DoormanApp(config, ari, challenge, store, writes, logger);
   const webhooks = new Webhooks(config.webhooks, logger);
   app.on('call', (report) => webhooks.callFinished(report));
+  app.live.on('event', (e) => {
+    if (e.type === 'started') webhooks.callStarted(e);
+  });
   webhooks.start();
   const mqtt = config.mqtt.url
     ? new MqttBridge(config.mqtt, {

@@ -1,6 +1,9 @@
 import type { CallReport } from '../calls/call-report.js';
+import type { LiveEvent } from '../calls/live-feed.js';
 
-export interface WebhookEvent {
+export type WebhookEvent = CallFinishedEvent | CallStartedEvent;
+
+export interface CallFinishedEvent {
   /** Unique per event: receivers use it to drop a delivery they already have. */
   id: string;
   type: 'call.finished';
@@ -25,8 +28,27 @@ export interface WebhookEvent {
   };
 }
 
+/** A call as it enters Doorman, before any check: who calls, which number they dialled. */
+export interface CallStartedEvent {
+  id: string;
+  type: 'call.started';
+  at: string;
+  /** `id` is the one `call.finished` will carry. */
+  call: { id: string; callerNumber: string; callerName: string; did: string; route: string };
+}
+
+export function callStarted(e: Extract<LiveEvent, { type: 'started' }>): CallStartedEvent {
+  const { callId, callerNumber, callerName, did, route } = e;
+  return {
+    id: `call.started:${callId}`,
+    type: 'call.started',
+    at: e.at,
+    call: { id: callId, callerNumber, callerName, did, route },
+  };
+}
+
 /** What a CRM hears about a finished call: the verdict, the answer, where to fetch the recording. */
-export function callFinished(report: CallReport, publicUrl: string): WebhookEvent {
+export function callFinished(report: CallReport, publicUrl: string): CallFinishedEvent {
   const base = publicUrl.replace(/\/$/, '');
   return {
     id: `call.finished:${report.id}`,

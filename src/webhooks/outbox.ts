@@ -9,6 +9,8 @@ export interface WebhookEndpoint {
   url: string;
   secret: string;
   timeoutMs: number;
+  /** The event types it is sent (`webhooks.endpoints[].events`); `call.finished` when not given. */
+  events?: readonly string[];
 }
 
 export interface RetryPolicy {
@@ -33,6 +35,11 @@ export class WebhookOutbox {
   /** Ends the current wait: always on stop, on a new event only when idle (not in a backoff). */
   private wake: ((why: 'stop' | 'event') => void) | undefined;
   private readonly log: Logger;
+
+  /** The event types this receiver asked for. */
+  get events(): readonly string[] {
+    return this.endpoint.events ?? ['call.finished'];
+  }
 
   constructor(
     private readonly endpoint: WebhookEndpoint,

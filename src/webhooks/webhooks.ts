@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { CallReport } from '../calls/call-report.js';
+import type { LiveEvent } from '../calls/live-feed.js';
 import type { Config } from '../config/schema.js';
-import { callFinished } from './call-event.js';
+import { callFinished, callStarted, type WebhookEvent } from './call-event.js';
 import { WebhookOutbox } from './outbox.js';
 
-/** Every configured receiver hears of every finished call, each through its own durable outbox. */
+/** Every configured receiver hears of the calls it asked for (`events`), each through its own durable outbox. */
 export class Webhooks {
   readonly outboxes: WebhookOutbox[];
 
@@ -28,9 +29,18 @@ export class Webhooks {
   }
 
   callFinished(report: CallReport): void {
-    if (!this.outboxes.length) return;
-    const event = callFinished(report, this.config.publicUrl);
-    for (const o of this.outboxes) o.enqueue(event);
+    this.send('call.finished', () => callFinished(report, this.config.publicUrl));
+  }
+
+  callStarted(e: Extract<LiveEvent, { type: 'started' }>): void {
+    this.send('call.started', () => callStarted(e));
+  }
+
+  private send(type: WebhookEvent['type'], make: () => WebhookEvent): void {
+    const to = this.outboxes.filter((o) => o.events.includes(type));
+    if (!to.length) return;
+    const event = make();
+    for (const o of to) o.enqueue(event);
   }
 
   async stop(): Promise<void> {

@@ -16,7 +16,7 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
   const hooks = new HookReceiver();
   const config = testConfig({
     webhooks: {
-      endpoints: [{ url: hooks.url, secret: HOOK_SECRET }],
+      endpoints: [{ url: hooks.url, secret: HOOK_SECRET, events: ['call.started', 'call.finished'] }],
       outboxDir: join(mkdtempSync(join(tmpdir(), 'doorman-hooks-')), 'outbox'),
       publicUrl: 'https://pbx.example.com/doorman',
     },
@@ -113,8 +113,13 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     await assertNothingLeftBehind();
 
     // The CRM hears of it: a signed event with the verdict, the transcript and a recording link.
-    await waitUntil('the webhook event arrived', () => hooks.events.some((e) => e.call.id === report.id));
-    const event = hooks.events.find((e) => e.call.id === report.id);
+    const finished = () => hooks.events.find((e) => e.call.id === report.id && e.type === 'call.finished');
+    await waitUntil('the webhook event arrived', () => !!finished());
+    const event = finished();
+    if (event?.type !== 'call.finished') throw new Error('no call.finished event');
+    // call.started came first, for the same call.
+    const order = hooks.events.filter((e) => e.call.id === report.id).map((e) => e.type);
+    assert.deepEqual(order, ['call.started', 'call.finished']);
     assert.equal(event?.call.destination, 'desk');
     assert.equal(event?.call.transcript, answer.transcript);
     assert.equal(

@@ -13,7 +13,7 @@ import { webhooks as webhooksSchema } from '../../src/config/sections/web.js';
 import { parseCsv } from '../../src/lists/csv.js';
 import { DurableWrites, type WriteOp } from '../../src/store/durable-writes.js';
 import type { CallRow } from '../../src/store/store.js';
-import { callFinished, type WebhookEvent } from '../../src/webhooks/call-event.js';
+import { type CallFinishedEvent, callFinished } from '../../src/webhooks/call-event.js';
 import { verifySignature } from '../../src/webhooks/signature.js';
 import { Webhooks } from '../../src/webhooks/webhooks.js';
 import { testDatabases } from '../support/databases.js';
@@ -311,7 +311,7 @@ describe(`fuzz paths: live stream and webhooks (seed ${SEED}; FUZZ_SEED=${SEED} 
     );
     hooks.start();
     try {
-      const sent = new Map<string, WebhookEvent['call']>();
+      const sent = new Map<string, CallFinishedEvent['call']>();
       for (let i = 0; i < ROUNDS; i++) {
         const report: CallReport = {
           id: randomUUID(),
@@ -341,7 +341,7 @@ describe(`fuzz paths: live stream and webhooks (seed ${SEED}; FUZZ_SEED=${SEED} 
       const ids = new Set<string>();
       for (const g of got) {
         assert.ok(verifySignature(secret, g.body, g.sig), `bad signature on ${g.body.slice(0, 80)}`);
-        const e = JSON.parse(g.body) as WebhookEvent;
+        const e = JSON.parse(g.body) as CallFinishedEvent;
         assert.ok(!ids.has(e.id), `delivered twice: ${e.id}`);
         ids.add(e.id);
         assert.deepEqual(e.call, sent.get(e.id), `event ${e.id}`);

@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import type { CallReport } from '../../src/calls/call-report.js';
-import { callFinished, type WebhookEvent } from '../../src/webhooks/call-event.js';
+import { configSchema } from '../../src/config/schema.js';
+import { type CallFinishedEvent, callFinished } from '../../src/webhooks/call-event.js';
 import { WebhookOutbox } from '../../src/webhooks/outbox.js';
 import { signature, verifySignature } from '../../src/webhooks/signature.js';
+import { Webhooks } from '../../src/webhooks/webhooks.js';
 
 const SECRET = 'a-shared-secret-of-some-length';
 const logger = pino({ level: 'silent' });
@@ -147,7 +149,7 @@ describe('webhook outbox', () => {
     await until('all six delivered', () => receiver.got.length >= 6);
     await new Promise((r) => setTimeout(r, 300)); // no duplicates trailing behind
     assert.deepEqual(
-      receiver.got.map((g) => (JSON.parse(g.body) as WebhookEvent).call.channelId),
+      receiver.got.map((g) => (JSON.parse(g.body) as CallFinishedEvent).call.channelId),
       ['chan-1', 'chan-2', 'chan-3', 'chan-4', 'chan-5', 'chan-6'],
     );
     for (const g of receiver.got) assert.ok(verifySignature(SECRET, g.body, g.signature), g.id);
@@ -176,7 +178,7 @@ describe('webhook outbox', () => {
     for (const n of [1, 2, 3]) outbox.enqueue(n === 2 ? refused : callFinished(report(n), ''));
     await until('the other two delivered', () => receiver.got.length === 2);
     assert.deepEqual(
-      receiver.got.map((g) => (JSON.parse(g.body) as WebhookEvent).call.channelId),
+      receiver.got.map((g) => (JSON.parse(g.body) as CallFinishedEvent).call.channelId),
       ['chan-1', 'chan-3'],
     );
     await outbox.stop();
@@ -191,3 +193,56 @@ function readdir(dir: string): string {
   assert.ok(f && existsSync(join(dir, f)));
   return f.replace(/\.jsonl$/, '');
 }
+
+describe('webhook event types', () => {
+  it('sends call.started only to receivers that asked for it, call.finished to all', async () => {
+    const [both, finishedOnly] = [
+      new Receiver(await Receiver.freePort()),
+      new Receiver(await Receiver.freePort()),
+    ];
+    await both.up();
+    await finishedOnly.up();
+    const config = configSchema.parse({
+      webhooks: {
+        endpoints: [
+          { url: both.url, secret: SECRET, events: ['call.started', 'call.finished'] },
+          { url: finishedOnly.url, secret: SECRET },
+        ],
+        outboxDir: mkdtempSync(join(tmpdir(), 'doorman-hooks-')),
+        retryMinMs: 100,
+      },
+    });
+    const hooks = new Webhooks(config.webhooks, logger);
+    hooks.start();
+    try {
+      const r = report(9);
+      hooks.callStarted({
+        type: 'started',
+        callId: r.id,
+        at: new Date().toISOString(),
+        callerNumber: r.facts.callerNumber,
+        callerName: r.facts.callerName,
+        did: r.facts.did,
+        route: r.facts.route,
+      });
+      hooks.callFinished(r);
+      await until('both delivered', () => both.got.length === 2 && finishedOnly.got.length === 1);
+      const types = (got: Received[]) => got.map((g) => JSON.parse(g.body).type);
+      assert.deepEqual(types(both.got), ['call.started', 'call.finished']);
+      assert.deepEqual(types(finishedOnly.got), ['call.finished']);
+      const started = JSON.parse(both.got[0]?.body ?? '{}');
+      assert.deepEqual(started.call, {
+        id: r.id,
+        callerNumber: r.facts.callerNumber,
+        callerName: '<b>ACME</b>',
+        did: '15550001000',
+        route: 'default',
+      });
+      assert.ok(verifySignature(SECRET, both.got[0]?.body ?? '', both.got[0]?.signature ?? ''));
+    } finally {
+      await hooks.stop();
+      await both.down();
+      await finishedOnly.down();
+    }
+  });
+});

@@ -37,6 +37,11 @@ export const webhooks = z
             /** Signs every delivery (X-Doorman-Signature); share it with the receiver. */
             secret: z.string().min(16, 'at least 16 characters'),
             timeoutMs: ms(500, 60_000, 5_000),
+            /** The events this receiver is sent: `call.finished`, and `call.started` as a call enters Doorman. */
+            events: z
+              .array(z.enum(['call.started', 'call.finished']))
+              .min(1)
+              .default(['call.finished']),
           })
           .strict(),
       )
