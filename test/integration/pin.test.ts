@@ -201,6 +201,18 @@ describe('PIN routes and outbound PIN protect on the Asterisk sandbox', () => {
     it('lets an unprotected extension straight through', async () => {
       assert.equal((await dialOut('1009')).outbound, 'allowed');
     });
+
+    it('keeps a grant across a restart of Doorman (the database holds it)', async () => {
+      const grants = () => new OutboundGrantStore(doorman.store);
+      await grants().grant('1003', new Date(Date.now() + 120_000).toISOString());
+      await doorman.stop();
+      doorman = await startTestDoorman('pin-restarted', config);
+      try {
+        assert.equal((await dialOut('1003')).outbound, 'granted');
+      } finally {
+        await grants().revoke('1003');
+      }
+    });
   });
 
   it('never writes a PIN to the log', async () => {
