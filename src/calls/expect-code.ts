@@ -1,15 +1,13 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import { CallGoneError } from '../errors.js';
 import { normalizeNumber } from '../match/caller-id.js';
 import { ExpectedCallerStore } from '../store/expected-caller-store.js';
 import type { Store } from '../store/store.js';
 import type { AriConnection } from '../telephony/ari.js';
 import type { ChannelJson } from '../telephony/ari-types.js';
 import type { EventWaiters } from './event-waiters.js';
-import { withFeatureChannel } from './feature-channel.js';
+import { runFeatureCode } from './feature-channel.js';
 import { askForPin } from './pin-dialogue.js';
-import { playToEnd } from './playback.js';
 
 /** The Stasis argument of the phones' expected-caller code: `Stasis(doorman,expect)`. */
 export const EXPECT = 'expect';
@@ -34,10 +32,7 @@ export class ExpectCode {
     const ext = channel.caller?.number ?? '';
     const log = this.log.child({ call: channel.id, extension: ext, feature: EXPECT });
     const call = { ari: this.ari, events: this.events, channelId: channel.id, calls: this.config.calls, log };
-    await withFeatureChannel(call, async (phone) => {
-      const play = (sound: string) =>
-        playToEnd(this.ari, this.events, channel.id, sound, 15_000, phone.signal);
-      await this.ari.answer(channel.id);
+    await runFeatureCode(call, 'the expected-caller code', async (phone, play) => {
       const destination = this.config.phones.extensions[ext];
       if (!destination) {
         log.warn('a phone not in phones.extensions asked for an expected-caller pass');
@@ -81,9 +76,6 @@ export class ExpectCode {
       this.passAdded();
       log.info({ number: entered.value, destination, expiresAt }, 'expected-caller pass added from a phone');
       await play('doorman/expected-caller-added');
-    }).catch((e) => {
-      if (!(e instanceof CallGoneError)) log.warn({ err: e }, 'the expected-caller code failed');
     });
-    await this.ari.hangup(channel.id).catch(() => {});
   }
 }

@@ -4,6 +4,7 @@ import { CallGoneError, DoormanError } from '../errors.js';
 import type { AriConnection } from '../telephony/ari.js';
 import { AriCallChannel } from './ari-call-channel.js';
 import type { EventWaiters } from './event-waiters.js';
+import { playToEnd } from './playback.js';
 
 /** How long a phone's feature code may take, prompts and keys included. */
 const FEATURE_TIMEOUT_MS = 120_000;
@@ -41,4 +42,28 @@ export async function withFeatureChannel(
     stop();
     clearTimeout(timer);
   }
+}
+
+/** Plays a prompt to the phone to its end (Doorman's feature-code prompts are short). */
+export type FeaturePrompt = (sound: string) => Promise<unknown>;
+
+/**
+ * A feature code's whole call: the phone answered, `fn` run on its channel with a way to play
+ * prompts, then hung up on every path. A failure other than the phone hanging up is logged as
+ * `what` failing; the phone is hung up either way.
+ */
+export async function runFeatureCode(
+  call: FeatureCall,
+  what: string,
+  fn: (phone: AriCallChannel, play: FeaturePrompt) => Promise<void>,
+): Promise<void> {
+  const { ari, events, channelId, log } = call;
+  await withFeatureChannel(call, async (phone) => {
+    const play = (sound: string) => playToEnd(ari, events, channelId, sound, 15_000, phone.signal);
+    await ari.answer(channelId);
+    await fn(phone, play);
+  }).catch((e) => {
+    if (!(e instanceof CallGoneError)) log.warn({ err: e }, `${what} failed`);
+  });
+  await ari.hangup(channelId).catch(() => {});
 }

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import { CallGoneError } from '../errors.js';
 import { normalizeNumber } from '../match/caller-id.js';
 import { CallLog } from '../store/call-log.js';
 import type { DurableWrites } from '../store/durable-writes.js';
@@ -10,9 +9,8 @@ import type { AriConnection } from '../telephony/ari.js';
 import type { ChannelJson } from '../telephony/ari-types.js';
 import type { AriCallChannel } from './ari-call-channel.js';
 import type { EventWaiters } from './event-waiters.js';
-import { withFeatureChannel } from './feature-channel.js';
+import { runFeatureCode } from './feature-channel.js';
 import { askForPin } from './pin-dialogue.js';
-import { playToEnd } from './playback.js';
 
 /** The Stasis argument of the phones' list codes: `Stasis(doorman,last-caller,allow|block|refile)`. */
 export const LAST_CALLER = 'last-caller';
@@ -46,10 +44,7 @@ export class LastCallerCodes {
     const ext = channel.caller?.number ?? '';
     const log = this.log.child({ call: channel.id, extension: ext, feature: `${LAST_CALLER}-${args[1]}` });
     const call = { ari: this.ari, events: this.events, channelId: channel.id, calls: this.config.calls, log };
-    await withFeatureChannel(call, async (phone) => {
-      const { signal } = phone;
-      const play = (sound: string) => playToEnd(this.ari, this.events, channel.id, sound, 15_000, signal);
-      await this.ari.answer(channel.id);
+    await runFeatureCode(call, 'the last-caller feature code', async (phone, play) => {
       if (!action) {
         log.warn({ args }, 'unknown last-caller action');
         return;
@@ -72,10 +67,7 @@ export class LastCallerCodes {
       const list: ListName = action === 'block' ? 'block' : 'allow';
       this.file(last, list, list === 'allow' ? destination : null, ext, log);
       await play(SAID[action]);
-    }).catch((e) => {
-      if (!(e instanceof CallGoneError)) log.warn({ err: e }, 'the last-caller feature code failed');
     });
-    await this.ari.hangup(channel.id).catch(() => {});
   }
 
   /** The last caller with a real number that Doorman routed to this phone's destination (or anywhere). */

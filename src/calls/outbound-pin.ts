@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import { CallGoneError, DoormanError } from '../errors.js';
+import { DoormanError } from '../errors.js';
 import { OutboundGrantStore } from '../store/outbound-grant-store.js';
 import type { PinSets } from '../store/pin-sets.js';
 import type { Store } from '../store/store.js';
@@ -11,7 +11,7 @@ import type { ChannelJson } from '../telephony/ari-types.js';
 import { voicemailPins } from '../telephony/voicemail-conf.js';
 import { withTimeout } from '../util/timeout.js';
 import type { EventWaiters } from './event-waiters.js';
-import { type FeatureCall, withFeatureChannel } from './feature-channel.js';
+import { type FeatureCall, runFeatureCode, withFeatureChannel } from './feature-channel.js';
 import { askForPin } from './pin-dialogue.js';
 import { playToEnd } from './playback.js';
 
@@ -111,44 +111,42 @@ export class OutboundPin {
       failures: this.config.pins.lockoutFailures,
       windowMinutes: this.config.pins.lockoutWindowMinutes,
     };
-    await withFeatureChannel(this.featureCall(channel.id, log), async (phone) => {
-      const { signal } = phone;
-      await this.ari.answer(channel.id);
-      const play = (sound: string) => playToEnd(this.ari, this.events, channel.id, sound, 15_000, signal);
-      if (!this.isProtected(ext)) {
-        log.info('extension is not PIN protected: nothing to grant');
-        await play(this.cfg.grantedPrompt);
-        return;
-      }
-      if (await this.pins.lockedUntil(lockKey, policy)) {
-        log.warn('extension is locked out after wrong PINs');
-        await play(this.cfg.refusedPrompt);
-        return;
-      }
-      const outcome = await askForPin(phone, this.cfg, {
-        verify: async (digits) => ((await this.pinMatches(ext, digits)) ? ext : null),
-        wrong: async () => {
-          await this.pins.recordFailure(lockKey);
-          return (await this.pins.lockedUntil(lockKey, policy)) !== null;
-        },
-      });
-      if (outcome.kind === 'accepted') {
-        await this.pins.clearFailures(lockKey).catch(() => {});
-        const until = Date.now() + this.cfg.grantSeconds * 1000;
-        this.made.set(ext, until);
-        await this.grants
-          .grant(ext, new Date(until).toISOString())
-          .catch((e) => log.warn({ err: e }, 'grant not stored; it holds on this Doorman only'));
-        log.info({ seconds: this.cfg.grantSeconds }, 'outbound calling granted');
-        await play(this.cfg.grantedPrompt);
-      } else {
-        log.warn({ outcome: outcome.kind, attempts: outcome.attempts }, 'outbound grant refused');
-        await play(this.cfg.refusedPrompt);
-      }
-    }).catch((e) => {
-      if (!(e instanceof CallGoneError)) log.warn({ err: e }, 'the outbound PIN feature code failed');
-    });
-    await this.ari.hangup(channel.id).catch(() => {});
+    await runFeatureCode(
+      this.featureCall(channel.id, log),
+      'the outbound PIN feature code',
+      async (phone, play) => {
+        if (!this.isProtected(ext)) {
+          log.info('extension is not PIN protected: nothing to grant');
+          await play(this.cfg.grantedPrompt);
+          return;
+        }
+        if (await this.pins.lockedUntil(lockKey, policy)) {
+          log.warn('extension is locked out after wrong PINs');
+          await play(this.cfg.refusedPrompt);
+          return;
+        }
+        const outcome = await askForPin(phone, this.cfg, {
+          verify: async (digits) => ((await this.pinMatches(ext, digits)) ? ext : null),
+          wrong: async () => {
+            await this.pins.recordFailure(lockKey);
+            return (await this.pins.lockedUntil(lockKey, policy)) !== null;
+          },
+        });
+        if (outcome.kind === 'accepted') {
+          await this.pins.clearFailures(lockKey).catch(() => {});
+          const until = Date.now() + this.cfg.grantSeconds * 1000;
+          this.made.set(ext, until);
+          await this.grants
+            .grant(ext, new Date(until).toISOString())
+            .catch((e) => log.warn({ err: e }, 'grant not stored; it holds on this Doorman only'));
+          log.info({ seconds: this.cfg.grantSeconds }, 'outbound calling granted');
+          await play(this.cfg.grantedPrompt);
+        } else {
+          log.warn({ outcome: outcome.kind, attempts: outcome.attempts }, 'outbound grant refused');
+          await play(this.cfg.refusedPrompt);
+        }
+      },
+    );
   }
 
   /** Whether `entered` is the extension's PIN: from config, else its PIN set, else its mailbox. */
