@@ -82,7 +82,8 @@ export async function announcedVerdict(
     askedAgain,
   });
   const by = `callee (${target.extension})`;
-  const whom = found.askedFor ? `asked for ${found.askedFor}` : `sent to ${verdict.destination}`;
+  const person = found.askedFor ?? verdict.destination;
+  const whom = found.askedFor ? `asked for ${person}` : `sent to ${person}`;
   if (outcome.kind === 'connect') {
     const { expiresAt } = found.allowlist ?? {};
     found.allowlist = { ...outcome.allow, addedBy: by, note: `${whom}, ${outcome.allow.note}` };
@@ -117,7 +118,7 @@ export async function announcedVerdict(
       : {
           kind: 'route',
           destination: route.unknown,
-          reason: `not for ${whom.replace(/^asked for /, '')}`,
+          reason: `not for ${person}`,
           check: 'announce',
         };
   return announcedVerdict(call, next, true);
