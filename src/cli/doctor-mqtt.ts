@@ -1,5 +1,6 @@
 import mqtt from 'mqtt';
 import type { Config } from '../config/schema.js';
+import { hideInUrl } from '../config/secrets.js';
 import { withTimeout } from '../util/timeout.js';
 import type { Finding } from './doctor.js';
 
@@ -7,7 +8,7 @@ import type { Finding } from './doctor.js';
 export async function checkMqtt(config: Config, out: Finding[]): Promise<void> {
   const { url, username, password, timeoutMs } = config.mqtt;
   if (!url) return;
-  const shown = url.replace(/\/\/[^@/]*@/, '//***@');
+  const shown = hideInUrl(url);
   const client = mqtt.connect(url, {
     ...(username ? { username, password } : {}),
     connectTimeout: timeoutMs,

@@ -13,7 +13,7 @@ export const HIDDEN = '[hidden]';
 const isSecretKey = (key: string) => (SECRET_KEYS as readonly string[]).includes(key.toLowerCase());
 
 /** A URL with its password and secret-named query parameters hidden; any other string as it is. */
-function hideInUrl(value: string): string {
+export function hideInUrl(value: string): string {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
   let url: URL;
   try {

@@ -2,6 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { LiveEvent, LiveFeed } from '../calls/live-feed.js';
 import type { Config } from '../config/schema.js';
+import { hideInUrl } from '../config/secrets.js';
 import { bypassEnd, isBypassed } from '../policy/checks/bypass.js';
 import { type BypassState, setBypassFor, setScreening } from '../store/screening-state.js';
 import type { Store } from '../store/store.js';
@@ -61,7 +62,7 @@ export class MqttBridge {
     });
     this.client = client;
     client.on('connect', () => {
-      deps.log.info({ url: redactUrl(cfg.url) }, 'connected to the MQTT broker');
+      deps.log.info({ url: hideInUrl(cfg.url) }, 'connected to the MQTT broker');
       this.last = {};
       void this.afterConnect().catch((e) => deps.log.warn({ err: e }, 'MQTT: could not announce Doorman'));
     });
@@ -165,8 +166,6 @@ export class MqttBridge {
     await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
   }
 }
-
-const redactUrl = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
 
 /**
  * Home Assistant MQTT discovery: a switch for screening and sensors for a bypass's end and the
