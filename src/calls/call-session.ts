@@ -1,58 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Challenge } from '../challenge/setup.js';
 import type { CallEvent } from '../challenge/steps/context.js';
-import type { Config, Route } from '../config/schema.js';
+import type { Route } from '../config/schema.js';
 import { CallGoneError, DoormanError } from '../errors.js';
 import { type CallerNumber, normalizeNumber } from '../match/caller-id.js';
-import type { NameRules } from '../match/name-rules.js';
-import type { NumberRules } from '../match/number-rules.js';
-import type { CallRate } from '../policy/call-rate.js';
 import { type CheckTrace, fallThroughVerdict, runChecks } from '../policy/pipeline.js';
 import type { Verdict } from '../policy/verdict.js';
-import type { DurableWrites } from '../store/durable-writes.js';
-import type { PinSets } from '../store/pin-sets.js';
-import type { BypassState } from '../store/screening-state.js';
-import type { Store } from '../store/store.js';
-import type { AriConnection } from '../telephony/ari.js';
 import type { AriEvent, ChannelJson } from '../telephony/ari-types.js';
-import type { Cached } from '../util/cached.js';
 import { AfterCall } from './after-call.js';
-import { announcedVerdict } from './announced-verdict.js';
 import { AriCallChannel } from './ari-call-channel.js';
+import type { CallDeps } from './call-deps.js';
 import { CallLease } from './call-lease.js';
 import { type CallFacts, type CallReport, roundTimings } from './call-report.js';
-import type { CalleeLeg } from './callee-leg.js';
 import { stepContext } from './check-context.js';
-import { callerNameWithEntry, dialplanVariables } from './dialplan-variables.js';
 import { EventWaiters } from './event-waiters.js';
-import type { LiveEvent, LiveFeed } from './live-feed.js';
-import type { RecordingStore } from './recordings.js';
-import { LEASE_VARIABLE, type Router } from './router.js';
+import type { LiveEvent } from './live-feed.js';
 import { CALL_STEPS } from './steps/index.js';
 import type { StepFindings } from './steps/step-context.js';
-
-export interface CallDeps {
-  config: Config;
-  ari: AriConnection;
-  router: Router;
-  recordings: RecordingStore;
-  challenge: Challenge;
-  store: Store;
-  /** List writes and the call log, queued locally while the database is down. */
-  writes: DurableWrites;
-  nameRules: Cached<NameRules>;
-  numberRules: Cached<NumberRules>;
-  /** Calls counted for the `flood` check, by this Doorman. */
-  callRate: CallRate;
-  bypass: Cached<BypassState>;
-  logger: Logger;
-  pins: PinSets;
-  /** Where the Live page hears what happens to calls. */
-  live: LiveFeed;
-  /** Lets the app route events for helper channels (media) to this session. */
-  claimChannel: (channelId: string, session: CallSession) => void;
-}
+import { deliverVerdict } from './verdict-delivery.js';
 
 /**
  * One inbound call from StasisStart to the moment it leaves Doorman: its facts, its abort
@@ -192,34 +157,23 @@ export class CallSession {
       );
       // A step that failed or ran out of time may have left its media leg open.
       await this.channel.closeMedia();
-      verdict = ran.verdict ?? fallThroughVerdict(this.route.unknown, ran.trace);
-      const announced = await announcedVerdict(
+      const delivered = await deliverVerdict(
         {
-          deps: { ari: deps.ari, events: this.events, claimChannel: (id) => deps.claimChannel(id, this) },
-          config,
+          deps,
+          claimChannel: (id) => deps.claimChannel(id, this),
+          events: this.events,
+          channel: this.channel,
           ctx,
           after: this.after,
-          callerNumber: this.facts.callerNumber,
-          callerName: this.facts.callerName,
+          facts: this.facts,
+          log: this.log,
+          stopping: this.stopping.signal,
+          stopLease: () => this.lease.stop(),
         },
-        verdict,
+        ran.verdict ?? fallThroughVerdict(this.route.unknown, ran.trace),
       );
-      verdict = announced.verdict;
-      if (announced.callee) {
-        await this.connect(announced.callee, verdict, found);
-      } else {
-        await this.deps.router.carryOut(this.channelId, verdict, this.log, {
-          play: (sound) => this.channel.playSound(sound).then(() => {}),
-          ...(found.accountCode ? { accountCode: found.accountCode } : {}),
-          variables: dialplanVariables(verdict, found),
-          // calls.callerNamePrefix: the ringing phone shows whom the caller asked for.
-          callerName: config.calls.callerNamePrefix
-            ? callerNameWithEntry(found.askedFor, this.facts.callerName)
-            : null,
-        });
-        if (found.allowlist)
-          this.after.allowlist(found.allowlist, verdict.destination, this.facts.callerName);
-      }
+      verdict = delivered.verdict;
+      this.connectedAt = delivered.connectedAt;
       outcome = 'routed';
     } catch (e) {
       ({ outcome, error } = await this.recover(e));
@@ -254,27 +208,6 @@ export class CallSession {
     );
     this.after.record(report, this.startedAt);
     return report;
-  }
-
-  /**
-   * The callee accepted: the caller is allowlisted at once, the lease stopped (a conversation
-   * may last hours), and the two are bridged until either hangs up.
-   */
-  private async connect(callee: CalleeLeg, verdict: Verdict, found: StepFindings): Promise<void> {
-    this.lease.stop();
-    try {
-      await this.deps.ari.setVariable(this.channelId, LEASE_VARIABLE, '0');
-      if (found.allowlist) this.after.allowlist(found.allowlist, verdict.destination, this.facts.callerName);
-      await this.channel.answer();
-      const connecting = callee.connect(this.channelId, this.stopping.signal);
-      this.connectedAt = performance.now();
-      this.log.info({ destination: verdict.destination }, 'caller connected to the callee');
-      const ended = await connecting;
-      this.log.info({ ended }, 'announced call ended');
-    } catch (e) {
-      await callee.end();
-      throw e;
-    }
   }
 
   private publish(e: CallEvent): void {

@@ -2,8 +2,8 @@ import { isDestination } from '../config/destinations.js';
 import type { Route } from '../config/schema.js';
 import { type CallerNumber, normalizeNumber } from '../match/caller-id.js';
 import type { CheckContext } from '../policy/check.js';
+import type { CallDeps } from './call-deps.js';
 import type { CallFacts } from './call-report.js';
-import type { CallDeps } from './call-session.js';
 import type { StepContext } from './steps/step-context.js';
 
 /** What the pre-answer checks may ask about one call: one list lookup, shared, its hits counted on the side. */
