@@ -7,6 +7,7 @@ import type { Config } from './config/schema.js';
 import { MqttBridge } from './integrations/mqtt-bridge.js';
 import type { SpeechEngine } from './speech/engine.js';
 import { DurableWrites } from './store/durable-writes.js';
+import { ReadCopy } from './store/read-copy.js';
 import { Store } from './store/store.js';
 import { AriConnection } from './telephony/ari.js';
 import { CallMetrics } from './web/metrics.js';
@@ -29,6 +30,8 @@ export interface RunningDoorman {
   directory: DirectoryService;
   /** State, events and commands over MQTT, when `mqtt.url` is set. */
   mqtt: MqttBridge | null;
+  /** The local copy of a shared database's lists, read while it does not answer. */
+  copy: ReadCopy;
   stop(): Promise<void>;
 }
 
@@ -56,10 +59,12 @@ export async function startDoorman(
       ),
   );
   const writes = new DurableWrites(store, config.store.queueFile, logger);
+  const copy = ReadCopy.open(store, config.store, logger.child({ component: 'copy' }));
+  copy.start();
   const directory = new DirectoryService(store, challenge, config, logger.child({ component: 'directory' }));
   directory.watch();
   const ari = new AriConnection({ ...config.ari, logger });
-  const app = new DoormanApp(config, ari, challenge, store, writes, logger);
+  const app = new DoormanApp(config, ari, challenge, store, writes, logger, copy);
   const webhooks = new Webhooks(config.webhooks, logger);
   app.on('call', (report) => webhooks.callFinished(report));
   app.live.on('event', (e) => {
@@ -85,6 +90,7 @@ export async function startDoorman(
     web = await startWebServer({
       config,
       store,
+      copy,
       logger,
       ari,
       mqtt,
@@ -99,6 +105,7 @@ export async function startDoorman(
     app,
     store,
     writes,
+    copy,
     ari,
     web,
     connected,
@@ -115,6 +122,7 @@ export async function startDoorman(
       await challenge.engine.close();
       await writes.flush();
       writes.close();
+      await copy.close();
       await store.close();
       logger.info('Doorman stopped');
     },

@@ -6,6 +6,7 @@ import type { NumberRules } from '../match/number-rules.js';
 import type { CallRate } from '../policy/call-rate.js';
 import type { DurableWrites } from '../store/durable-writes.js';
 import type { PinSets } from '../store/pin-sets.js';
+import type { ReadCopy } from '../store/read-copy.js';
 import type { BypassState } from '../store/screening-state.js';
 import type { Store } from '../store/store.js';
 import type { AriConnection } from '../telephony/ari.js';
@@ -23,6 +24,8 @@ export interface CallDeps {
   recordings: RecordingStore;
   challenge: Challenge;
   store: Store;
+  /** The shared database's reads, answered from the local copy while it does not answer. */
+  copy: ReadCopy;
   /** List writes and the call log, queued locally while the database is down. */
   writes: DurableWrites;
   nameRules: Cached<NameRules>;

@@ -11,9 +11,10 @@ export function checkContext(
   caller: CallerNumber,
   facts: CallFacts,
   route: Route,
-  deps: Pick<CallDeps, 'store' | 'writes' | 'bypass' | 'config' | 'nameRules' | 'numberRules' | 'callRate'>,
+  deps: Pick<CallDeps, 'copy' | 'writes' | 'bypass' | 'config' | 'nameRules' | 'numberRules' | 'callRate'>,
 ): CheckContext {
   let lists: ReturnType<CheckContext['lists']> | undefined;
+  let listsCopyAgeMs: number | undefined;
   // The number dialled, for neighbour rules: read once, though both list checks ask.
   const called = normalizeNumber(facts.did, deps.config.numbers.defaultCountry).key;
   return {
@@ -23,15 +24,19 @@ export function checkContext(
     route,
     now: new Date(),
     lists: () => {
-      lists ??= deps.store.lookup(caller.key, facts.did).then((r) => {
-        // Counting the hit must not hold up the call.
-        for (const e of [r.allow, r.block]) {
-          if (e) deps.writes.write({ op: 'recordHit', id: e.id }).catch(() => {});
-        }
-        return r;
-      });
+      lists ??= deps.copy
+        .read((s) => s.lookup(caller.key, facts.did))
+        .then(({ value: r, copyAgeMs }) => {
+          listsCopyAgeMs = copyAgeMs;
+          // Counting the hit must not hold up the call.
+          for (const e of [r.allow, r.block]) {
+            if (e) deps.writes.write({ op: 'recordHit', id: e.id }).catch(() => {});
+          }
+          return r;
+        });
       return lists;
     },
+    copyAgeMs: () => listsCopyAgeMs ?? deps.copy.inUseAgeMs(),
     bypass: () => deps.bypass.get(),
     flooded: () => deps.callRate.admit(caller.key, Date.now()),
     hasDestination: (name) => isDestination(deps.config.destinations, name),
@@ -47,7 +52,7 @@ export function stepContext(
   route: Route,
   deps: Pick<
     CallDeps,
-    | 'store'
+    | 'copy'
     | 'writes'
     | 'bypass'
     | 'config'

@@ -11,6 +11,7 @@ import { ExpectedCallerStore } from '../store/expected-caller-store.js';
 import { NumberRuleStore } from '../store/number-rule-store.js';
 import { openPinSets } from '../store/pin-key.js';
 import type { PinSets } from '../store/pin-sets.js';
+import type { ReadCopy } from '../store/read-copy.js';
 import { type BypassState, readBypass } from '../store/screening-state.js';
 import type { Store } from '../store/store.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
@@ -69,21 +70,27 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     private readonly store: Store,
     private readonly writes: DurableWrites,
     private readonly logger: Logger,
+    private readonly copy: ReadCopy,
   ) {
     super();
     this.router = new Router(ari, config.destinations);
     this.recordings = new RecordingStore(config.recordings.dir);
-    this.nameRules = new Cached(async () => new NameRules(await store.nameRules()), 10_000);
-    const numberRules = new NumberRuleStore(store);
-    const passes = new ExpectedCallerStore(store);
+    // What the checks read comes from the local copy while a shared database does not answer.
+    this.nameRules = new Cached(
+      async () => new NameRules((await copy.read((s) => s.nameRules())).value),
+      10_000,
+    );
     // Expected callers' number prefixes are allow rules while their passes live.
     this.callRate = new CallRate(config.floods);
     this.numberRules = new Cached(async () => {
-      const [rules, live] = await Promise.all([numberRules.list(), passes.active()]);
+      const [rules, live] = await Promise.all([
+        copy.read((s) => new NumberRuleStore(s).list()).then((r) => r.value),
+        copy.read((s) => new ExpectedCallerStore(s).active()).then((r) => r.value),
+      ]);
       return new NumberRules([...rules, ...live.flatMap((p) => passRule(p) ?? [])]);
     }, 10_000);
     // Short: a bypass switched on from a phone or an API should take effect almost at once.
-    this.bypass = new Cached(() => readBypass(store), 2_000);
+    this.bypass = new Cached(async () => (await copy.read(readBypass)).value, 2_000);
     this.pins = openPinSets(store, config.pins);
     this.outboundPin = new OutboundPin(
       config,
@@ -185,6 +192,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       pins: this.pins,
       live: this.live,
       logger: this.logger,
+      copy: this.copy,
       claimChannel: (id, s) => this.owners.set(id, s),
     });
     this.sessions.set(channel.id, session);

@@ -33,6 +33,8 @@ export interface CheckContext {
   flooded(): Flooded;
   /** Known destination names. */
   hasDestination(name: string): boolean;
+  /** How old the local copy was, when answers came from it (the shared database did not answer). */
+  copyAgeMs?(): number | undefined;
 }
 
 /**
@@ -65,7 +67,9 @@ export function listVerdict(
   ctx: CheckContext,
 ): Verdict {
   const destination = own.destination && ctx.hasDestination(own.destination) ? own.destination : fallback;
-  return { kind: 'route', destination, reason, check };
+  const age = ctx.copyAgeMs?.();
+  const from = age === undefined ? '' : ` (read from the local copy, ${Math.round(age / 1000)} s old)`;
+  return { kind: 'route', destination, reason: `${reason}${from}`, check };
 }
 
 /** The reason a number rule gives for a caller it covers. */

@@ -47,6 +47,8 @@ export interface WebDeps {
   speechEngine: string | null;
   /** The MQTT bridge, for /health, when one runs. */
   mqtt?: { readonly connected: boolean } | null | undefined;
+  /** The local copy of a shared database, for /health. */
+  copy?: HealthSources['copy'];
   directory: DirectoryView;
   metrics: CallMetrics;
   /** Calls as they happen (absent when the API runs without the Stasis app). */
@@ -122,7 +124,7 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(authPlugin, { accounts });
 
   await app.register(
-    healthRoutes({ store, ari: deps.ari, speechEngine: deps.speechEngine, mqtt: deps.mqtt }),
+    healthRoutes({ store, ari: deps.ari, speechEngine: deps.speechEngine, mqtt: deps.mqtt, copy: deps.copy }),
   );
   await app.register(
     sessionRoutes({

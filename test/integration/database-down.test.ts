@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Store } from '../../src/store/store.js';
@@ -15,6 +16,8 @@ describe('the shared database is down', () => {
     'store.url': pgServer.url,
     'store.timeoutMs': 300,
     'store.queueFile': join(base.recordings.dir, 'queue.jsonl'),
+    // Without a local copy: what a database outage does then (the copy's own tests are below).
+    'store.copy.file': '',
   });
   let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
   let caller: SimulatedCaller;
@@ -101,6 +104,7 @@ describe('the shared database is down', () => {
       'store.url': pgServer.url,
       'store.timeoutMs': 300,
       'store.queueFile': join(base.recordings.dir, 'queue2.jsonl'),
+      'store.copy.file': '',
     });
     await doorman.stop();
     doorman = await startTestDoorman('database-down-at-start', second);
@@ -110,5 +114,102 @@ describe('the shared database is down', () => {
     pgServer.start();
     await drained();
     assert.equal((await doorman.store.lookup(from)).allow?.source, 'screened');
+  });
+});
+
+describe('the shared database is down, with a local copy of the lists', () => {
+  const pgServer = new ThrowawayPostgres(25_433);
+  const config = testConfig({
+    'directory.file': 'test/fixtures/directory.yaml',
+    'store.url': pgServer.url,
+    'store.timeoutMs': 300,
+    'store.copy.refreshSeconds': 1,
+    routes: { default: { unknown: 'fallback' } },
+  });
+  let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
+  let caller: SimulatedCaller;
+
+  before(async () => {
+    pgServer.start();
+    doorman = await startTestDoorman('database-down-copy', config);
+    caller = await startCaller('database-down-copy', config);
+  });
+  after(async () => {
+    await caller?.close();
+    await doorman?.stop().catch(() => {});
+    try {
+      pgServer.stop();
+    } catch {
+      // already stopped
+    }
+  });
+
+  it('keeps screening from the copy: the blocked stay blocked, the allowlisted (one listed on another PBX a moment before) get in', async () => {
+    const stamp = String(Date.now()).slice(-6);
+    const [blocked, allowed, elsewhere] = ['1', '2', '3'].map((n) => `+1555${stamp}${n}`) as [
+      string,
+      string,
+      string,
+    ];
+    await doorman.store.upsertCaller({
+      number: blocked,
+      rawNumber: blocked,
+      list: 'block',
+      source: 'manual',
+    });
+    await doorman.store.upsertCaller({
+      number: allowed,
+      rawNumber: allowed,
+      list: 'allow',
+      source: 'manual',
+      destination: 'voicemail',
+    });
+    // Another PBX sharing the database allowlists a caller, just before the outage.
+    const otherPbx = await Store.open({ url: pgServer.url, timeoutMs: 5_000 });
+    await otherPbx.upsertCaller({
+      number: elsewhere,
+      rawNumber: elsewhere,
+      list: 'allow',
+      source: 'screened',
+      destination: 'desk',
+    });
+    await otherPbx.close();
+    const listed = Date.now();
+    await waitUntil(
+      'the copy is brought up to date',
+      () => (doorman.copy.lastSyncedAt ?? 0) > listed,
+      10_000,
+    );
+    pgServer.stop();
+
+    const calls = await Promise.all(
+      [blocked, allowed, elsewhere].map((from) =>
+        caller.call({ from, to: '15550001000', delaySeconds: 0, waitSeconds: 4, timeoutMs: 30_000 }),
+      ),
+    );
+    const [toBlock, toAllow, toElsewhere] = await Promise.all(calls.map((c) => doorman.report(c.channelId)));
+    assert.equal(toBlock?.verdict?.check, 'blocklist', JSON.stringify(toBlock?.checks));
+    assert.match(toBlock?.verdict?.reason ?? '', /on the block list \(read from the local copy, \d+ s old\)/);
+    assert.equal(calls[0]?.destination, 'blocked', "the route's blocked destination");
+    assert.equal(toAllow?.verdict?.check, 'allowlist', JSON.stringify(toAllow?.checks));
+    assert.equal(calls[1]?.destination, 'voicemail');
+    assert.equal(toElsewhere?.verdict?.check, 'allowlist', JSON.stringify(toElsewhere?.checks));
+    assert.equal(calls[2]?.destination, 'desk');
+    for (const r of [toBlock, toAllow, toElsewhere])
+      assert.ok(
+        r?.checks.every((c) => c.result === 'route' || c.result === 'next'),
+        JSON.stringify(r?.checks),
+      );
+
+    const port = (doorman.web?.server.address() as AddressInfo).port;
+    const health = await (await fetch(`http://127.0.0.1:${port}/health`)).json();
+    assert.equal(health.components.database.ok, false);
+    assert.equal(health.components.copy.ok, true);
+    assert.ok(health.components.copy.usedAt, JSON.stringify(health.components.copy));
+
+    // The call log, written once the database is back, says so too.
+    pgServer.start();
+    const row = await doorman.logRow(toBlock?.facts.channelId ?? '');
+    assert.match(row?.reason ?? '', /local copy/);
   });
 });

@@ -34,6 +34,7 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
       'recordings.dir': recordings,
       'store.url': `sqlite:${join(recordings, 'doorman.db')}`,
       'store.queueFile': join(recordings, 'queue.jsonl'),
+      'store.copy.file': join(recordings, 'copy.db'),
       // Each Doorman's admin API on a port of its own: tests may run several at once.
       'web.port': 0,
       ...overrides,

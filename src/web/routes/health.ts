@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { CopyStatus } from '../../store/read-copy.js';
 import type { Store } from '../../store/store.js';
 
 export interface HealthSources {
@@ -10,6 +11,8 @@ export interface HealthSources {
   speechEngine: string | null;
   /** The MQTT broker's connection, when `mqtt.url` is set. */
   mqtt?: { readonly connected: boolean } | null | undefined;
+  /** The local copy of a shared database's lists (`store.copy`). */
+  copy?: { status(): CopyStatus } | undefined;
 }
 
 const component = z.object({ state: z.string(), ok: z.boolean() });
@@ -20,6 +23,16 @@ const health = z.object({
     database: component,
     speech: component.extend({ engine: z.string().nullable() }),
     mqtt: component.describe('only when mqtt.url is set').optional(),
+    copy: component
+      .extend({
+        ageSeconds: z.number().nullable().describe('since it was last brought up to date'),
+        usedAt: z
+          .string()
+          .nullable()
+          .describe('when a check last read it because the database did not answer'),
+      })
+      .describe('only with a shared database and store.copy.file set')
+      .optional(),
   }),
 });
 
@@ -61,10 +74,16 @@ export const healthRoutes =
         const mqtt = sources.mqtt
           ? { state: sources.mqtt.connected ? 'connected' : 'reconnecting', ok: sources.mqtt.connected }
           : undefined;
-        const ok = database.ok && ari.ok && speech.ok && (mqtt?.ok ?? true);
+        const copyStatus = sources.copy?.status();
+        // The copy is what keeps screening through an outage: one never brought up to date is down.
+        const copy =
+          copyStatus && copyStatus.state !== 'off'
+            ? { ...copyStatus, ok: copyStatus.state !== 'empty' }
+            : undefined;
+        const ok = database.ok && ari.ok && speech.ok && (mqtt?.ok ?? true) && (copy?.ok ?? true);
         return reply.code(ok ? 200 : 503).send({
           status: ok ? 'ok' : 'degraded',
-          components: { ari, database, speech, ...(mqtt ? { mqtt } : {}) },
+          components: { ari, database, speech, ...(mqtt ? { mqtt } : {}), ...(copy ? { copy } : {}) },
         });
       },
     );
