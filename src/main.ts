@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { DoormanApp } from './calls/doorman-app.js';
+import { keepRecordingsFor } from './calls/recording-retention.js';
 import { DirectoryService } from './challenge/directory-service.js';
 import { createChallenge, directoryFile, loadDirectoryFile } from './challenge/setup.js';
 import type { Config } from './config/schema.js';
@@ -61,6 +62,12 @@ export async function startDoorman(
   const writes = new DurableWrites(store, config.store.queueFile, logger);
   const copy = ReadCopy.open(store, config.store, logger.child({ component: 'copy' }));
   copy.start();
+  const stopPruning = keepRecordingsFor(
+    store,
+    config.recordings.dir,
+    config.recordings.retentionDays,
+    logger.child({ component: 'recordings' }),
+  );
   const directory = new DirectoryService(store, challenge, config, logger.child({ component: 'directory' }));
   directory.watch();
   const ari = new AriConnection({ ...config.ari, logger });
@@ -113,6 +120,7 @@ export async function startDoorman(
     directory,
     mqtt,
     async stop() {
+      stopPruning();
       await web?.close();
       await mqtt?.stop();
       await directory.stop();

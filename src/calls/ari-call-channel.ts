@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DoormanError } from '../errors.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
@@ -6,6 +5,7 @@ import { MediaSocket } from '../telephony/media-socket.js';
 import { EventStream } from '../util/event-stream.js';
 import type { CallChannel, MediaLeg } from './call-channel.js';
 import type { EventWaiters } from './event-waiters.js';
+import { helperId } from './helper-ids.js';
 import { playToEnd } from './playback.js';
 
 /** Helper channels Doorman creates carry this prefix, so they are never mistaken for calls. */
@@ -83,10 +83,9 @@ export class AriCallChannel implements CallChannel {
   async openMedia(): Promise<MediaLeg> {
     if (this.leg?.open) return this.leg;
     const { ari, events, signal } = this.o;
-    const id = randomUUID();
     const leg = new AriMediaLeg(
-      `${MEDIA_CHANNEL_PREFIX}${id}`,
-      `${BRIDGE_NAME_PREFIX}${id}`,
+      helperId(MEDIA_CHANNEL_PREFIX, ari.app),
+      helperId(BRIDGE_NAME_PREFIX, ari.app),
       signal,
       this.o.promptTimeoutMs,
       this.o.onPrompt,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { CallGoneError, DoormanError } from '../errors.js';
@@ -6,6 +5,7 @@ import { type AriConnection, isGone } from '../telephony/ari.js';
 import type { DialplanTarget } from '../telephony/ari-types.js';
 import { AriCallChannel, BRIDGE_NAME_PREFIX } from './ari-call-channel.js';
 import type { EventWaiters } from './event-waiters.js';
+import { helperId } from './helper-ids.js';
 
 /** The person asked for, rung by Doorman itself: such channels are helpers, never calls. */
 export const CALLEE_CHANNEL_PREFIX = 'doorman-callee-';
@@ -32,7 +32,7 @@ export interface CalleeLegOptions {
  * up. Every path ends in `end()` or `connect()`: nothing is left in Asterisk.
  */
 export class CalleeLeg {
-  readonly channelId = `${CALLEE_CHANNEL_PREFIX}${randomUUID()}`;
+  readonly channelId: string;
   private readonly ac = new AbortController();
   private up = false;
   private bridgeId: string | null = null;
@@ -40,7 +40,9 @@ export class CalleeLeg {
   /** Set once answered: the callee's channel for prompts, keys and its media leg. */
   channel: AriCallChannel | undefined;
 
-  constructor(private readonly o: CalleeLegOptions) {}
+  constructor(private readonly o: CalleeLegOptions) {
+    this.channelId = helperId(CALLEE_CHANNEL_PREFIX, o.ari.app);
+  }
 
   /** Aborted when the callee hangs up, or the caller does. */
   get signal(): AbortSignal {
@@ -121,7 +123,7 @@ export class CalleeLeg {
   async connect(callerChannelId: string, stopWaiting: AbortSignal): Promise<'caller' | 'callee' | 'left'> {
     const { ari, events } = this.o;
     await this.channel?.closeMedia();
-    const bridgeId = `${CONNECT_BRIDGE_PREFIX}${randomUUID()}`;
+    const bridgeId = helperId(CONNECT_BRIDGE_PREFIX, ari.app);
     this.bridgeId = bridgeId;
     const ended = new Promise<'caller' | 'callee' | 'left'>((resolve) => {
       const stop = events.listen((e) => {

@@ -15,7 +15,8 @@ import type { ReadCopy } from '../store/read-copy.js';
 import { type BypassState, readBypass } from '../store/screening-state.js';
 import type { Store } from '../store/store.js';
 import { type AriConnection, isGone } from '../telephony/ari.js';
-import type { AriEvent, ChannelJson } from '../telephony/ari-types.js';
+import type { AriEvent, BridgeJson, ChannelJson } from '../telephony/ari-types.js';
+import { SECOND_EXTEN } from '../telephony/dialplan.js';
 import { Cached } from '../util/cached.js';
 import { BRIDGE_NAME_PREFIX, MEDIA_CHANNEL_PREFIX } from './ari-call-channel.js';
 import type { CallReport } from './call-report.js';
@@ -23,6 +24,7 @@ import { CallSession } from './call-session.js';
 import { CALLEE_CHANNEL_PREFIX, CONNECT_BRIDGE_PREFIX } from './callee-leg.js';
 import { EventWaiters } from './event-waiters.js';
 import { EXPECT, ExpectCode } from './expect-code.js';
+import { helperApp } from './helper-ids.js';
 import { LAST_CALLER, LastCallerCodes } from './last-caller.js';
 import { LiveFeed } from './live-feed.js';
 import { OUTBOUND, OUTBOUND_GRANT, OutboundPin } from './outbound-pin.js';
@@ -59,6 +61,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
   readonly pins: PinSets;
   /** What happens to calls, as it happens (the admin API's live stream). */
   readonly live = new LiveFeed();
+  private sweptAt = Number.NEGATIVE_INFINITY;
   private readonly outboundPin: OutboundPin;
   /** Stasis arguments that are not calls to screen but phones using a feature. */
   private readonly features: Record<string, (channel: ChannelJson, args: string[]) => Promise<void>>;
@@ -153,6 +156,8 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       }
     }
     if (event.type === 'StasisStart' && event.channel && !isHelperChannel(event.channel.id)) {
+      // A call the first Doorman could not take, or dropped: it may have left things behind.
+      if (event.channel.dialplan?.exten === SECOND_EXTEN) this.sweepSoon();
       if (!this.sessions.has(event.channel.id)) this.startCall(event);
       return;
     }
@@ -225,11 +230,37 @@ export class DoormanApp extends EventEmitter<AppEvents> {
    * After every (re)connect: bridges and media channels nobody here owns are leftovers of a
    * crashed run or of calls that ended while Asterisk was unreachable.
    */
+  /** A sweep, unless one ran in the last minute. */
+  private sweepSoon(): void {
+    if (performance.now() - this.sweptAt < 60_000) return;
+    this.track(this.sweep());
+  }
+
   private async sweep(): Promise<void> {
+    this.sweptAt = performance.now();
     try {
       // Only sessions older than the listing: a call arriving meanwhile may be missing from it.
       const earlier = [...this.sessions.values()];
-      const [bridges, channels] = await Promise.all([this.ari.listBridges(), this.ari.listChannels()]);
+      const [bridges, channels, apps] = await Promise.all([
+        this.ari.listBridges(),
+        this.ari.listChannels(),
+        this.ari.listApplications(),
+      ]);
+      // Another Doorman's (ari.secondApp): its calls, unless they are plainly left over. One of
+      // its bridges is empty only while it sets a call up (seconds); its helper channels go
+      // with it, once it is no longer connected.
+      const others = (id: string) => {
+        const app = helperApp(id);
+        return app !== null && app !== this.ari.app ? app : null;
+      };
+      const othersLeftover = (b: BridgeJson) =>
+        b.channels.length === 0 &&
+        b.creationtime !== undefined &&
+        Date.now() - Date.parse(b.creationtime) > FOREIGN_EMPTY_BRIDGE_MS;
+      const othersLive = (id: string) => {
+        const app = others(id);
+        return app !== null && apps.includes(app);
+      };
       // Calls that ended while the event socket was down (Asterisk restarted) sent no StasisEnd.
       const alive = new Set(channels.map((c) => c.id));
       for (const session of earlier) if (!alive.has(session.channelId)) session.vanished();
@@ -237,7 +268,12 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       for (const b of bridges) {
         // Two people an earlier run bridged (an announced call accepted) are left talking.
         const talking = b.id.startsWith(CONNECT_BRIDGE_PREFIX) && b.channels.length >= 2;
-        if (!b.id.startsWith(BRIDGE_NAME_PREFIX) || talking || b.channels.some((c) => this.owners.has(c))) {
+        if (
+          !b.id.startsWith(BRIDGE_NAME_PREFIX) ||
+          talking ||
+          (others(b.id) !== null && !othersLeftover(b)) ||
+          b.channels.some((c) => this.owners.has(c))
+        ) {
           ownedBridges.add(b.id);
           continue;
         }
@@ -246,7 +282,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       let media = 0;
       const inTalks = new Set(bridges.filter((b) => ownedBridges.has(b.id)).flatMap((b) => b.channels));
       for (const c of channels) {
-        if (isHelperChannel(c.id) && !this.owners.has(c.id) && !inTalks.has(c.id)) {
+        if (isHelperChannel(c.id) && !this.owners.has(c.id) && !inTalks.has(c.id) && !othersLive(c.id)) {
           media++;
           await this.ari.hangup(c.id).catch((e) => isGone(e) || Promise.reject(e));
         }
@@ -266,6 +302,9 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     await Promise.allSettled([...this.running]);
   }
 }
+
+/** How long another Doorman's bridge may sit empty before it is taken for a leftover. */
+const FOREIGN_EMPTY_BRIDGE_MS = 30_000;
 
 /** Channels Doorman made for a call (media legs, callees rung), never calls of their own. */
 const isHelperChannel = (id: string): boolean =>

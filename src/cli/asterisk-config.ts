@@ -16,6 +16,8 @@ export interface AsteriskConfigOptions {
   outboundContext?: string | undefined;
   dial?: string | undefined;
   featuresContext?: string | undefined;
+  /** The second Doorman's app name (default `ari.secondApp`). */
+  secondApp?: string | undefined;
   /** Only the dialplan contexts, every one of them (the sandbox's extensions_doorman.conf). */
   dialplanOnly?: boolean | undefined;
 }
@@ -28,8 +30,14 @@ function dialplanOptions(config: Config, o: AsteriskConfigOptions): DialplanOpti
   if (fallback.split(',').length !== 3 || fallback.split(',').some((p) => p.trim() === '')) {
     throw new DoormanError('USAGE', `--fallback needs context,extension,priority, got "${fallback}"`);
   }
+  const secondApp = o.secondApp ?? config.ari.secondApp;
+  if (secondApp && !/^[A-Za-z0-9_-]+$/.test(secondApp))
+    throw new DoormanError('USAGE', `--second-app takes letters, digits, _ and - only, got "${secondApp}"`);
+  if (secondApp === config.ari.app)
+    throw new DoormanError('USAGE', `--second-app must differ from ari.app ("${config.ari.app}")`);
   return {
     app: config.ari.app,
+    secondApp: secondApp || undefined,
     leaseSeconds: config.calls.leaseSeconds,
     inboundContext: o.inboundContext ?? 'from-pstn-doorman',
     fallback,

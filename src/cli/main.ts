@@ -17,6 +17,8 @@ const commands: Record<string, () => Promise<Command>> = {
   list: async () => (await import('./commands/list.js')).cmdList,
   screening: async () => (await import('./commands/screening.js')).cmdScreening,
   grants: async () => (await import('./commands/grants.js')).cmdGrants,
+  backup: async () => (await import('./commands/backup.js')).cmdBackup,
+  restore: async () => (await import('./commands/backup.js')).cmdRestore,
   pins: async () => (await import('./commands/pins.js')).cmdPins,
   directory: async () => (await import('./commands/directory.js')).cmdDirectory,
   admin: async () => (await import('./commands/admin.js')).cmdAdmin,
@@ -76,6 +78,9 @@ async function main(argv: string[]): Promise<void> {
         dial: { type: 'string' },
         'features-context': { type: 'string' },
         'dialplan-only': { type: 'boolean' },
+        'second-app': { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        replace: { type: 'boolean' },
       },
       allowPositionals: true,
     });

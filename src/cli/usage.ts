@@ -41,6 +41,12 @@ Commands:
                         switch screening, or let every call through unscreened for a while
   grants [list] | grants revoke EXTENSION
                         the extensions allowed to call out after their PIN; end one's grant
+  backup FILE|-         the lists, name and number rules, expected callers, directory, PIN sets
+                        (hashed), settings, admin accounts and API tokens as JSON lines (not the
+                        call log or recordings)
+  restore FILE [--dry-run] [--replace]
+                        all of a backup or nothing, into an empty database (--replace: what is there
+                        goes first); --dry-run shows what is in the backup and in the database
   admin set-password [USER]
                         set the admin web login's password (user "admin" by default), read from
                         DOORMAN_ADMIN_PASSWORD or stdin (typed without echo), never from arguments
@@ -51,10 +57,11 @@ Commands:
                         format; directory.file only seeds an empty database)
   asterisk-config [--fallback CONTEXT,EXTEN,PRIORITY] [--inbound-context NAME]
                   [--outbound-context NAME] [--dial APP(ARGS)] [--features-context NAME]
-                  [--dialplan-only]
+                  [--second-app NAME] [--dialplan-only]
                         print the Asterisk configuration and dialplan Doorman needs; the fallback
                         (default from-did-direct,\${DOORMAN_DID},1) is where calls go when Doorman
-                        is down, stopped or dies mid-call
+                        is down, stopped or dies mid-call; --second-app (default ari.secondApp) sends
+                        them to a second Doorman first
   doctor [--asterisk-etc DIR] [--sounds DIR]
                         check ARI, Asterisk's version and modules, the dialplan, prompts, database,
                         speech engine and folders; print what to fix (exit 1 if anything is wrong)

@@ -20,6 +20,7 @@ export interface BridgeJson {
   name: string;
   channels: string[];
   technology?: string;
+  creationtime?: string;
 }
 
 export interface PlaybackJson {

@@ -72,6 +72,11 @@ export class AriConnection extends EventEmitter<AriEvents> {
     return this.isConnected;
   }
 
+  /** The Stasis app this connection registers. */
+  get app(): string {
+    return this.opts.app;
+  }
+
   /** Starts connecting in the background; resolves once connected the first time. */
   start(): Promise<void> {
     const first = new Promise<void>((resolve) => this.once('connected', resolve));
@@ -293,6 +298,12 @@ export class AriConnection extends EventEmitter<AriEvents> {
 
   listBridges(): Promise<BridgeJson[]> {
     return this.call('bridges', 'list', {});
+  }
+
+  /** The Stasis apps registered in Asterisk now (each a connected ARI client). */
+  async listApplications(): Promise<string[]> {
+    const apps: Array<{ name?: unknown }> = await this.call('applications', 'list', {});
+    return apps.flatMap((a) => (typeof a.name === 'string' ? [a.name] : []));
   }
 
   originate(p: OriginateParams): Promise<ChannelJson> {

@@ -10,6 +10,8 @@ import { BYPASS_DEVICE, TOGGLE_SCREENING } from '../calls/screening-switch.js';
  */
 export interface DialplanOptions {
   app: string;
+  /** A second Doorman's app: inbound calls the first cannot take, or dropped mid-way, go to it. */
+  secondApp?: string | undefined;
   leaseSeconds: number;
   /** The context inbound calls are sent to. */
   inboundContext: string;
@@ -38,13 +40,37 @@ export const DID_VARIABLE = 'DOORMAN_DID';
 /** The extension both ways out of Doorman lead to, so the fallback target is written once. */
 const FALLBACK_EXTEN = 'fallback';
 
+/** The extension a call enters the second Doorman by (its StasisStart shows it: the first is gone). */
+export const SECOND_EXTEN = 'second';
+/** Set once a call has been offered to the second Doorman, so a second lease running out ends in the fallback. */
+const SECOND_VARIABLE = 'DOORMAN_SECOND';
+
 export function inboundDialplan(o: DialplanOptions): string {
-  return `[${o.inboundContext}]
+  const lease = commented(
+    ` same => n,Set(TIMEOUT(absolute)=${o.leaseSeconds})`,
+    "Doorman's lease: renewed while it works on the call",
+  );
+  if (!o.secondApp)
+    return `[${o.inboundContext}]
 ${commented(`exten => _X.,1,Set(${DID_VARIABLE}=\${EXTEN})`, 'the number called, for the fallback')}
-${commented(` same => n,Set(TIMEOUT(absolute)=${o.leaseSeconds})`, "Doorman's lease: renewed while it works on the call")}
+${lease}
 ${commented(` same => n,Stasis(${o.app},\${EXTEN})`, 'returns at once when Doorman is not connected')}
  same => n,Goto(${FALLBACK_EXTEN},1)
 ${commented(`exten => T,1,Goto(${FALLBACK_EXTEN},1)`, 'the lease ran out: Doorman died mid-call')}
+exten => ${FALLBACK_EXTEN},1,Set(TIMEOUT(absolute)=0)
+ same => n,Goto(${o.fallback})
+`;
+  return `[${o.inboundContext}]
+${commented(`exten => _X.,1,Set(${DID_VARIABLE}=\${EXTEN})`, 'the number called, for the fallback')}
+${lease}
+${commented(` same => n,Stasis(${o.app},\${EXTEN})`, 'returns at once when Doorman is not connected')}
+${commented(` same => n,GotoIf($["\${STASISSTATUS}" = "FAILED"]?${SECOND_EXTEN},1)`, 'not connected: the second Doorman')}
+ same => n,Goto(${FALLBACK_EXTEN},1)
+${commented(`exten => T,1,GotoIf($["\${${SECOND_VARIABLE}}" = ""]?${SECOND_EXTEN},1:${FALLBACK_EXTEN},1)`, 'the lease ran out: a Doorman died mid-call')}
+exten => ${SECOND_EXTEN},1,Set(${SECOND_VARIABLE}=1)
+${lease}
+${commented(` same => n,Stasis(${o.secondApp},\${${DID_VARIABLE}})`, 'returns at once when it is not connected either')}
+ same => n,Goto(${FALLBACK_EXTEN},1)
 exten => ${FALLBACK_EXTEN},1,Set(TIMEOUT(absolute)=0)
  same => n,Goto(${o.fallback})
 `;

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { Store } from '../../src/store/store.js';
 import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
+import { cliArgs } from '../support/cli.js';
 import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { speechWav } from '../support/speech.js';
 import { ThrowawayPostgres } from '../support/throwaway-postgres.js';
@@ -119,13 +122,13 @@ describe('the shared database is down', () => {
 
 describe('the shared database is down, with a local copy of the lists', () => {
   const pgServer = new ThrowawayPostgres(25_433);
-  const config = testConfig({
+  const overrides = {
     'directory.file': 'test/fixtures/directory.yaml',
-    'store.url': pgServer.url,
     'store.timeoutMs': 300,
     'store.copy.refreshSeconds': 1,
     routes: { default: { unknown: 'fallback' } },
-  });
+  };
+  const config = testConfig({ ...overrides, 'store.url': pgServer.url });
   let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
   let caller: SimulatedCaller;
 
@@ -144,13 +147,23 @@ describe('the shared database is down, with a local copy of the lists', () => {
     }
   });
 
+  const stamp = String(Date.now()).slice(-6);
+  const [blocked, allowed, elsewhere] = ['1', '2', '3'].map((n) => `+1555${stamp}${n}`) as [
+    string,
+    string,
+    string,
+  ];
+  /** The three callers' calls, placed at once: the verdicts of each. */
+  const callAll = async () => {
+    const calls = await Promise.all(
+      [blocked, allowed, elsewhere].map((from) =>
+        caller.call({ from, to: '15550001000', delaySeconds: 0, waitSeconds: 4, timeoutMs: 30_000 }),
+      ),
+    );
+    return { calls, reports: await Promise.all(calls.map((c) => doorman.report(c.channelId))) };
+  };
+
   it('keeps screening from the copy: the blocked stay blocked, the allowlisted (one listed on another PBX a moment before) get in', async () => {
-    const stamp = String(Date.now()).slice(-6);
-    const [blocked, allowed, elsewhere] = ['1', '2', '3'].map((n) => `+1555${stamp}${n}`) as [
-      string,
-      string,
-      string,
-    ];
     await doorman.store.upsertCaller({
       number: blocked,
       rawNumber: blocked,
@@ -182,12 +195,8 @@ describe('the shared database is down, with a local copy of the lists', () => {
     );
     pgServer.stop();
 
-    const calls = await Promise.all(
-      [blocked, allowed, elsewhere].map((from) =>
-        caller.call({ from, to: '15550001000', delaySeconds: 0, waitSeconds: 4, timeoutMs: 30_000 }),
-      ),
-    );
-    const [toBlock, toAllow, toElsewhere] = await Promise.all(calls.map((c) => doorman.report(c.channelId)));
+    const { calls, reports } = await callAll();
+    const [toBlock, toAllow, toElsewhere] = reports;
     assert.equal(toBlock?.verdict?.check, 'blocklist', JSON.stringify(toBlock?.checks));
     assert.match(toBlock?.verdict?.reason ?? '', /on the block list \(read from the local copy, \d+ s old\)/);
     assert.equal(calls[0]?.destination, 'blocked', "the route's blocked destination");
@@ -211,5 +220,39 @@ describe('the shared database is down, with a local copy of the lists', () => {
     pgServer.start();
     const row = await doorman.logRow(toBlock?.facts.channelId ?? '');
     assert.match(row?.reason ?? '', /local copy/);
+  });
+
+  it('restores a backup into an empty database, where the same callers are routed the same', async () => {
+    const file = join(config.recordings.dir, 'backup.jsonl');
+    const cli = (env: string, ...args: string[]) =>
+      spawnSync(process.execPath, cliArgs(...args), {
+        env: { ...process.env, DOORMAN_STORE_URL: env },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    const made = cli(pgServer.url, 'backup', file);
+    assert.equal(made.status, 0, made.stderr);
+    const admin = new pg.Client({ connectionString: pgServer.url });
+    await admin.connect();
+    await admin.query('create database restored');
+    await admin.end();
+    const restoredUrl = pgServer.url.replace(/\/postgres$/, '/restored');
+    const restored = cli(restoredUrl, 'restore', file);
+    assert.equal(restored.status, 0, restored.stderr);
+
+    await doorman.stop();
+    doorman = await startTestDoorman(
+      'database-restored',
+      testConfig({ ...overrides, 'store.url': restoredUrl }),
+    );
+    const { calls, reports } = await callAll();
+    assert.deepEqual(
+      reports.map((r) => r.verdict?.check),
+      ['blocklist', 'allowlist', 'allowlist'],
+    );
+    assert.deepEqual(
+      calls.map((c) => c.destination),
+      ['blocked', 'voicemail', 'desk'],
+    );
   });
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { Store } from '../../src/store/store.js';
 import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { spawnDoorman } from '../support/process.js';
@@ -117,6 +118,97 @@ describe('calls are never lost because Doorman is down', () => {
     assert.equal(result.destination, 'fallback');
     assert.ok(performance.now() - stoppedAt < 2_000);
     assert.equal(await proc.exited, 0);
+  });
+});
+
+describe('two Doormans for one Asterisk (ari.secondApp)', () => {
+  // A runs as its own process, to be killed; B in this one. Each its own list, so where a call
+  // goes says who screened it: X is allowlisted to desk by A and to voicemail by B.
+  const X = '+15550000031';
+  const Y = '+15550000032';
+  const dir = mkdtempSync(join(tmpdir(), 'doorman-a-'));
+  const envA = {
+    DOORMAN_RECORDINGS_DIR: dir,
+    DOORMAN_STORE_URL: `sqlite:${join(dir, 'doorman.db')}`,
+    DOORMAN_STORE_QUEUE_FILE: join(dir, 'queue.jsonl'),
+    DOORMAN_CALLS_LEASE_SECONDS: '4',
+    DOORMAN_ARI_SECOND_APP: 'doorman-b',
+  };
+  const configB = testConfig({ 'ari.app': 'doorman-b', 'ari.secondApp': 'doorman', 'calls.leaseSeconds': 4 });
+  let caller: SimulatedCaller;
+  let b: Awaited<ReturnType<typeof startTestDoorman>>;
+
+  before(async () => {
+    const storeA = await Store.open({ url: envA.DOORMAN_STORE_URL, timeoutMs: 5_000 });
+    await storeA.upsertCaller({
+      number: X,
+      rawNumber: X,
+      list: 'allow',
+      source: 'manual',
+      destination: 'desk',
+    });
+    await storeA.close();
+    b = await startTestDoorman('second-b', configB);
+    for (const n of [X, Y])
+      await b.store.upsertCaller({
+        number: n,
+        rawNumber: n,
+        list: 'allow',
+        source: 'manual',
+        destination: 'voicemail',
+      });
+    caller = await startCaller('second', configB);
+  });
+  after(async () => {
+    await caller?.close();
+    await b?.stop();
+  });
+
+  const callX = () =>
+    caller.call({ from: X, to: '15550001000', delaySeconds: 0, waitSeconds: 3, timeoutMs: 20_000 });
+  const noDoormanBridge = async () =>
+    !(await caller.connection.listBridges()).some((br) => br.id.startsWith('doorman-'));
+
+  it('takes the calls of one killed mid-call or while idle; nothing is left in Asterisk', async (t) => {
+    const a = spawnDoorman('second-a', envA);
+    t.after(() => a.kill());
+    await a.waitForLog(/ARI connected/);
+    assert.equal((await callX()).destination, 'desk', 'with both up, the first screens');
+
+    // Y is not on A's list: A asks the question, and is killed while the caller answers.
+    const id = `sim-second-${Date.now()}`;
+    const call = caller.call({
+      id,
+      from: Y,
+      to: '15550001000',
+      say,
+      delaySeconds: 3,
+      waitSeconds: 10,
+      timeoutMs: 40_000,
+    });
+    await a.waitForLog(/"call entered Doorman"/);
+    await new Promise((r) => setTimeout(r, 3_000));
+    a.child.kill('SIGKILL');
+    await a.exited;
+    const dropped = await call;
+    assert.equal(dropped.destination, 'voicemail', JSON.stringify(dropped.timeline));
+    const byB = await b.report(`${id}-in`);
+    assert.equal(byB.verdict?.check, 'allowlist', 'screened again by the second, not let through');
+
+    assert.equal((await callX()).destination, 'voicemail', 'the next call goes to the second at once');
+
+    // A starts again (and tidies up after its killed self), then is killed while idle.
+    const again = spawnDoorman('second-a-again', envA);
+    t.after(() => again.kill());
+    await again.waitForLog(/ARI connected/);
+    await waitUntil('the killed Doorman left nothing behind', noDoormanBridge);
+    assert.equal((await callX()).destination, 'desk');
+    again.child.kill('SIGKILL');
+    await again.exited;
+    const idle = await callX();
+    assert.equal(idle.destination, 'voicemail');
+    assert.equal((await b.report(idle.channelId)).verdict?.check, 'allowlist');
+    assert.ok(await noDoormanBridge());
   });
 });
 

@@ -130,6 +130,30 @@ describe('doorman asterisk-config', () => {
     assert.match(bad.stderr, /--fallback needs context,extension,priority/);
   });
 
+  it('sends calls to a second Doorman before the fallback, once, with the number called', () => {
+    const out = doorman('asterisk-config', '--second-app', 'doorman-b').stdout;
+    assert.match(
+      out,
+      /Stasis\(doorman,\$\{EXTEN\}\)\s*;.*\n same => n,GotoIf\(\$\["\$\{STASISSTATUS\}" = "FAILED"\]\?second,1\)/,
+    );
+    // A lease running out goes to the second Doorman the first time, to the fallback the second.
+    assert.match(out, /^exten => T,1,GotoIf\(\$\["\$\{DOORMAN_SECOND\}" = ""\]\?second,1:fallback,1\)/m);
+    assert.match(
+      out,
+      /^exten => second,1,Set\(DOORMAN_SECOND=1\)\n same => n,Set\(TIMEOUT\(absolute\)=12\)/m,
+    );
+    assert.match(out, /Stasis\(doorman-b,\$\{DOORMAN_DID\}\)/);
+    for (const [bad, why] of [
+      ['doorman', /must differ from ari.app/],
+      ['two words', /letters, digits, _ and - only/],
+    ] as const) {
+      const r = doorman('asterisk-config', '--second-app', bad);
+      assert.equal(r.status, 1, bad);
+      assert.match(r.stderr, why);
+    }
+    assert.doesNotMatch(doorman('asterisk-config').stdout, /second/, 'nothing of it without one');
+  });
+
   it('is what the Asterisk sandbox runs (docker/asterisk/extensions_doorman.conf is up to date)', () => {
     const generated = spawnSync('scripts/asterisk.sh', ['dialplan'], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(generated.status, 0, generated.stderr);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { callerNameWithEntry, dialplanSafe, dialplanVariables } from '../../src/calls/dialplan-variables.js';
+import { helperApp, helperId } from '../../src/calls/helper-ids.js';
 import type { HeardAnswer } from '../../src/challenge/heard-answer.js';
 
 const heard = (over: Partial<HeardAnswer>): HeardAnswer =>
@@ -62,5 +63,17 @@ describe('what the dialplan is told of a verdict', () => {
     assert.equal(callerNameWithEntry(undefined, 'ACME INC'), null);
     assert.equal(callerNameWithEntry('Alice', 'Evil, Inc"'), '[Alice] Evil Inc');
     assert.equal(dialplanSafe('  Zoë  Müller-Lüdenscheidt '), 'Zoë Müller-Lüdenscheidt');
+  });
+});
+
+describe('helper ids', () => {
+  it('carry the app that made them, so two Doormans tell their own leftovers apart', () => {
+    for (const prefix of ['doorman-', 'doorman-media-', 'doorman-callee-', 'doorman-connect-']) {
+      assert.equal(helperApp(helperId(prefix, 'doorman')), 'doorman');
+      assert.equal(helperApp(helperId(prefix, 'doorman-b')), 'doorman-b');
+    }
+    // Made before ids carried it: anyone's, swept as before.
+    assert.equal(helperApp('doorman-media-0b7c3f4e-9d2a-4b8e-8c1f-2a3b4c5d6e7f'), null);
+    assert.equal(helperApp('PJSIP/trunk-00000001'), null);
   });
 });

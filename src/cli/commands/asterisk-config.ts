@@ -10,6 +10,7 @@ export function cmdAsteriskConfig(config: Config, _args: string[], v: Flags): vo
       outboundContext: str(v, 'outbound-context'),
       dial: str(v, 'dial'),
       featuresContext: str(v, 'features-context'),
+      secondApp: str(v, 'second-app'),
       dialplanOnly: v['dialplan-only'] === true,
     }),
   );

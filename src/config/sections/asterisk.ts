@@ -13,11 +13,24 @@ export const ari = z
       .string()
       .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
       .default('doorman'),
+    /**
+     * The app name of a second Doorman for the same Asterisk (`doorman asterisk-config` writes it
+     * into the dialplan): calls go to it while this one is not connected, and a call this one
+     * dropped mid-way (its lease ran out) is screened by it before the unscreened fallback.
+     */
+    secondApp: z
+      .string()
+      .regex(/^([A-Za-z0-9_-]+)?$/, 'letters, digits, _ and - only')
+      .default(''),
     requestTimeoutMs: ms(100, 60_000, 5_000),
     reconnectMinMs: ms(50, 60_000, 100),
     reconnectMaxMs: ms(100, 300_000, 1_000),
   })
   .strict()
+  .refine((a) => a.secondApp !== a.app, {
+    message: 'ari.secondApp must differ from ari.app',
+    path: ['secondApp'],
+  })
   .prefault({});
 
 export const calls = z

@@ -32,6 +32,10 @@ export const store = z
   .prefault({});
 
 export const recordings = z
-  .object({ dir: z.string().min(1).default('var/recordings') })
+  .object({
+    dir: z.string().min(1).default('var/recordings'),
+    /** Recordings older than this many days go, with their references in the call log; 0 keeps them all. */
+    retentionDays: z.number().int().min(0).max(36_500).default(0),
+  })
   .strict()
   .prefault({});
