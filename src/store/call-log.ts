@@ -123,8 +123,9 @@ export class CallLog {
     return rows.map((r) => ({ day: r.day, outcome: r.outcome, calls: Number(r.calls) }));
   }
 
-  /** The numbers the block list turned away most often since `from`, with a name they gave. */
-  async topBlocked(
+  /** The numbers a check (the block list, the flood limits) turned away most often since `from`, with a name they gave. */
+  async topBy(
+    check: 'blocklist' | 'flood',
     from: string,
     limit: number,
   ): Promise<Array<{ number: string; name: string; calls: number }>> {
@@ -133,7 +134,7 @@ export class CallLog {
         .selectFrom('calls')
         .select((eb) => ['caller_number', eb.fn.max('caller_name').as('name'), eb.fn.countAll().as('calls')])
         .where('started_at', '>=', from)
-        .where('check_name', '=', 'blocklist')
+        .where('check_name', '=', check)
         .groupBy('caller_number')
         .orderBy('calls', 'desc')
         .orderBy('caller_number')

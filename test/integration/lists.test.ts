@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
+import type { CallReport } from '../../src/calls/call-report.js';
 import { ExpectedCallerStore } from '../../src/store/expected-caller-store.js';
 import { NumberRuleStore } from '../../src/store/number-rule-store.js';
 import { setBypassFor } from '../../src/store/screening-state.js';
@@ -291,6 +292,47 @@ describe('the lists and the screening switch on live calls', () => {
     assert.match(
       (await doorman.report(fifth.channelId)).verdict?.reason ?? '',
       /5 calls within 3600 s \(limit 4\)/,
+    );
+  });
+
+  it('holds a burst of calls back as a flood while other callers are screened as usual', async () => {
+    // The limits are spent by the test before: every call on the flood route is over them now.
+    const listed = ['+15557772101', '+15557772102'];
+    for (const number of listed)
+      await doorman.store.upsertCaller({
+        number,
+        rawNumber: number,
+        list: 'allow',
+        source: 'manual',
+        destination: 'voicemail',
+      });
+    const burst = Array.from({ length: 12 }, () =>
+      call(undefined, { from: '+15557772100', to: '15550006000', delaySeconds: 0, waitSeconds: 1 }),
+    );
+    const others = listed.map((from) => call(undefined, { from, delaySeconds: 0, waitSeconds: 1 }));
+    const flood = await Promise.all(burst);
+    const screened = await Promise.all(others);
+    assert.deepEqual(
+      flood.map((c) => c.destination),
+      Array(12).fill('voicemail'),
+      'every call of the burst to the flooded destination, none to a person',
+    );
+    for (const c of flood) assert.equal((await doorman.report(c.channelId)).verdict?.check, 'flood');
+    const reports = await Promise.all(screened.map((c) => doorman.report(c.channelId)));
+    assert.deepEqual(
+      screened.map((c) => c.destination),
+      ['voicemail', 'voicemail'],
+    );
+    for (const r of reports) {
+      assert.equal(r.verdict?.check, 'allowlist');
+      assert.ok(
+        r.checks.every((c) => c.result === 'route' || c.result === 'next'),
+        `no check of theirs ran out of time: ${JSON.stringify(r.checks)}`,
+      );
+    }
+    const ms = (rs: CallReport[]) => rs.map((r) => Math.round(r.timings.totalMs)).join(', ');
+    console.log(
+      `# flood: the burst's calls decided in ${ms(await Promise.all(flood.map((c) => doorman.report(c.channelId))))} ms; the other callers' in ${ms(reports)} ms`,
     );
   });
 

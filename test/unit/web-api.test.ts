@@ -387,6 +387,7 @@ describe('admin API: stats, calls export, routing', () => {
       callRow('s4', { started_at: day(2), check_name: 'blocklist', caller_number: '+15550500001' }),
       callRow('s5', { started_at: day(2), check_name: 'blocklist', caller_number: '+15550500002' }),
       callRow('s6', { started_at: day(20), check_name: 'blocklist', caller_number: '+15550500002' }),
+      callRow('s8', { started_at: day(1), check_name: 'flood', caller_number: '+15550500003' }),
       callRow('s7', {
         started_at: day(3),
         caller_name: '=HYPERLINK("http://evil")',
@@ -413,6 +414,7 @@ describe('admin API: stats, calls export, routing', () => {
       { number: '+15550500001', name: 'Spam Co', calls: 2 },
       { number: '+15550500002', name: '', calls: 1 },
     ]);
+    assert.deepEqual(r.body.topFlooding, [{ number: '+15550500003', name: '', calls: 1 }]);
     assert.equal((await api(web, 'GET', '/api/stats?days=0')).status, 400);
   });
 

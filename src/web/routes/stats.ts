@@ -5,8 +5,9 @@ import type { Store } from '../../store/store.js';
 import { errorResponses } from '../schemas.js';
 
 const DAY_MS = 86_400_000;
-const TOP_BLOCKED = 10;
+const TOP_NUMBERS = 10;
 
+const top = z.object({ number: z.string(), name: z.string(), calls: z.number().int() });
 const stats = z.object({
   from: z.string().describe('the first day counted (UTC, inclusive)'),
   days: z.array(
@@ -15,7 +16,8 @@ const stats = z.object({
       outcomes: z.record(z.string(), z.number().int()).describe('calls that day by outcome'),
     }),
   ),
-  topBlocked: z.array(z.object({ number: z.string(), name: z.string(), calls: z.number().int() })),
+  topBlocked: z.array(top),
+  topFlooding: z.array(top).describe('the numbers sent to the flooded destination most often (floods)'),
 });
 export type Stats = z.infer<typeof stats>;
 
@@ -27,7 +29,7 @@ function lastDays(days: number, now: Date): string[] {
   );
 }
 
-/** Figures for the dashboard: calls per day by outcome, and the numbers blocked most often. */
+/** Figures for the dashboard: calls per day by outcome, and the numbers blocked or held back as floods most often. */
 export const statsRoutes =
   (deps: { store: Store }): FastifyPluginAsyncZod =>
   async (app) => {
@@ -45,13 +47,22 @@ export const statsRoutes =
       async (request) => {
         const days = lastDays(request.query.days, new Date());
         const from = days[0] as string;
-        const [perDay, topBlocked] = await Promise.all([log.perDay(from), log.topBlocked(from, TOP_BLOCKED)]);
+        const [perDay, topBlocked, topFlooding] = await Promise.all([
+          log.perDay(from),
+          log.topBy('blocklist', from, TOP_NUMBERS),
+          log.topBy('flood', from, TOP_NUMBERS),
+        ]);
         const byDay = new Map(days.map((d) => [d, {} as Record<string, number>]));
         for (const r of perDay) {
           const outcomes = byDay.get(r.day);
           if (outcomes) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + r.calls;
         }
-        return { from, days: [...byDay].map(([day, outcomes]) => ({ day, outcomes })), topBlocked };
+        return {
+          from,
+          days: [...byDay].map(([day, outcomes]) => ({ day, outcomes })),
+          topBlocked,
+          topFlooding,
+        };
       },
     );
   };

@@ -43,21 +43,36 @@ export const dashboardPage: Page = {
           ),
         ),
       ),
-      h(
-        'section',
-        {},
-        h('h2', {}, 'Most blocked numbers'),
-        table(
-          'Numbers the block list turned away',
-          [
-            { label: 'Number', cell: (r) => r.number },
-            { label: 'Name given', cell: (r) => r.name },
-            { label: 'Calls', cell: (r) => r.calls, numeric: true },
-          ],
-          stats.topBlocked,
-          'no blocked calls',
-        ),
+      topNumbers(
+        'Most blocked numbers',
+        'Numbers the block list turned away',
+        stats.topBlocked,
+        'no blocked calls',
+      ),
+      topNumbers(
+        'Floods',
+        'Numbers held back for calling too often (floods)',
+        stats.topFlooding,
+        'no calls over the flood limits',
       ),
     );
   },
 };
+
+function topNumbers(heading: string, caption: string, rows: Stats['topBlocked'], empty: string) {
+  return h(
+    'section',
+    {},
+    h('h2', {}, heading),
+    table(
+      caption,
+      [
+        { label: 'Number', cell: (r) => r.number },
+        { label: 'Name given', cell: (r) => r.name },
+        { label: 'Calls', cell: (r) => r.calls, numeric: true },
+      ],
+      rows,
+      empty,
+    ),
+  );
+}
