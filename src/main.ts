@@ -62,13 +62,20 @@ export async function startDoorman(
   const writes = new DurableWrites(store, config.store.queueFile, logger);
   const copy = ReadCopy.open(store, config.store, logger.child({ component: 'copy' }));
   copy.start();
+  const directory = new DirectoryService(
+    store,
+    challenge,
+    config,
+    logger.child({ component: 'directory' }),
+    copy,
+  );
   const stopPruning = keepRecordingsFor(
     store,
     config.recordings.dir,
     config.recordings.retentionDays,
     logger.child({ component: 'recordings' }),
   );
-  const directory = new DirectoryService(store, challenge, config, logger.child({ component: 'directory' }));
+
   directory.watch();
   const ari = new AriConnection({ ...config.ari, logger });
   const app = new DoormanApp(config, ari, challenge, store, writes, logger, copy);

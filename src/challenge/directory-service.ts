@@ -8,6 +8,7 @@ import { passEntry } from '../match/expected-callers.js';
 import { espeakReads } from '../speech/espeak-phones.js';
 import { DirectoryStore } from '../store/directory-store.js';
 import { ExpectedCallerStore } from '../store/expected-caller-store.js';
+import type { ReadCopy } from '../store/read-copy.js';
 import type { Store } from '../store/store.js';
 import type { Challenge } from './setup.js';
 
@@ -29,9 +30,17 @@ export class DirectoryService {
     private readonly challenge: Challenge,
     private readonly config: Config,
     private readonly log: Logger,
+    /** Where the directory is read from while a shared database does not answer. */
+    private readonly copy?: ReadCopy,
   ) {
     this.db = new DirectoryStore(store);
     this.passes = new ExpectedCallerStore(store);
+  }
+
+  /** Reads the directory from the database, or its local copy while the database does not answer. */
+  private read<T>(run: (directory: DirectoryStore, passes: ExpectedCallerStore) => Promise<T>): Promise<T> {
+    if (!this.copy) return run(this.db, this.passes);
+    return this.copy.read((s) => run(new DirectoryStore(s), new ExpectedCallerStore(s))).then((r) => r.value);
   }
 
   get entries(): readonly DirectoryEntry[] {
@@ -64,10 +73,10 @@ export class DirectoryService {
    */
   sync(): Promise<void> {
     this.syncing ??= (async () => {
-      const [stored, passes] = await Promise.all([this.db.version(), this.passes.active()]);
+      const [stored, passes] = await this.read((d, p) => Promise.all([d.version(), p.active()]));
       const version = `${stored}|${passes.map((p) => p.id).join(',')}`;
       if (version === this.version) return;
-      const entries = await this.db.list();
+      const entries = await this.read((d) => d.list());
       if (entries.length === 0 && stored === '') {
         await this.db.replaceAll(this.directoryEntries());
         this.log.info({ entries: this.challenge.entries.length }, 'directory seeded from the file');

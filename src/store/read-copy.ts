@@ -3,10 +3,11 @@ import { dirname } from 'node:path';
 import type { Insertable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import { DIRECTORY_VERSION } from './directory-store.js';
 import type { CallersTable } from './schema.js';
 import { Store } from './store.js';
 
-/** Tables the checks read, copied whole each round: they are small and change rarely. */
+/** Tables the checks read, copied whole each round: they are small and change rarely (the directory: see copyRound). */
 const WHOLE_TABLES = ['name_rules', 'number_rules', 'expected_callers', 'settings'] as const;
 /** Callers are copied by what changed since the last round, this many rows a query. */
 const PAGE = 2_000;
@@ -32,7 +33,7 @@ export interface CopyRead<T> {
 
 /**
  * A local SQLite copy of what the checks read from a shared database (the lists, the name and
- * number rules, expected callers, the screening settings), brought up to date every
+ * number rules, expected callers, the screening settings, the directory), brought up to date every
  * `store.copy.refreshSeconds`. A read the shared database fails is answered from the copy,
  * so a database outage keeps screening (blocked callers stay blocked) instead of letting every
  * call through; with no copy at all, the read fails and the check fails open as before.
@@ -45,6 +46,8 @@ export class ReadCopy {
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private failing = false;
+  /** The directory version the copy holds ('' when none was copied yet). */
+  private directoryVersion: string | undefined;
   /** Reads go straight to the copy until then (the shared database failed one). */
   private sharedDownUntil = 0;
 
@@ -150,8 +153,25 @@ export class ReadCopy {
       ),
     );
     const changed = await this.changedCallers();
+    // The directory (up to thousands of entries) only when its version moved.
+    const settings = (whole[WHOLE_TABLES.indexOf('settings')] ?? []) as Array<{ key: string; value: string }>;
+    const directoryVersion = settings.find((r) => r.key === DIRECTORY_VERSION)?.value ?? '';
+    const directory =
+      directoryVersion === this.directoryVersion
+        ? null
+        : await this.shared.q('copy', () =>
+            this.shared.db.selectFrom('directory_entries').selectAll().execute(),
+          );
     await local.q('copy', () =>
       local.db.transaction().execute(async (tx) => {
+        if (directory) {
+          await tx.deleteFrom('directory_entries').execute();
+          for (let j = 0; j < directory.length; j += INSERT_CHUNK)
+            await tx
+              .insertInto('directory_entries')
+              .values(directory.slice(j, j + INSERT_CHUNK))
+              .execute();
+        }
         for (const [i, t] of WHOLE_TABLES.entries()) {
           await tx.deleteFrom(t).execute();
           const rows = whole[i] ?? [];
@@ -171,6 +191,7 @@ export class ReadCopy {
     );
     const last = changed.at(-1);
     if (last) this.mark = { at: last.updated_at, id: last.id };
+    this.directoryVersion = directoryVersion;
     await this.dropRemoved(local);
     this.syncedAt = started;
   }

@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import pino from 'pino';
+import { loadDirectoryFile } from '../../src/challenge/setup.js';
 import { loadConfig } from '../../src/config/load.js';
+import { directoryEntrySchema } from '../../src/match/directory.js';
+import { DirectoryStore } from '../../src/store/directory-store.js';
 import { ReadCopy } from '../../src/store/read-copy.js';
 import { Store } from '../../src/store/store.js';
 import { testDatabases } from '../support/databases.js';
@@ -48,6 +51,7 @@ describe('the local copy of a shared database', () => {
         await listed(shared, '+15550100001', 'block');
         await listed(otherPbx, '+15550100002', 'allow', 'desk');
         await otherPbx.addNameRule('exact', 'Police Officers PAC', { list: 'block' });
+        await new DirectoryStore(otherPbx).replaceAll(loadDirectoryFile('test/fixtures/directory.yaml'));
         await copy.refresh();
         assert.equal(copy.status().state, 'in step');
 
@@ -78,6 +82,14 @@ describe('the local copy of a shared database', () => {
           .deleteFrom('callers')
           .where('id', '=', gone.block?.id ?? '')
           .execute();
+        await new DirectoryStore(otherPbx).put(
+          directoryEntrySchema.parse({
+            id: 'zelda',
+            type: 'person',
+            name: 'Zelda Quigley',
+            destination: 'desk',
+          }),
+        );
         await copy.refresh();
 
         // The shared database stops answering.
@@ -95,6 +107,12 @@ describe('the local copy of a shared database', () => {
           ['Police Officers PAC'],
         );
         assert.ok(copy.status().usedAt);
+        const directory = (await copy.read((s) => new DirectoryStore(s).list())).value;
+        assert.deepEqual(
+          directory.map((e) => e.id),
+          [...loadDirectoryFile('test/fixtures/directory.yaml').map((e) => e.id), 'zelda'],
+          'the directory, with the entry added on another PBX',
+        );
 
         // A round that cannot read the shared database leaves the copy as it was.
         await copy.refresh();
