@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Command>> = {
   grants: async () => (await import('./commands/grants.js')).cmdGrants,
   backup: async () => (await import('./commands/backup.js')).cmdBackup,
   restore: async () => (await import('./commands/backup.js')).cmdRestore,
+  'freepbx-import': async () => (await import('./commands/freepbx-import.js')).cmdFreepbxImport,
   pins: async () => (await import('./commands/pins.js')).cmdPins,
   directory: async () => (await import('./commands/directory.js')).cmdDirectory,
   admin: async () => (await import('./commands/admin.js')).cmdAdmin,
@@ -81,6 +82,10 @@ async function main(argv: string[]): Promise<void> {
         'second-app': { type: 'string' },
         'dry-run': { type: 'boolean' },
         replace: { type: 'boolean' },
+        astdb: { type: 'boolean' },
+        'asterisk-cli': { type: 'string' },
+        blacklist: { type: 'string' },
+        allowlist: { type: 'string' },
       },
       allowPositionals: true,
     });

@@ -25,6 +25,10 @@ Commands:
   list import FILE.csv [--block]     columns: number,name,list,destination,source,scope,expires_at,note
   list export [--block|--allow]      CSV on stdout
                         the allow and block lists (default: allow)
+  freepbx-import [--astdb [--asterisk-cli CMD]] [--blacklist FILE.csv] [--allowlist FILE.csv] [--dry-run]
+                        FreePBX's Blacklist and Allowlist modules' numbers onto the lists: from
+                        Asterisk's database (CMD default "asterisk -rx") or their CSV exports; numbers
+                        already listed, or on the other list, are reported and left alone
   pins sets                          the PIN sets, with how many PINs each holds
   pins create SET [--clear] [--note T]
                         a new PIN set; PINs are kept as keyed hashes unless --clear (then exportable)
