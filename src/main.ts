@@ -111,7 +111,12 @@ export async function startDoorman(
       speechEngine: challenge.engine.name,
       directory: directoryOf(challenge, directory),
       metrics,
-      caches: { bypass: app.bypass, nameRules: app.nameRules, numberRules: app.numberRules },
+      caches: {
+        bypass: app.bypass,
+        house: app.house,
+        nameRules: app.nameRules,
+        numberRules: app.numberRules,
+      },
       live: app.live,
     });
   }

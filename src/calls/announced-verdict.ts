@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import type { AnnounceMode } from '../config/sections/announce.js';
 import { announceOutcome, decisionText, shouldAnnounce } from '../policy/announce.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { AfterCall } from './after-call.js';
@@ -20,6 +21,8 @@ export interface AnnounceCall {
   after: AfterCall;
   callerNumber: string;
   callerName: string;
+  /** The house mode's `announce`, over the entry's, the destination's and the route's. */
+  announceOverride?: AnnounceMode;
 }
 
 /**
@@ -42,7 +45,9 @@ export async function announcedVerdict(
   const allowSource =
     verdict.check === 'allowlist' ? (await ctx.lists().catch(() => null))?.allow?.source : undefined;
   const due = shouldAnnounce(verdict, {
-    modes: [entry?.announce, target.announce, route.announce],
+    modes: call.announceOverride
+      ? [call.announceOverride]
+      : [entry?.announce, target.announce, route.announce],
     named: answer?.outcome === 'match' && verdict.destination === entry?.destination,
     unsure: answer?.chosen === true || answer?.checked === false,
     ...(allowSource ? { allowSource } : {}),

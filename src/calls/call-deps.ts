@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Challenge } from '../challenge/setup.js';
 import type { Config } from '../config/schema.js';
+import type { HouseModeName } from '../config/sections/house.js';
 import type { NameRules } from '../match/name-rules.js';
 import type { NumberRules } from '../match/number-rules.js';
 import type { CallRate } from '../policy/call-rate.js';
@@ -33,6 +34,8 @@ export interface CallDeps {
   /** Calls counted for the `flood` check, by this Doorman. */
   callRate: CallRate;
   bypass: Cached<BypassState>;
+  /** Home or away (`house`), as the settings say. */
+  house: Cached<HouseModeName>;
   logger: Logger;
   pins: PinSets;
   /** Where the Live page hears what happens to calls. */

@@ -169,6 +169,8 @@ export class CallSession {
           log: this.log,
           stopping: this.stopping.signal,
           stopLease: () => this.lease.stop(),
+          // A mode that cannot be read is home: calls go where they always went.
+          house: await deps.house.get().catch(() => 'home' as const),
         },
         ran.verdict ?? fallThroughVerdict(this.route.unknown, ran.trace),
       );

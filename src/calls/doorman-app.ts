@@ -2,12 +2,14 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Challenge } from '../challenge/setup.js';
 import type { Config } from '../config/schema.js';
+import type { HouseModeName } from '../config/sections/house.js';
 import { passRule } from '../match/expected-callers.js';
 import { NameRules } from '../match/name-rules.js';
 import { NumberRules } from '../match/number-rules.js';
 import { CallRate } from '../policy/call-rate.js';
 import type { DurableWrites } from '../store/durable-writes.js';
 import { ExpectedCallerStore } from '../store/expected-caller-store.js';
+import { readHouseMode } from '../store/house-mode.js';
 import { NumberRuleStore } from '../store/number-rule-store.js';
 import { openPinSets } from '../store/pin-key.js';
 import type { PinSets } from '../store/pin-sets.js';
@@ -58,6 +60,8 @@ export class DoormanApp extends EventEmitter<AppEvents> {
   /** For the few things the app itself waits on (feature-code prompts). */
   private readonly waiters = new EventWaiters();
   readonly bypass: Cached<BypassState>;
+  /** Home or away, read at most every 2 s (switched from Home Assistant, the API or the CLI). */
+  readonly house: Cached<HouseModeName>;
   readonly pins: PinSets;
   /** What happens to calls, as it happens (the admin API's live stream). */
   readonly live = new LiveFeed();
@@ -94,6 +98,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     }, 10_000);
     // Short: a bypass switched on from a phone or an API should take effect almost at once.
     this.bypass = new Cached(async () => (await copy.read(readBypass)).value, 2_000);
+    this.house = new Cached(async () => (await copy.read(readHouseMode)).value, 2_000);
     this.pins = openPinSets(store, config.pins);
     this.outboundPin = new OutboundPin(
       config,
@@ -194,6 +199,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
       numberRules: this.numberRules,
       callRate: this.callRate,
       bypass: this.bypass,
+      house: this.house,
       pins: this.pins,
       live: this.live,
       logger: this.logger,

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { HouseModeName } from '../config/sections/house.js';
+import { underHouseMode } from '../policy/house-mode.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { AfterCall } from './after-call.js';
 import { announcedVerdict } from './announced-verdict.js';
@@ -25,6 +27,8 @@ export interface Delivery {
   stopping: AbortSignal;
   /** The callee accepted: the call's lease must stop, since a conversation may last hours. */
   stopLease: () => void;
+  /** Home or away (`house`): where callers who pass go, and whether they are announced. */
+  house: HouseModeName;
 }
 
 export interface Delivered {
@@ -42,6 +46,7 @@ export interface Delivered {
 export async function deliverVerdict(d: Delivery, first: Verdict): Promise<Delivered> {
   const { deps, ctx, facts, after, log } = d;
   const { found } = ctx;
+  const behaviour = deps.config.house[d.house];
   const announced = await announcedVerdict(
     {
       deps: { ari: deps.ari, events: d.events, claimChannel: d.claimChannel },
@@ -50,8 +55,9 @@ export async function deliverVerdict(d: Delivery, first: Verdict): Promise<Deliv
       after,
       callerNumber: facts.callerNumber,
       callerName: facts.callerName,
+      ...(behaviour.announce ? { announceOverride: behaviour.announce } : {}),
     },
-    first,
+    underHouseMode(first, d.house, behaviour, ctx.route),
   );
   const { verdict } = announced;
   if (announced.callee) return { verdict, connectedAt: await connect(d, announced.callee, verdict) };

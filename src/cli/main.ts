@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<Command>> = {
   config: async () => (await import('./commands/config.js')).cmdConfig,
   list: async () => (await import('./commands/list.js')).cmdList,
   screening: async () => (await import('./commands/screening.js')).cmdScreening,
+  house: async () => (await import('./commands/house.js')).cmdHouse,
   grants: async () => (await import('./commands/grants.js')).cmdGrants,
   backup: async () => (await import('./commands/backup.js')).cmdBackup,
   restore: async () => (await import('./commands/backup.js')).cmdRestore,

@@ -43,6 +43,9 @@ Commands:
                                      forget wrong PINs of a caller, a phone or a whole set (ends a lockout)
   screening status|on|off|bypass MINUTES
                         switch screening, or let every call through unscreened for a while
+  house [status|home|away]
+                        home or away: where callers who pass go, and whether they are announced
+                        (house.home, house.away)
   grants [list] | grants revoke EXTENSION
                         the extensions allowed to call out after their PIN; end one's grant
   backup FILE|-         the lists, name and number rules, expected callers, directory, PIN sets

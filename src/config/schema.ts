@@ -5,6 +5,7 @@ import { ari, calls, simulator } from './sections/asterisk.js';
 import { challenge, directory } from './sections/challenge.js';
 import { type destination, destinations, type dialplanTarget } from './sections/destinations.js';
 import { log, numbers } from './sections/general.js';
+import { house } from './sections/house.js';
 import { mqtt } from './sections/mqtt.js';
 import { outbound, outboundPin } from './sections/outbound.js';
 import { phones } from './sections/phones.js';
@@ -40,6 +41,7 @@ export const configSchema = z
     outboundPin, // outbound.ts
     phones, // phones.ts
     announce, // announce.ts
+    house, // house.ts
     recordings, // store.ts
     web, // web.ts
     webhooks, // web.ts
@@ -64,6 +66,11 @@ export const configSchema = z
           });
         }
       }
+    }
+    for (const mode of ['home', 'away'] as const) {
+      const dest = cfg.house[mode].destination;
+      const problem = dest === undefined ? null : unknownDestination(cfg.destinations, dest);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['house', mode, 'destination'], message: problem });
     }
     for (const key of ['voicemail', 'noDecision'] as const) {
       const problem = unknownDestination(cfg.destinations, cfg.announce[key]);

@@ -22,6 +22,7 @@ import { callRoutes } from './routes/calls.js';
 import { type DirectoryView, directoryRoutes } from './routes/directory.js';
 import { expectedCallerRoutes } from './routes/expected-callers.js';
 import { type HealthSources, healthRoutes } from './routes/health.js';
+import { houseRoutes } from './routes/house.js';
 import { liveRoutes } from './routes/live.js';
 import { nameRuleRoutes } from './routes/name-rules.js';
 import { numberRuleRoutes } from './routes/number-rules.js';
@@ -54,7 +55,12 @@ export interface WebDeps {
   /** Calls as they happen (absent when the API runs without the Stasis app). */
   live?: LiveFeed;
   /** The running app's caches (absent when the API runs without the Stasis app). */
-  caches?: { bypass?: Invalidatable; nameRules?: Invalidatable; numberRules?: Invalidatable };
+  caches?: {
+    bypass?: Invalidatable;
+    house?: Invalidatable;
+    nameRules?: Invalidatable;
+    numberRules?: Invalidatable;
+  };
 }
 
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -148,6 +154,7 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(outboundGrantRoutes({ store }));
   await app.register(callRoutes({ config, store }));
   await app.register(screeningRoutes({ store, bypass: deps.caches?.bypass }));
+  await app.register(houseRoutes({ config, store, house: deps.caches?.house }));
   await app.register(directoryRoutes(deps.directory));
   await app.register(liveRoutes(deps.live, accounts));
   await app.register(pinSetRoutes({ pins: openPinSets(store, config.pins) }));

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { CallReport } from '../../src/calls/call-report.js';
 import { ExpectedCallerStore } from '../../src/store/expected-caller-store.js';
+import { setHouseMode } from '../../src/store/house-mode.js';
 import { NumberRuleStore } from '../../src/store/number-rule-store.js';
 import { setBypassFor } from '../../src/store/screening-state.js';
 import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
@@ -29,6 +30,7 @@ describe('the lists and the screening switch on live calls', () => {
       '15550006000': { unknown: 'desk', checks: ['allowlist', 'flood'], flooded: 'voicemail' },
     },
     floods: { perNumberCalls: 2, perNumberMinutes: 10, allCalls: 4, allSeconds: 3_600 },
+    'house.away.destination': 'voicemail',
   });
   let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
   let caller: SimulatedCaller;
@@ -334,6 +336,31 @@ describe('the lists and the screening switch on live calls', () => {
     console.log(
       `# flood: the burst's calls decided in ${ms(await Promise.all(flood.map((c) => doorman.report(c.channelId))))} ms; the other callers' in ${ms(reports)} ms`,
     );
+  });
+
+  it('sends callers who pass to voicemail while the house is away, and the blocked where they always go', async () => {
+    const [friend, pest] = ['+15557772201', '+15557772202'];
+    await doorman.store.upsertCaller({
+      number: friend,
+      rawNumber: friend,
+      list: 'allow',
+      source: 'manual',
+      destination: 'desk',
+    });
+    await doorman.store.upsertCaller({ number: pest, rawNumber: pest, list: 'block', source: 'manual' });
+    const quick = (from: string) => call(undefined, { from, delaySeconds: 0, waitSeconds: 1 });
+    await setHouseMode(doorman.store, 'away');
+    doorman.app.house.invalidate();
+    try {
+      const [toFriend, toPest] = [await quick(friend), await quick(pest)];
+      assert.equal(toFriend.destination, 'voicemail');
+      assert.match((await doorman.report(toFriend.channelId)).verdict?.reason ?? '', /; away: to voicemail$/);
+      assert.equal(toPest.destination, 'blocked');
+    } finally {
+      await setHouseMode(doorman.store, 'home');
+      doorman.app.house.invalidate();
+    }
+    assert.equal((await quick(friend)).destination, 'desk', 'home again: to their own destination');
   });
 
   it('honours a timed bypass until it expires', async () => {
