@@ -25,6 +25,12 @@ Commands:
   list import FILE.csv [--block]     columns: number,name,list,destination,source,scope,expires_at,note
   list export [--block|--allow]      CSV on stdout
                         the allow and block lists (default: allow)
+  contacts import FILE.vcf|FILE.csv [--dry-run]
+                                     vCards, or FreePBX Contact Manager's CSV (Bulk Handler export)
+  contacts sync [--dry-run]          from contacts.carddav.url
+                        the address book as the allow list: every phone number of a contact is
+                        allowed (source contacts); contacts gone from it are taken off; entries
+                        made otherwise and blocked numbers are left alone; --dry-run writes nothing
   pins sets                          the PIN sets, with how many PINs each holds
   pins create SET [--clear] [--note T]
                         a new PIN set; PINs are kept as keyed hashes unless --clear (then exportable)
