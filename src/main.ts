@@ -5,6 +5,7 @@ import { keepRecordingsFor } from './calls/recording-retention.js';
 import { DirectoryService } from './challenge/directory-service.js';
 import { createChallenge, directoryFile, loadDirectoryFile } from './challenge/setup.js';
 import type { Config } from './config/schema.js';
+import { keepContactsInSync } from './integrations/contacts-sync.js';
 import { MqttBridge } from './integrations/mqtt-bridge.js';
 import type { SpeechEngine } from './speech/engine.js';
 import { DurableWrites } from './store/durable-writes.js';
@@ -95,6 +96,9 @@ export async function startDoorman(
       })
     : null;
   mqtt?.start();
+  const contacts = config.contacts.carddav.url
+    ? keepContactsInSync(store, config, logger.child({ component: 'contacts' }))
+    : null;
   const connected = ari.start();
   logger.info({ app: config.ari.app, ari: config.ari.url }, 'Doorman starting');
   let web: FastifyInstance | null = null;
@@ -133,6 +137,7 @@ export async function startDoorman(
     mqtt,
     async stop() {
       stopPruning();
+      await contacts?.stop();
       await web?.close();
       await mqtt?.stop();
       await directory.stop();

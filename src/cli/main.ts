@@ -23,6 +23,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'freepbx-import': async () => (await import('./commands/freepbx-import.js')).cmdFreepbxImport,
   pins: async () => (await import('./commands/pins.js')).cmdPins,
   directory: async () => (await import('./commands/directory.js')).cmdDirectory,
+  contacts: async () => (await import('./commands/contacts.js')).cmdContacts,
   admin: async () => (await import('./commands/admin.js')).cmdAdmin,
   token: async () => (await import('./commands/token.js')).cmdToken,
   'asterisk-config': async () => (await import('./commands/asterisk-config.js')).cmdAsteriskConfig,

@@ -29,6 +29,12 @@ Commands:
                         FreePBX's Blacklist and Allowlist modules' numbers onto the lists: from
                         Asterisk's database (CMD default "asterisk -rx") or their CSV exports; numbers
                         already listed, or on the other list, are reported and left alone
+  contacts import FILE.vcf|FILE.csv [--dry-run]
+                                     vCards, or FreePBX Contact Manager's CSV (Bulk Handler export)
+  contacts sync [--dry-run]          from contacts.carddav.url
+                        the address book as the allow list: every phone number of a contact is
+                        allowed (source contacts); contacts gone from it are taken off; entries
+                        made otherwise and blocked numbers are left alone; --dry-run writes nothing
   pins sets                          the PIN sets, with how many PINs each holds
   pins create SET [--clear] [--note T]
                         a new PIN set; PINs are kept as keyed hashes unless --clear (then exportable)

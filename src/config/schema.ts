@@ -3,6 +3,7 @@ import { unknownDestination } from './destinations.js';
 import { announce } from './sections/announce.js';
 import { ari, calls, simulator } from './sections/asterisk.js';
 import { challenge, directory } from './sections/challenge.js';
+import { contacts } from './sections/contacts.js';
 import { type destination, destinations, type dialplanTarget } from './sections/destinations.js';
 import { log, numbers } from './sections/general.js';
 import { house } from './sections/house.js';
@@ -46,6 +47,7 @@ export const configSchema = z
     web, // web.ts
     webhooks, // web.ts
     mqtt, // mqtt.ts
+    contacts, // contacts.ts
     destinations, // destinations.ts
     /** Keyed by the Stasis argument (the DID); `default` serves every other call. */
     routes, // routes.ts
@@ -75,6 +77,10 @@ export const configSchema = z
     for (const key of ['voicemail', 'noDecision'] as const) {
       const problem = unknownDestination(cfg.destinations, cfg.announce[key]);
       if (problem) ctx.addIssue({ code: 'custom', path: ['announce', key], message: problem });
+    }
+    if (cfg.contacts.destination !== null) {
+      const problem = unknownDestination(cfg.destinations, cfg.contacts.destination);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['contacts', 'destination'], message: problem });
     }
     for (const [ext, dest] of Object.entries(cfg.phones.extensions)) {
       const problem = unknownDestination(cfg.destinations, dest);
