@@ -5,6 +5,7 @@ import { keepRecordingsFor } from './calls/recording-retention.js';
 import { DirectoryService } from './challenge/directory-service.js';
 import { createChallenge, directoryFile, loadDirectoryFile } from './challenge/setup.js';
 import type { Config } from './config/schema.js';
+import { ChangeFeed } from './events/change-feed.js';
 import { keepContactsInSync } from './integrations/contacts-sync.js';
 import { MqttBridge } from './integrations/mqtt-bridge.js';
 import type { SpeechEngine } from './speech/engine.js';
@@ -60,7 +61,8 @@ export async function startDoorman(
         'database unreachable: screening without lists until it answers; writes are queued',
       ),
   );
-  const writes = new DurableWrites(store, config.store.queueFile, logger);
+  const changes = new ChangeFeed(logger.child({ component: 'changes' }));
+  const writes = new DurableWrites(store, config.store.queueFile, logger, undefined, changes);
   const copy = ReadCopy.open(store, config.store, logger.child({ component: 'copy' }));
   copy.start();
   const directory = new DirectoryService(
@@ -79,18 +81,21 @@ export async function startDoorman(
 
   directory.watch();
   const ari = new AriConnection({ ...config.ari, logger });
-  const app = new DoormanApp(config, ari, challenge, store, writes, logger, copy);
+  const app = new DoormanApp(config, ari, challenge, store, writes, logger, copy, changes);
   const webhooks = new Webhooks(config.webhooks, logger);
   app.on('call', (report) => webhooks.callFinished(report));
   app.live.on('event', (e) => {
     if (e.type === 'started') webhooks.callStarted(e);
   });
+  webhooks.follow(changes);
   webhooks.start();
   const mqtt = config.mqtt.url
     ? new MqttBridge(config.mqtt, {
         store,
         bypass: app.bypass,
+        screening: app.screeningChanges,
         live: app.live,
+        changes,
         activeCalls: () => app.activeCalls,
         log: logger.child({ component: 'mqtt' }),
       })
@@ -99,6 +104,7 @@ export async function startDoorman(
   const contacts = config.contacts.carddav.url
     ? keepContactsInSync(store, config, logger.child({ component: 'contacts' }))
     : null;
+  app.screeningChanges.watch();
   const connected = ari.start();
   logger.info({ app: config.ari.app, ari: config.ari.url }, 'Doorman starting');
   let web: FastifyInstance | null = null;
@@ -115,12 +121,9 @@ export async function startDoorman(
       speechEngine: challenge.engine.name,
       directory: directoryOf(challenge, directory),
       metrics,
-      caches: {
-        bypass: app.bypass,
-        house: app.house,
-        nameRules: app.nameRules,
-        numberRules: app.numberRules,
-      },
+      caches: { house: app.house, nameRules: app.nameRules, numberRules: app.numberRules },
+      screening: app.screeningChanges,
+      changes,
       live: app.live,
     });
   }

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Challenge } from '../challenge/setup.js';
 import type { Config } from '../config/schema.js';
 import type { HouseModeName } from '../config/sections/house.js';
+import type { ChangeFeed } from '../events/change-feed.js';
+import { ScreeningWatch } from '../events/screening-watch.js';
 import { passRule } from '../match/expected-callers.js';
 import { NameRules } from '../match/name-rules.js';
 import { NumberRules } from '../match/number-rules.js';
@@ -62,6 +64,8 @@ export class DoormanApp extends EventEmitter<AppEvents> {
   readonly bypass: Cached<BypassState>;
   /** Home or away, read at most every 2 s (switched from Home Assistant, the API or the CLI). */
   readonly house: Cached<HouseModeName>;
+  /** Reports screening changes, made here or seen in the database (`watch` it once the feed has listeners). */
+  readonly screeningChanges: ScreeningWatch;
   readonly pins: PinSets;
   /** What happens to calls, as it happens (the admin API's live stream). */
   readonly live = new LiveFeed();
@@ -78,6 +82,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     private readonly writes: DurableWrites,
     private readonly logger: Logger,
     private readonly copy: ReadCopy,
+    changes: ChangeFeed,
   ) {
     super();
     this.router = new Router(ari, config.destinations);
@@ -133,7 +138,9 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     };
     this.outbound = new OutboundWatcher(config, ari, writes, logger.child({ component: 'outbound' }));
     ari.on('event', (e) => this.onEvent(e));
-    this.screening = new ScreeningSwitch(ari, store, this.bypass, logger.child({ component: 'screening' }));
+    const screeningLog = logger.child({ component: 'screening' });
+    this.screeningChanges = new ScreeningWatch(store, this.bypass, changes, screeningLog);
+    this.screening = new ScreeningSwitch(ari, store, this.bypass, this.screeningChanges, screeningLog);
     ari.on('connected', () => {
       this.screening.watch();
       this.track(this.sweep());
@@ -304,6 +311,7 @@ export class DoormanApp extends EventEmitter<AppEvents> {
   /** Hands every call in progress back to the dialplan and waits until each has left. */
   async stop(): Promise<void> {
     this.screening.stop();
+    this.screeningChanges.stop();
     await Promise.all([...this.sessions.values()].map((s) => s.shutdown()));
     await Promise.allSettled([...this.running]);
   }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ScreeningChanges } from '../events/screening-watch.js';
 import { isBypassed } from '../policy/checks/bypass.js';
 import type { BypassState } from '../store/screening-state.js';
 import { readBypass, setScreening } from '../store/screening-state.js';
@@ -25,6 +26,7 @@ export class ScreeningSwitch {
     private readonly ari: AriConnection,
     private readonly store: Store,
     private readonly bypass: Cached<BypassState>,
+    private readonly changes: ScreeningChanges,
     private readonly log: Logger,
   ) {}
 
@@ -55,12 +57,14 @@ export class ScreeningSwitch {
   async toggle(channel: ChannelJson, play: (sound: string) => Promise<void>): Promise<void> {
     const log = this.log.child({ call: channel.id, feature: TOGGLE_SCREENING });
     await this.ari.answer(channel.id);
-    const state = await readBypass(this.store);
-    const turnOn = isBypassed(state, new Date());
-    await setScreening(this.store, turnOn);
-    // Switching on also ends a timed bypass.
-    if (turnOn && state.until) await this.store.setSetting('bypass_until', '');
-    this.bypass.invalidate();
+    const turnOn = await this.changes.change('phone', async () => {
+      const state = await readBypass(this.store);
+      const on = isBypassed(state, new Date());
+      await setScreening(this.store, on);
+      // Switching on also ends a timed bypass.
+      if (on && state.until) await this.store.setSetting('bypass_until', '');
+      return on;
+    });
     await this.publish(true);
     log.info(
       { screening: turnOn ? 'on' : 'off', by: channel.caller?.number },

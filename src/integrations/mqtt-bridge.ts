@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { LiveEvent, LiveFeed } from '../calls/live-feed.js';
 import type { Config } from '../config/schema.js';
 import { hideInUrl } from '../config/secrets.js';
+import type { CallerChange, ChangeFeed, ScreeningChange } from '../events/change-feed.js';
+import type { ScreeningChanges } from '../events/screening-watch.js';
 import { bypassEnd, isBypassed } from '../policy/checks/bypass.js';
 import { type BypassState, setBypassFor, setScreening } from '../store/screening-state.js';
 import type { Store } from '../store/store.js';
@@ -12,7 +14,11 @@ import { withTimeout } from '../util/timeout.js';
 export interface MqttBridgeDeps {
   store: Store;
   bypass: Cached<BypassState>;
+  /** Commands change screening through it, so they are reported as MQTT's. */
+  screening: ScreeningChanges;
   live: LiveFeed;
+  /** Screening and list changes, published as events. */
+  changes: ChangeFeed;
   activeCalls: () => number;
   log: Logger;
 }
@@ -26,7 +32,8 @@ interface State {
 
 /**
  * Doorman on an MQTT broker: its state (screening, a bypass's end, active calls) retained under
- * `<topic>/state/`, each call's start and end under `<topic>/event`, `online`/`offline` under
+ * `<topic>/state/`, each call's start and end, screening changes (`screening.changed`) and list
+ * changes (`caller.listed`) under `<topic>/event` (not retained: an event is news once), `online`/`offline` under
  * `<topic>/status` (the broker says offline if Doorman dies), Home Assistant discovery
  * messages so a switch and sensors appear by themselves, and commands under `<topic>/set/`:
  * `screening` ON/OFF, `bypass` minutes. A broker that is down or drops Doorman costs nothing but
@@ -37,6 +44,9 @@ export class MqttBridge {
   private timer: NodeJS.Timeout | undefined;
   private last: Record<string, string> = {};
   private readonly onLive = (e: LiveEvent) => this.event(e);
+  private readonly onScreening = (e: ScreeningChange) =>
+    this.publishEvent({ type: 'screening.changed', ...e });
+  private readonly onCaller = (e: CallerChange) => this.publishEvent({ type: 'caller.listed', ...e });
 
   constructor(
     private readonly cfg: Config['mqtt'],
@@ -72,6 +82,8 @@ export class MqttBridge {
       void this.command(topic, payload.toString('utf8').trim());
     });
     deps.live.on('event', this.onLive);
+    deps.changes.on('screening', this.onScreening);
+    deps.changes.on('caller', this.onCaller);
     this.timer = setInterval(() => void this.publishState().catch(() => {}), 2_000);
     this.timer.unref();
   }
@@ -108,16 +120,20 @@ export class MqttBridge {
   private event(e: LiveEvent): void {
     if (e.type !== 'started' && e.type !== 'finished') return;
     const { type, ...rest } = e;
-    const payload = { type: type === 'started' ? 'call.started' : 'call.finished', ...rest };
+    this.publishEvent({ type: type === 'started' ? 'call.started' : 'call.finished', ...rest });
+  }
+
+  /** An event, and the state it may have changed (calls in progress, screening). */
+  private publishEvent(payload: { type: string }): void {
     this.send(this.topic('event'), JSON.stringify(payload), false).catch((err) =>
-      this.deps.log.debug({ err }, 'MQTT: call event not published'),
+      this.deps.log.debug({ err, event: payload.type }, 'MQTT: event not published'),
     );
     void this.publishState().catch(() => {});
   }
 
   /** A command: `<topic>/set/screening` ON|OFF, `<topic>/set/bypass` MINUTES (0 ends a bypass). */
   private async command(topic: string, payload: string): Promise<void> {
-    const { store, bypass, log } = this.deps;
+    const { store, screening, log } = this.deps;
     const name = topic.slice(this.topic('set').length + 1);
     const fail = (why: string) => {
       log.warn({ topic, payload: payload.slice(0, 100) }, `MQTT command refused: ${why}`);
@@ -127,17 +143,18 @@ export class MqttBridge {
       if (name === 'screening') {
         const on = payload.toUpperCase();
         if (on !== 'ON' && on !== 'OFF') return fail('screening takes ON or OFF');
-        await setScreening(store, on === 'ON');
-        if (on === 'ON') await setBypassFor(store, 0);
+        await screening.change('mqtt', async () => {
+          await setScreening(store, on === 'ON');
+          if (on === 'ON') await setBypassFor(store, 0);
+        });
       } else if (name === 'bypass') {
         const minutes = Number(payload);
         if (!/^\d+(\.\d+)?$/.test(payload) || minutes > 7 * 24 * 60)
           return fail('bypass takes a number of minutes, 0 to 10080');
-        await setBypassFor(store, minutes);
+        await screening.change('mqtt', () => setBypassFor(store, minutes));
       } else {
         return fail(`unknown command "${name}" (screening, bypass)`);
       }
-      bypass.invalidate();
       log.info({ command: name, payload }, 'screening changed over MQTT');
       await this.publishState();
     } catch (e) {
@@ -160,6 +177,8 @@ export class MqttBridge {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.deps.live.off('event', this.onLive);
+    this.deps.changes.off('screening', this.onScreening);
+    this.deps.changes.off('caller', this.onCaller);
     const client = this.client;
     if (!client) return;
     await this.send(this.topic('status'), 'offline', true).catch(() => {});

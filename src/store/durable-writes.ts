@@ -1,6 +1,8 @@
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
+import type { ChangeFeed } from '../events/change-feed.js';
+import { otherList } from './schema.js';
 import type { CallerInput, CallRow, Store } from './store.js';
 
 export type WriteOp =
@@ -20,7 +22,8 @@ const REFUSALS_BEFORE_SET_ASIDE = 3;
  * queued, new writes queue behind it so their order holds. A write the database keeps refusing
  * while it answers otherwise (a value it cannot hold) would block every write behind it for
  * good: after a few refusals it is set aside in `<queue>.refused.jsonl` with the reason, and
- * reported, and the rest go on.
+ * reported, and the rest go on. A list change is reported to the change feed when the database
+ * takes it, not when it is queued: what receivers hear is what the lists hold.
  */
 export class DurableWrites {
   private queued: WriteOp[];
@@ -38,6 +41,7 @@ export class DurableWrites {
     private readonly file: string,
     logger: Logger,
     private readonly retryMs = 2_000,
+    private readonly changes?: ChangeFeed,
   ) {
     this.log = logger.child({ component: 'writes' });
     mkdirSync(dirname(file), { recursive: true });
@@ -162,14 +166,23 @@ export class DurableWrites {
     return this.file.replace(/(\.jsonl)?$/, '.refused.jsonl');
   }
 
-  private apply(op: WriteOp): Promise<unknown> {
+  private async apply(op: WriteOp): Promise<unknown> {
     switch (op.op) {
-      case 'upsertCaller':
-        return this.store.upsertCaller(op.input);
-      case 'addCallerIfAbsent':
-        return this.store.addCallerIfAbsent(op.input);
-      case 'fileCaller':
-        return this.store.fileCaller(op.input);
+      case 'upsertCaller': {
+        const entry = await this.store.upsertCaller(op.input);
+        this.changes?.listed(entry);
+        return;
+      }
+      case 'addCallerIfAbsent': {
+        const added = await this.store.addCallerIfAbsent(op.input);
+        if (added) this.changes?.listed(added);
+        return;
+      }
+      case 'fileCaller': {
+        const { entry, removedFromOther } = await this.store.fileCaller(op.input);
+        this.changes?.listed(entry, removedFromOther ? otherList(entry.list) : null);
+        return;
+      }
       case 'recordHit':
         return this.store.recordHit(op.id);
       case 'recordCall':

@@ -4,6 +4,8 @@ import type { Generated } from 'kysely';
 export type Iso = string;
 
 export type ListName = 'allow' | 'block';
+/** A caller is filed on one list and off the other. */
+export const otherList = (list: ListName): ListName => (list === 'allow' ? 'block' : 'allow');
 export const CALLER_SOURCES = [
   'manual',
   'outbound',

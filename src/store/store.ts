@@ -4,7 +4,14 @@ import { type NameRule, validateNameRule } from '../match/name-rules.js';
 import { withTimeout } from '../util/timeout.js';
 import { dialectFor } from './dialect.js';
 import { migrate } from './migrations.js';
-import type { CallerSource, CallersTable, CallsTable, Database, ListName } from './schema.js';
+import {
+  type CallerSource,
+  type CallersTable,
+  type CallsTable,
+  type Database,
+  type ListName,
+  otherList,
+} from './schema.js';
 import { cap, storable } from './text.js';
 
 export type CallerRow = Omit<CallersTable, 'hits'> & { hits: number };
@@ -136,7 +143,7 @@ export class Store {
   async fileCaller(c: CallerInput): Promise<{ entry: CallerRow; removedFromOther: boolean }> {
     const number = cap(c.number, 64) as string;
     const scope = cap(c.scope ?? '', 64) as string;
-    const other: ListName = c.list === 'allow' ? 'block' : 'allow';
+    const other = otherList(c.list);
     const removed = await this.q('write', () =>
       this.db.transaction().execute(async (tx) => {
         await writeCaller(tx, c);
@@ -167,8 +174,11 @@ export class Store {
     );
   }
 
-  /** Adds a caller unless the list already has them (an outbound dial must not overwrite a destination). */
-  async addCallerIfAbsent(c: CallerInput): Promise<boolean> {
+  /**
+   * Adds a caller unless the list already has them (an outbound dial must not overwrite a
+   * destination): the new entry, or null when there was one.
+   */
+  async addCallerIfAbsent(c: CallerInput): Promise<CallerRow | null> {
     const number = cap(c.number, 64) as string;
     const scope = cap(c.scope ?? '', 64) as string;
     const existing = await this.q('read', () =>
@@ -180,9 +190,8 @@ export class Store {
         .where('scope', '=', scope)
         .executeTakeFirst(),
     );
-    if (existing) return false;
-    await this.upsertCaller(c);
-    return true;
+    if (existing) return null;
+    return this.upsertCaller(c);
   }
 
   async removeCaller(number: string, list: ListName, scope = ''): Promise<boolean> {

@@ -10,9 +10,12 @@ import {
 import type { Logger } from 'pino';
 import type { LiveFeed } from '../calls/live-feed.js';
 import type { Config } from '../config/schema.js';
+import type { ChangeFeed } from '../events/change-feed.js';
+import type { ScreeningChanges } from '../events/screening-watch.js';
 import { openPinSets } from '../store/pin-key.js';
 import type { Store } from '../store/store.js';
 import { WebAuthStore } from '../store/web-auth.js';
+import { changeWebhooksDoc } from '../webhooks/change-events.js';
 import { Accounts } from './auth/accounts.js';
 import authPlugin, { SESSION_COOKIE } from './auth/plugin.js';
 import { sendError } from './http-errors.js';
@@ -55,12 +58,11 @@ export interface WebDeps {
   /** Calls as they happen (absent when the API runs without the Stasis app). */
   live?: LiveFeed;
   /** The running app's caches (absent when the API runs without the Stasis app). */
-  caches?: {
-    bypass?: Invalidatable;
-    house?: Invalidatable;
-    nameRules?: Invalidatable;
-    numberRules?: Invalidatable;
-  };
+  caches?: { house?: Invalidatable; nameRules?: Invalidatable; numberRules?: Invalidatable };
+  /** The running app's screening watch: changes take effect at once and are reported as the API's. */
+  screening?: ScreeningChanges;
+  /** Where list changes are reported (webhooks, MQTT). */
+  changes?: ChangeFeed;
 }
 
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -122,6 +124,7 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
         },
       },
       security: [{ bearer: [] }, { session: [] }],
+      webhooks: changeWebhooksDoc(),
     },
     transform: jsonSchemaTransform,
   });
@@ -139,7 +142,7 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
       loginFailuresPerMinute: config.web.loginFailuresPerMinute,
     }),
   );
-  await app.register(callerRoutes({ config, store }));
+  await app.register(callerRoutes({ config, store, changes: deps.changes }));
   await app.register(nameRuleRoutes({ config, store, nameRules: deps.caches?.nameRules }));
   await app.register(numberRuleRoutes({ config, store, numberRules: deps.caches?.numberRules }));
   const editor = deps.directory?.editor;
@@ -152,8 +155,8 @@ export async function createWebServer(deps: WebDeps): Promise<FastifyInstance> {
     }),
   );
   await app.register(outboundGrantRoutes({ store }));
-  await app.register(callRoutes({ config, store }));
-  await app.register(screeningRoutes({ store, bypass: deps.caches?.bypass }));
+  await app.register(callRoutes({ config, store, changes: deps.changes }));
+  await app.register(screeningRoutes({ store, screening: deps.screening }));
   await app.register(houseRoutes({ config, store, house: deps.caches?.house }));
   await app.register(directoryRoutes(deps.directory));
   await app.register(liveRoutes(deps.live, accounts));

@@ -1,7 +1,8 @@
 import type { CallReport } from '../calls/call-report.js';
 import type { LiveEvent } from '../calls/live-feed.js';
+import type { CallerListedEvent, ScreeningChangedEvent } from './change-events.js';
 
-export type WebhookEvent = CallFinishedEvent | CallStartedEvent;
+export type WebhookEvent = CallFinishedEvent | CallStartedEvent | ScreeningChangedEvent | CallerListedEvent;
 
 export interface CallFinishedEvent {
   /** Unique per event: receivers use it to drop a delivery they already have. */

@@ -2,10 +2,12 @@ import type { Logger } from 'pino';
 import type { CallReport } from '../calls/call-report.js';
 import type { LiveEvent } from '../calls/live-feed.js';
 import type { Config } from '../config/schema.js';
+import type { ChangeFeed } from '../events/change-feed.js';
 import { callFinished, callStarted, type WebhookEvent } from './call-event.js';
+import { callerListed, screeningChanged } from './change-events.js';
 import { WebhookOutbox } from './outbox.js';
 
-/** Every configured receiver hears of the calls it asked for (`events`), each through its own durable outbox. */
+/** Every configured receiver hears of the calls and changes it asked for (`events`), each through its own durable outbox. */
 export class Webhooks {
   readonly outboxes: WebhookOutbox[];
 
@@ -34,6 +36,12 @@ export class Webhooks {
 
   callStarted(e: Extract<LiveEvent, { type: 'started' }>): void {
     this.send('call.started', () => callStarted(e));
+  }
+
+  /** Screening and list changes, to the receivers that asked for them. */
+  follow(changes: ChangeFeed): void {
+    changes.on('screening', (c) => this.send('screening.changed', () => screeningChanged(c)));
+    changes.on('caller', (c) => this.send('caller.listed', () => callerListed(c)));
   }
 
   private send(type: WebhookEvent['type'], make: () => WebhookEvent): void {

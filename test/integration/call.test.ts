@@ -113,12 +113,13 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
     await assertNothingLeftBehind();
 
     // The CRM hears of it: a signed event with the verdict, the transcript and a recording link.
-    const finished = () => hooks.events.find((e) => e.call.id === report.id && e.type === 'call.finished');
+    const finished = () =>
+      hooks.events.find((e) => 'call' in e && e.call.id === report.id && e.type === 'call.finished');
     await waitUntil('the webhook event arrived', () => !!finished());
     const event = finished();
     if (event?.type !== 'call.finished') throw new Error('no call.finished event');
     // call.started came first, for the same call.
-    const order = hooks.events.filter((e) => e.call.id === report.id).map((e) => e.type);
+    const order = hooks.events.filter((e) => 'call' in e && e.call.id === report.id).map((e) => e.type);
     assert.deepEqual(order, ['call.started', 'call.finished']);
     assert.equal(event?.call.destination, 'desk');
     assert.equal(event?.call.transcript, answer.transcript);

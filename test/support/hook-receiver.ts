@@ -21,7 +21,7 @@ export class HookReceiver {
     });
   });
   /** Known before listening, because the tests' config (which names it) is built first. */
-  private readonly port = 40_000 + (process.pid % 20_000);
+  constructor(private readonly port = 40_000 + (process.pid % 20_000)) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}/doorman`;

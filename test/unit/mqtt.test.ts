@@ -10,6 +10,8 @@ import { LiveFeed } from '../../src/calls/live-feed.js';
 import type { Finding } from '../../src/cli/doctor.js';
 import { checkMqtt } from '../../src/cli/doctor-mqtt.js';
 import { loadConfig } from '../../src/config/load.js';
+import { ChangeFeed } from '../../src/events/change-feed.js';
+import { ScreeningWatch } from '../../src/events/screening-watch.js';
 import { MqttBridge } from '../../src/integrations/mqtt-bridge.js';
 import { readBypass } from '../../src/store/screening-state.js';
 import { Store } from '../../src/store/store.js';
@@ -34,6 +36,9 @@ describe('MQTT and Home Assistant (real Mosquitto)', () => {
   let bridge: MqttBridge;
   let watcher: MqttClient;
   const live = new LiveFeed();
+  const log = pino({ level: 'silent' });
+  const changes = new ChangeFeed(log);
+  let screening: ScreeningWatch;
   const seen = new Map<string, string>();
   const events: string[] = [];
   let activeCalls = 0;
@@ -45,6 +50,8 @@ describe('MQTT and Home Assistant (real Mosquitto)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'doorman-mqtt-'));
     store = await Store.open({ url: `sqlite:${join(dir, 'doorman.db')}`, timeoutMs: 2_000 });
     const bypass = new Cached(() => readBypass(store), 0);
+    screening = new ScreeningWatch(store, bypass, changes, log);
+    screening.watch(100);
     watcher = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`);
     watcher.on('message', (topic, payload) => {
       seen.set(topic, payload.toString());
@@ -54,11 +61,12 @@ describe('MQTT and Home Assistant (real Mosquitto)', () => {
     await watcher.subscribeAsync([`${root}/#`, `${root}-ha/#`]);
     bridge = new MqttBridge(
       { ...config.mqtt, url: `mqtt://127.0.0.1:${port}` },
-      { store, bypass, live, activeCalls: () => activeCalls, log: pino({ level: 'silent' }) },
+      { store, bypass, screening, live, changes, activeCalls: () => activeCalls, log },
     );
     bridge.start();
   });
   after(async () => {
+    screening?.stop();
     await bridge?.stop();
     // Retained messages of this run are cleared, so the broker keeps nothing of the test.
     for (const topic of seen.keys()) await watcher.publishAsync(topic, '', { retain: true });
@@ -104,6 +112,46 @@ describe('MQTT and Home Assistant (real Mosquitto)', () => {
     await waitUntil('the sensor shows its end', () => seen.get(`${root}/state/bypass_until`) !== 'None');
     await watcher.publishAsync(`${root}/set/screening`, 'ON');
     await waitUntil('on again ends the bypass', async () => (await readBypass(store)).until === null);
+  });
+
+  it('publishes screening and list changes as events, not retained', async () => {
+    const changed = () =>
+      events.map((e) => JSON.parse(e)).filter((e) => e.type === 'screening.changed' && e.by === 'mqtt');
+    const before = changed().length;
+    await watcher.publishAsync(`${root}/set/bypass`, '15');
+    await waitUntil('the bypass is published as an event', () => changed().length === before + 1);
+    const bypassed = changed().at(-1);
+    assert.equal(bypassed.screening, 'off');
+    assert.ok(Math.abs(Date.parse(bypassed.bypassUntil) - (Date.now() + 15 * 60_000)) < 10_000);
+    await watcher.publishAsync(`${root}/set/screening`, 'ON');
+    await waitUntil('ending it early too', () => changed().length === before + 2);
+    assert.deepEqual([changed().at(-1).screening, changed().at(-1).bypassUntil], ['on', null]);
+
+    const entry = await store.upsertCaller({
+      number: '+15550100777',
+      rawNumber: '555-010-0777',
+      list: 'block',
+      source: 'api',
+      addedBy: 'tests',
+    });
+    changes.listed(entry);
+    await waitUntil('the list change is published', () => events.some((e) => e.includes('caller.listed')));
+    const listed = JSON.parse(events.find((e) => e.includes('caller.listed')) ?? '{}');
+    assert.deepEqual(
+      [listed.action, listed.number, listed.list, listed.from, listed.addedBy],
+      ['blocked', '+15550100777', 'block', null, 'tests'],
+    );
+
+    // A subscriber arriving later is given the state, never old events.
+    const late = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`);
+    const retained: string[] = [];
+    late.on('message', (topic) => retained.push(topic));
+    await new Promise<void>((r) => late.on('connect', () => r()));
+    await late.subscribeAsync([`${root}/event`, `${root}/state/screening`]);
+    await waitUntil('the state arrives retained', () => retained.includes(`${root}/state/screening`));
+    await new Promise((r) => setTimeout(r, 300));
+    await late.endAsync();
+    assert.deepEqual(retained, [`${root}/state/screening`]);
   });
 
   it('refuses an unknown command or a bad value with a message, and changes nothing', async () => {

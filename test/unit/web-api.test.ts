@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import type { CallReport } from '../../src/calls/call-report.js';
 import { LiveFeed } from '../../src/calls/live-feed.js';
 import { configSchema } from '../../src/config/schema.js';
+import { ChangeFeed } from '../../src/events/change-feed.js';
+import { ScreeningWatch } from '../../src/events/screening-watch.js';
 import { parseCsv } from '../../src/lists/csv.js';
 import { createLogger } from '../../src/log.js';
 import { NameRules } from '../../src/match/name-rules.js';
@@ -173,7 +175,7 @@ describe('admin API: name rules', () => {
     web = await startTestWeb({}, (store) => {
       // The running app's cache of the rules, as the blocklist check reads them.
       cache = new Cached(async () => new NameRules(await store.nameRules()), 60_000);
-      return { caches: { nameRules: cache, bypass: cache } };
+      return { caches: { nameRules: cache } };
     });
   });
   after(() => web.close());
@@ -472,9 +474,10 @@ describe('admin API: screening', () => {
   let bypass: Cached<Awaited<ReturnType<typeof readBypass>>>;
   before(async () => {
     web = await startTestWeb({}, (store) => {
-      // The running app's cache of the bypass state, as the bypass check reads it.
+      // The running app's cache of the bypass state, as the bypass check reads it, and its watch.
       bypass = new Cached(() => readBypass(store), 60_000);
-      return { caches: { bypass, nameRules: bypass } };
+      const log = createLogger('silent');
+      return { screening: new ScreeningWatch(store, bypass, new ChangeFeed(log), log) };
     });
   });
   after(() => web.close());

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ms } from './units.js';
 
-// `web` (the admin API) and `webhooks` (an event for every finished call).
+// `web` (the admin API) and `webhooks` (signed events for calls and changes to screening and the lists).
 
 export const web = z
   .object({
@@ -28,7 +28,7 @@ export const web = z
 
 export const webhooks = z
   .object({
-    /** Receivers of a signed JSON event for every finished call (a CRM, a ticket system). */
+    /** Receivers of signed JSON events (a CRM, a ticket system): every finished call, and what else each asks for. */
     endpoints: z
       .array(
         z
@@ -37,9 +37,12 @@ export const webhooks = z
             /** Signs every delivery (X-Doorman-Signature); share it with the receiver. */
             secret: z.string().min(16, 'at least 16 characters'),
             timeoutMs: ms(500, 60_000, 5_000),
-            /** The events this receiver is sent: `call.finished`, and `call.started` as a call enters Doorman. */
+            /**
+             * The events this receiver is sent: `call.finished`; `call.started` as a call enters
+             * Doorman; `screening.changed` and `caller.listed` as screening and the lists change.
+             */
             events: z
-              .array(z.enum(['call.started', 'call.finished']))
+              .array(z.enum(['call.started', 'call.finished', 'screening.changed', 'caller.listed']))
               .min(1)
               .default(['call.finished']),
           })

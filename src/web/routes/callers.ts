@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
 import { NotFoundError } from '../../errors.js';
+import type { ChangeFeed } from '../../events/change-feed.js';
 import { IMPORT_MAX_BYTES, writeTo } from '../../lists/bulk.js';
 import { callerInput, importCallersCsv, listExport } from '../../lists/caller-lists.js';
 import { CallerQueries } from '../../store/caller-queries.js';
@@ -59,11 +60,11 @@ const editable = {
   note: z.string().max(1000).nullable().optional(),
 };
 
-/** The allow and block lists: browse, edit, bulk actions, CSV in and out. */
+/** The allow and block lists: browse, edit, bulk actions, CSV in and out; each change told to `changes`. */
 export const callerRoutes =
-  (deps: { config: Config; store: Store }): FastifyPluginAsyncZod =>
+  (deps: { config: Config; store: Store; changes?: ChangeFeed | undefined }): FastifyPluginAsyncZod =>
   async (app) => {
-    const { config, store } = deps;
+    const { config, store, changes } = deps;
     const queries = new CallerQueries(store);
     const find = async (id: string) => {
       const [row] = await queries.byIds([id]);
@@ -163,6 +164,7 @@ export const callerRoutes =
             note: b.note,
           }),
         );
+        changes?.listed(row);
         return reply.code(201).send(toCaller(row));
       },
     );
@@ -208,12 +210,16 @@ export const callerRoutes =
           },
         },
       },
-      async (request) =>
-        importCallersCsv(store, config, request.body, {
+      async (request) => {
+        const addedBy = author(request.principal);
+        const report = await importCallersCsv(store, config, request.body, {
           defaultList: request.query.list,
-          addedBy: author(request.principal),
+          addedBy,
           source: 'the CSV',
-        }),
+        });
+        changes?.imported(report, addedBy);
+        return report;
+      },
     );
 
     app.post(
@@ -226,7 +232,12 @@ export const callerRoutes =
           response: { 200: z.object({ deleted: z.number().int() }), ...errorResponses(400) },
         },
       },
-      async (request) => ({ deleted: await queries.deleteByIds(request.body.ids) }),
+      async (request) => {
+        const rows = await queries.byIds(request.body.ids);
+        const deleted = await queries.deleteByIds(rows.map((r) => r.id));
+        for (const row of rows) changes?.removed(row);
+        return { deleted };
+      },
     );
 
     app.post(
@@ -247,11 +258,13 @@ export const callerRoutes =
       },
       async (request) => {
         const { ids, list: to, destination } = request.body;
-        const changes = destination === undefined ? {} : { destination };
+        const edits = destination === undefined ? {} : { destination };
         let moved = 0;
         for (const row of await queries.byIds(ids)) {
-          await rewrite(row, to ?? row.list, changes);
-          if (to && to !== row.list) await store.removeCaller(row.number, row.list, row.scope);
+          const entry = await rewrite(row, to ?? row.list, edits);
+          const move = to !== undefined && to !== row.list;
+          if (move) await store.removeCaller(row.number, row.list, row.scope);
+          changes?.listed(entry, move ? row.list : null);
           moved++;
         }
         return { moved };
@@ -284,7 +297,9 @@ export const callerRoutes =
       },
       async (request) => {
         const row = await find(request.params.id);
-        return toCaller(await rewrite(row, row.list, request.body));
+        const entry = await rewrite(row, row.list, request.body);
+        changes?.listed(entry);
+        return toCaller(entry);
       },
     );
 
@@ -299,8 +314,9 @@ export const callerRoutes =
         },
       },
       async (request, reply) => {
-        if (!(await queries.deleteByIds([request.params.id])))
-          throw new NotFoundError('caller', request.params.id);
+        const row = await find(request.params.id);
+        if (!(await queries.deleteByIds([row.id]))) throw new NotFoundError('caller', row.id);
+        changes?.removed(row);
         return reply.code(204).send(null);
       },
     );

@@ -5,11 +5,13 @@ import { z } from 'zod';
 import { isDestination } from '../../config/destinations.js';
 import type { Config } from '../../config/schema.js';
 import { NotFoundError } from '../../errors.js';
+import type { ChangeFeed } from '../../events/change-feed.js';
 import { writeTo } from '../../lists/bulk.js';
 import { callerInput } from '../../lists/caller-lists.js';
 import { csvField } from '../../lists/csv.js';
 import { normalizeNumber } from '../../match/caller-id.js';
 import { CallLog, type Listed } from '../../store/call-log.js';
+import { otherList } from '../../store/schema.js';
 import type { CallRow, Store } from '../../store/store.js';
 import { author } from '../auth/plugin.js';
 import { HttpError } from '../http-errors.js';
@@ -119,9 +121,9 @@ async function writeCallsCsv(rows: AsyncIterable<CallRow>, out: PassThrough): Pr
 
 /** The screening log: browse, one call, its recording, "these were spam", and filing a call's caller. */
 export const callRoutes =
-  (deps: { config: Config; store: Store }): FastifyPluginAsyncZod =>
+  (deps: { config: Config; store: Store; changes?: ChangeFeed | undefined }): FastifyPluginAsyncZod =>
   async (app) => {
-    const { config, store } = deps;
+    const { config, store, changes } = deps;
     const log = new CallLog(store);
     const find = async (id: string) => {
       const row = await log.byId(id);
@@ -222,7 +224,8 @@ export const callRoutes =
             note: 'marked as spam from the call log',
           });
           if (blocked.has(input.number)) continue;
-          await store.upsertCaller(input);
+          const entry = await store.upsertCaller(input);
+          changes?.listed(entry);
           blocked.add(input.number);
         }
         return { blocked: [...blocked], skipped };
@@ -301,6 +304,7 @@ export const callRoutes =
           note: kept?.note ?? input.note,
           expiresAt: kept?.expires_at ?? null,
         });
+        changes?.listed(entry, removedFromOther ? otherList(list) : null);
         return { caller: toCaller(entry), removedFromOther };
       },
     );

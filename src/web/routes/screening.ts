@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ScreeningChanges } from '../../events/screening-watch.js';
 import { bypassEnd, isBypassed } from '../../policy/checks/bypass.js';
 import { readBypass, setBypassFor, setScreening } from '../../store/screening-state.js';
 import type { Store } from '../../store/store.js';
-import type { Invalidatable } from '../server.js';
 
 const state = z.object({
   on: z.boolean().describe('the screening switch'),
@@ -12,9 +12,13 @@ const state = z.object({
 });
 export type ScreeningState = z.infer<typeof state>;
 
-/** The screening switch and timed bypass: the same settings as `doorman screening` and the *28 feature code. */
+/**
+ * The screening switch and timed bypass: the same settings as `doorman screening` and the *28
+ * feature code. Inside Doorman a change goes through the running app's watch (`screening`), so
+ * the next call sees it at once and receivers hear it was the API's.
+ */
 export const screeningRoutes =
-  (deps: { store: Store; bypass?: Invalidatable | undefined }): FastifyPluginAsyncZod =>
+  (deps: { store: Store; screening?: ScreeningChanges | undefined }): FastifyPluginAsyncZod =>
   async (app) => {
     const { store } = deps;
     const current = async () => {
@@ -26,9 +30,8 @@ export const screeningRoutes =
         bypassed: isBypassed(s, now),
       };
     };
-    const changed = () => {
-      // Inside Doorman: the next call sees the change at once, not after the cache's lifetime.
-      deps.bypass?.invalidate();
+    const change = async (write: () => Promise<unknown>) => {
+      await (deps.screening ? deps.screening.change('api', write) : write());
       return current();
     };
 
@@ -54,11 +57,11 @@ export const screeningRoutes =
           response: { 200: state },
         },
       },
-      async (request) => {
-        await setScreening(store, request.body.on);
-        if (request.body.on) await setBypassFor(store, 0);
-        return changed();
-      },
+      async (request) =>
+        change(async () => {
+          await setScreening(store, request.body.on);
+          if (request.body.on) await setBypassFor(store, 0);
+        }),
     );
 
     app.post(
@@ -79,9 +82,6 @@ export const screeningRoutes =
           response: { 200: state },
         },
       },
-      async (request) => {
-        await setBypassFor(store, request.body.minutes);
-        return changed();
-      },
+      async (request) => change(() => setBypassFor(store, request.body.minutes)),
     );
   };
