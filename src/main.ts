@@ -97,6 +97,7 @@ export async function startDoorman(
         live: app.live,
         changes,
         activeCalls: () => app.activeCalls,
+        house: app.house,
         log: logger.child({ component: 'mqtt' }),
       })
     : null;

@@ -3,9 +3,11 @@ import type { Logger } from 'pino';
 import type { LiveEvent, LiveFeed } from '../calls/live-feed.js';
 import type { Config } from '../config/schema.js';
 import { hideInUrl } from '../config/secrets.js';
+import { HOUSE_MODES, type HouseModeName } from '../config/sections/house.js';
 import type { CallerChange, ChangeFeed, ScreeningChange } from '../events/change-feed.js';
 import type { ScreeningChanges } from '../events/screening-watch.js';
 import { bypassEnd, isBypassed } from '../policy/checks/bypass.js';
+import { setHouseMode } from '../store/house-mode.js';
 import { type BypassState, setBypassFor, setScreening } from '../store/screening-state.js';
 import type { Store } from '../store/store.js';
 import type { Cached } from '../util/cached.js';
@@ -20,6 +22,8 @@ export interface MqttBridgeDeps {
   /** Screening and list changes, published as events. */
   changes: ChangeFeed;
   activeCalls: () => number;
+  /** Home or away (`house`); the `set/house` command switches it. */
+  house: Cached<HouseModeName>;
   log: Logger;
 }
 
@@ -28,6 +32,7 @@ interface State {
   screening: 'ON' | 'OFF';
   bypass_until: string;
   active_calls: string;
+  house: HouseModeName;
 }
 
 /**
@@ -109,6 +114,7 @@ export class MqttBridge {
       // Home Assistant reads "None" as no value.
       bypass_until: bypassEnd(b, now)?.toISOString() ?? 'None',
       active_calls: String(this.deps.activeCalls()),
+      house: await this.deps.house.get().catch(() => 'home' as const),
     };
     for (const key of Object.keys(state) as Array<keyof State>) {
       if (this.last[key] === state[key]) continue;
@@ -131,7 +137,10 @@ export class MqttBridge {
     void this.publishState().catch(() => {});
   }
 
-  /** A command: `<topic>/set/screening` ON|OFF, `<topic>/set/bypass` MINUTES (0 ends a bypass). */
+  /**
+   * A command: `<topic>/set/screening` ON|OFF, `<topic>/set/bypass` MINUTES (0 ends a bypass),
+   * `<topic>/set/house` home|away.
+   */
   private async command(topic: string, payload: string): Promise<void> {
     const { store, screening, log } = this.deps;
     const name = topic.slice(this.topic('set').length + 1);
@@ -140,6 +149,15 @@ export class MqttBridge {
       this.send(this.topic('error'), JSON.stringify({ topic, error: why }), false).catch(() => {});
     };
     try {
+      if (name === 'house') {
+        const mode = payload.toLowerCase();
+        if (!(HOUSE_MODES as readonly string[]).includes(mode)) return fail('house takes home or away');
+        await setHouseMode(store, mode as HouseModeName);
+        this.deps.house.invalidate();
+        log.info({ mode }, 'house mode changed over MQTT');
+        await this.publishState();
+        return;
+      }
       if (name === 'screening') {
         const on = payload.toUpperCase();
         if (on !== 'ON' && on !== 'OFF') return fail('screening takes ON or OFF');
@@ -153,7 +171,7 @@ export class MqttBridge {
           return fail('bypass takes a number of minutes, 0 to 10080');
         await screening.change('mqtt', () => setBypassFor(store, minutes));
       } else {
-        return fail(`unknown command "${name}" (screening, bypass)`);
+        return fail(`unknown command "${name}" (screening, bypass, house)`);
       }
       log.info({ command: name, payload }, 'screening changed over MQTT');
       await this.publishState();
@@ -187,8 +205,8 @@ export class MqttBridge {
 }
 
 /**
- * Home Assistant MQTT discovery: a switch for screening and sensors for a bypass's end and the
- * calls in progress, one device per Doorman, each unavailable while Doorman is offline.
+ * Home Assistant MQTT discovery: a switch for screening, a select for the house mode, and
+ * sensors for a bypass's end and the calls in progress, one device per Doorman, each unavailable while Doorman is offline.
  */
 export function discoveryMessages(cfg: Config['mqtt']): Array<[string, Record<string, unknown>]> {
   const t = (...p: string[]) => [cfg.topic, ...p].join('/');
@@ -228,6 +246,18 @@ export function discoveryMessages(cfg: Config['mqtt']): Array<[string, Record<st
         unique_id: `doorman_${id}_bypass_until`,
         state_topic: t('state', 'bypass_until'),
         device_class: 'timestamp',
+      },
+    ],
+    [
+      at('select', 'house'),
+      {
+        ...common,
+        name: 'House mode',
+        unique_id: `doorman_${id}_house`,
+        state_topic: t('state', 'house'),
+        command_topic: t('set', 'house'),
+        options: [...HOUSE_MODES],
+        icon: 'mdi:home-account',
       },
     ],
     [

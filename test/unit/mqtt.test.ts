@@ -10,9 +10,11 @@ import { LiveFeed } from '../../src/calls/live-feed.js';
 import type { Finding } from '../../src/cli/doctor.js';
 import { checkMqtt } from '../../src/cli/doctor-mqtt.js';
 import { loadConfig } from '../../src/config/load.js';
+import type { HouseModeName } from '../../src/config/sections/house.js';
 import { ChangeFeed } from '../../src/events/change-feed.js';
 import { ScreeningWatch } from '../../src/events/screening-watch.js';
 import { MqttBridge } from '../../src/integrations/mqtt-bridge.js';
+import { readHouseMode } from '../../src/store/house-mode.js';
 import { readBypass } from '../../src/store/screening-state.js';
 import { Store } from '../../src/store/store.js';
 import { Cached } from '../../src/util/cached.js';
@@ -42,6 +44,7 @@ describe('MQTT and Home Assistant (real Mosquitto)', () => {
   const seen = new Map<string, string>();
   const events: string[] = [];
   let activeCalls = 0;
+  let house: Cached<HouseModeName>;
 
   before(async () => {
     broker = await mosquitto();
@@ -50,6 +53,7 @@ describe('MQTT and Home Assistant (real Mosquitto)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'doorman-mqtt-'));
     store = await Store.open({ url: `sqlite:${join(dir, 'doorman.db')}`, timeoutMs: 2_000 });
     const bypass = new Cached(() => readBypass(store), 0);
+    house = new Cached(() => readHouseMode(store), 60_000);
     screening = new ScreeningWatch(store, bypass, changes, log);
     screening.watch(100);
     watcher = mqtt.connect(`mqtt://127.0.0.1:${broker.port}`);
@@ -61,7 +65,7 @@ describe('MQTT and Home Assistant (real Mosquitto)', () => {
     await watcher.subscribeAsync([`${root}/#`, `${root}-ha/#`]);
     bridge = new MqttBridge(
       { ...config.mqtt, url: `mqtt://127.0.0.1:${port}` },
-      { store, bypass, screening, live, changes, activeCalls: () => activeCalls, log },
+      { store, bypass, screening, live, changes, activeCalls: () => activeCalls, house, log },
     );
     bridge.start();
   });
@@ -112,6 +116,22 @@ describe('MQTT and Home Assistant (real Mosquitto)', () => {
     await waitUntil('the sensor shows its end', () => seen.get(`${root}/state/bypass_until`) !== 'None');
     await watcher.publishAsync(`${root}/set/screening`, 'ON');
     await waitUntil('on again ends the bypass', async () => (await readBypass(store)).until === null);
+  });
+
+  it('switches the house mode on command, shown at once, and offers it to Home Assistant as a select', async () => {
+    const select = JSON.parse(seen.get(`${root}-ha/select/pbx1/house/config`) ?? '{}');
+    assert.deepEqual(select.options, ['home', 'away']);
+    assert.equal(select.command_topic, `${root}/set/house`);
+    await waitUntil('the mode is published', () => seen.get(`${root}/state/house`) === 'home');
+    await watcher.publishAsync(`${root}/set/house`, 'away');
+    await waitUntil('away', async () => (await readHouseMode(store)) === 'away');
+    // The running app's cached mode is let go of, so the next call sees it at once.
+    await waitUntil('the select shows it', () => seen.get(`${root}/state/house`) === 'away');
+    await watcher.publishAsync(`${root}/set/house`, 'holiday');
+    await waitUntil('refused', () => events.some((e) => e.includes('house takes home or away')));
+    assert.equal(await readHouseMode(store), 'away', 'a bad value changes nothing');
+    await watcher.publishAsync(`${root}/set/house`, 'HOME');
+    await waitUntil('home again', async () => (await readHouseMode(store)) === 'home');
   });
 
   it('publishes screening and list changes as events, not retained', async () => {
