@@ -84,9 +84,28 @@ write_config() {
   mkdir -p "$ROOT/etc/asterisk" "$ROOT/run/asterisk" "$LOGDIR" "$ROOT/var/spool/asterisk" "$ROOT/var/cache/asterisk"
   cp "$HERE"/docker/asterisk/*.conf "$ROOT/etc/asterisk/"
   cp "$ROOT/etc/asterisk.dist/indications.conf" "$ROOT/etc/asterisk/"
+  make_stir_certs "$ROOT/etc/asterisk/stir"
   # Prompts Doorman plays as sound:doorman/<name>; simulated callers' audio goes to doorman-sim.
   mkdir -p "$SOUNDS/doorman" "$SOUNDS/doorman-sim"
   cp "$HERE"/prompts/*.wav "$SOUNDS/doorman/"
+}
+
+# A STIR/SHAKEN chain of trust of the sandbox's own: a CA (stir_shaken.conf's ca_file) and a
+# certificate it signed, whose key the tests sign PASSporTs with (served to Asterisk on loopback).
+make_stir_certs() {
+  local dir=$1
+  mkdir -p "$dir"
+  openssl ecparam -name prime256v1 -genkey -noout -out "$dir/ca.key" 2>/dev/null
+  openssl req -x509 -new -key "$dir/ca.key" -subj "/CN=Doorman sandbox STI-CA" -days 3650 \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -out "$dir/ca.pem" 2>/dev/null
+  openssl ecparam -name prime256v1 -genkey -noout -out "$dir/caller.key" 2>/dev/null
+  openssl req -new -key "$dir/caller.key" -subj "/CN=Doorman sandbox SHAKEN caller" -out "$dir/caller.csr" 2>/dev/null
+  # TNAuthList (RFC 8226) naming a service provider code, as an STI-CA issues them.
+  printf 'basicConstraints=CA:FALSE\n1.3.6.1.5.5.7.1.26=DER:3008a006160444303030\n' >"$dir/caller.ext"
+  openssl x509 -req -in "$dir/caller.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial \
+    -days 3650 -extfile "$dir/caller.ext" -out "$dir/caller.pem" 2>/dev/null
+  chmod 644 "$dir"/*.pem "$dir"/*.key
 }
 
 our_pid() {
@@ -182,6 +201,6 @@ case "${1:-}" in
   cli) shift; our_pid >/dev/null || die "not running"; ast_cli "$*" ;;
   logs) tail -n "${2:-50}" "$LOGDIR/messages.log" ;;
   dialplan) cmd_dialplan ;;
-  env) echo "export DOORMAN_SIMULATOR_SOUNDS_DIR='$SOUNDS/doorman-sim'" ;;
+  env) echo "export DOORMAN_SIMULATOR_SOUNDS_DIR='$SOUNDS/doorman-sim' DOORMAN_SANDBOX_STIR_DIR='$ROOT/etc/asterisk/stir'" ;;
   *) sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0"; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 import { isDestination } from '../config/destinations.js';
 import type { Route } from '../config/schema.js';
 import { type CallerNumber, normalizeNumber } from '../match/caller-id.js';
+import { attestationFrom } from '../policy/attestation.js';
 import type { CheckContext } from '../policy/check.js';
 import type { CallDeps } from './call-deps.js';
 import type { CallFacts } from './call-report.js';
@@ -11,7 +12,10 @@ export function checkContext(
   caller: CallerNumber,
   facts: CallFacts,
   route: Route,
-  deps: Pick<CallDeps, 'copy' | 'writes' | 'bypass' | 'config' | 'nameRules' | 'numberRules' | 'callRate'>,
+  deps: Pick<
+    CallDeps,
+    'copy' | 'ari' | 'writes' | 'bypass' | 'config' | 'nameRules' | 'numberRules' | 'callRate'
+  >,
 ): CheckContext {
   let lists: ReturnType<CheckContext['lists']> | undefined;
   let listsCopyAgeMs: number | undefined;
@@ -37,6 +41,16 @@ export function checkContext(
       return lists;
     },
     copyAgeMs: () => listsCopyAgeMs ?? deps.copy.inUseAgeMs(),
+    attestation: async () => {
+      // Asterisk's STIR_SHAKEN() on the call's channel: what res_stir_shaken verified of the
+      // INVITE's Identity header (nothing on channels that did not come in over PJSIP).
+      const read = (fn: string) =>
+        deps.ari.getVariable(facts.channelId, `STIR_SHAKEN(${fn})`).catch(() => '');
+      const count = await read('count');
+      if (!(Number(count) > 0)) return attestationFrom(count, '', '');
+      const [result, level] = await Promise.all([read('0,verify_result'), read('0,attestation')]);
+      return attestationFrom(count, result, level);
+    },
     bypass: () => deps.bypass.get(),
     flooded: () => deps.callRate.admit(caller.key, Date.now()),
     hasDestination: (name) => isDestination(deps.config.destinations, name),
@@ -53,6 +67,7 @@ export function stepContext(
   deps: Pick<
     CallDeps,
     | 'copy'
+    | 'ari'
     | 'writes'
     | 'bypass'
     | 'config'

@@ -1,6 +1,7 @@
 import type { CallerNumber } from '../match/caller-id.js';
 import type { NameRule } from '../match/name-rules.js';
 import type { NumberRule } from '../match/number-rules.js';
+import type { Attestation, AttestationLevel } from './attestation.js';
 import type { Flooded } from './call-rate.js';
 import type { BypassState } from './checks/bypass.js';
 import type { CheckResult, Verdict } from './verdict.js';
@@ -19,7 +20,14 @@ export interface CheckContext {
   callerName: string;
   did: string;
   /** The route's destinations. */
-  route: { unknown: string; blocked: string; blockAnonymous: boolean; flooded?: string | undefined };
+  route: {
+    unknown: string;
+    blocked: string;
+    blockAnonymous: boolean;
+    flooded?: string | undefined;
+    /** Allowlisted numbers pass straight through only with a verified attestation this good (`off`: always). */
+    allowlistAttestation?: 'off' | AttestationLevel | undefined;
+  };
   now: Date;
   /** The caller's allow and block entries (one lookup per call, shared by the checks). */
   lists(): Promise<{ allow?: ListEntry; block?: ListEntry }>;
@@ -33,6 +41,8 @@ export interface CheckContext {
   flooded(): Flooded;
   /** Known destination names. */
   hasDestination(name: string): boolean;
+  /** What Asterisk verified of the call's STIR/SHAKEN Identity header (none read: missing). */
+  attestation?(): Promise<Attestation>;
   /** How old the local copy was, when answers came from it (the shared database did not answer). */
   copyAgeMs?(): number | undefined;
 }

@@ -54,7 +54,7 @@ export async function runChecks<C extends { route: { blocked: string } }>(
         check: step.name,
         result: r.kind,
         ms: round(performance.now() - t0),
-        ...(r.kind === 'route' ? { detail: r.reason } : {}),
+        ...(r.kind === 'route' ? { detail: r.reason } : r.detail ? { detail: r.detail } : {}),
       });
       if (r.kind === 'route') return { verdict: r, trace };
     } catch (e) {

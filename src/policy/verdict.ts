@@ -1,5 +1,7 @@
 /** What a check concludes: send the call somewhere, or let the next check decide. */
-export type CheckResult = Verdict | { kind: 'next' };
+export type CheckResult =
+  | Verdict
+  | { kind: 'next' /** Why it let the call on, for the log. */; detail?: string };
 
 export interface Verdict {
   kind: 'route';

@@ -243,6 +243,12 @@ export class AriConnection extends EventEmitter<AriEvents> {
     return this.call('channels', 'setChannelVar', { channelId, variable, value });
   }
 
+  /** A channel variable or dialplan function's value (`STIR_SHAKEN(count)`); '' when unset. */
+  async getVariable(channelId: string, variable: string): Promise<string> {
+    const r: { value?: unknown } = await this.call('channels', 'getChannelVar', { channelId, variable });
+    return typeof r?.value === 'string' ? r.value : '';
+  }
+
   getChannel(channelId: string): Promise<ChannelJson> {
     return this.call('channels', 'get', { channelId });
   }

@@ -47,6 +47,8 @@ export interface SimulatedCallOptions {
    * offering this codec: the caller's audio crosses RTP, the digits go as RFC 4733 events.
    */
   sip?: 'ulaw' | 'alaw';
+  /** Over SIP: the INVITE's Identity header (STIR/SHAKEN), for Asterisk to verify. */
+  identity?: string;
 }
 
 export interface TimelineEntry {
@@ -220,6 +222,7 @@ export class SimulatedCaller {
       const phone = sipCall({
         from: opts.from,
         ...(opts.name ? { name: opts.name } : {}),
+        ...(opts.identity ? { identity: opts.identity } : {}),
         to: opts.to,
         codec,
         rtp,

@@ -30,6 +30,8 @@ export interface SipCallOptions {
   timeoutMs?: number;
   /** Where Asterisk takes SIP (default the sandbox's). */
   asterisk?: string;
+  /** An RFC 8224 Identity header's value (a signed PASSporT), for STIR/SHAKEN verification. */
+  identity?: string;
 }
 
 export interface SipCallResult {
@@ -146,7 +148,7 @@ Content-Length: 0
   <send retrans="500"><![CDATA[
 ${request('INVITE', 1, false)}
 Contact: <sip:${o.from}@[local_ip]:[local_port]>
-X-Doorman-Caller: sipp
+X-Doorman-Caller: sipp${o.identity ? `\nIdentity: ${o.identity}` : ''}
 Content-Type: application/sdp
 Content-Length: [len]
 

@@ -7,6 +7,7 @@ import { type SipCallOptions, sipCall } from '../../src/telephony/sip-phone.js';
 import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { encodeForSip } from '../support/sip-audio.js';
 import { speechWav } from '../support/speech.js';
+import { identityHeader, serveCertificate } from '../support/stir-shaken.js';
 
 /**
  * Calls that cross SIP and RTP as a real phone's or trunk's do: SIPp (Debian's sip-tester) on
@@ -24,6 +25,8 @@ describe('SIP callers (SIPp) on the Asterisk sandbox', () => {
         checks: ['blocklist', 'pin'],
         pin: { set: 'partners', destination: 'desk', attempts: 2, firstDigitMs: 1_500, interDigitMs: 2_000 },
       },
+      // The allow list trusted only on calls STIR/SHAKEN verified at A; others fall through.
+      '15550007000': { unknown: 'voicemail', checks: ['allowlist'], allowlistAttestation: 'A' },
     },
   });
   const alice = speechWav('alice', 'Hello, I would like to speak to Alice Johnson, please.');
@@ -137,6 +140,53 @@ describe('SIP callers (SIPp) on the Asterisk sandbox', () => {
     const report = await reportFrom(from);
     assert.equal(report.verdict?.destination, 'blocked');
     assert.match(report.verdict?.reason ?? '', /caller name matches rule/);
+  });
+
+  it('lets an allowlisted number straight through only on a call Asterisk verified (STIR/SHAKEN, attestation A)', async () => {
+    const cert = await serveCertificate();
+    try {
+      const from = number();
+      const to = '15550007000';
+      await doorman.store.upsertCaller({
+        number: from,
+        rawNumber: from,
+        list: 'allow',
+        source: 'manual',
+        destination: 'desk',
+      });
+      const call = async (identity?: string) => {
+        const r = await caller.call({
+          from,
+          to,
+          delaySeconds: 0,
+          waitSeconds: 2,
+          timeoutMs: 20_000,
+          sip: 'ulaw',
+          ...(identity ? { identity } : {}),
+        });
+        return { destination: r.destination, report: await doorman.report(r.channelId) };
+      };
+      const signed = (attest: 'A' | 'B', forged = false) =>
+        identityHeader({ x5u: cert.url, orig: from, dest: to, attest, forged });
+
+      const verified = await call(signed('A'));
+      assert.equal(verified.destination, 'desk', JSON.stringify(verified.report.checks));
+      assert.match(verified.report.verdict?.reason ?? '', /on the allow list; STIR\/SHAKEN verified A$/);
+      for (const [what, identity, why] of [
+        ['no Identity header', undefined, /STIR\/SHAKEN missing/],
+        ['a forged signature', signed('A', true), /STIR\/SHAKEN signature_validation/],
+        ['attestation B', signed('B'), /STIR\/SHAKEN verified B \(the route needs verified A\)/],
+      ] as const) {
+        const r = await call(identity);
+        assert.equal(r.destination, 'voicemail', `${what}: screened, not put straight through`);
+        const allow = r.report.checks.find((c) => c.check === 'allowlist');
+        assert.equal(allow?.result, 'next', what);
+        assert.match(allow?.detail ?? '', why, what);
+      }
+    } finally {
+      await cert.close();
+    }
+    await noSipCallLeft();
   });
 
   it('leaves no channel or bridge behind when the caller hangs up (BYE) mid-answer', async () => {

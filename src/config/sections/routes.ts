@@ -50,6 +50,12 @@ export const route = z
     flooded: z.string().min(1).optional(),
     /** Treat withheld numbers (anonymous, restricted, unavailable) as blocked. */
     blockAnonymous: z.boolean().default(false),
+    /**
+     * An allowlisted number goes straight through only when Asterisk verified its call's
+     * STIR/SHAKEN attestation at this level or better (A full, B partial, C gateway); otherwise it
+     * is screened like anyone (a spoofed number). `off`: the allow list is trusted as it is.
+     */
+    allowlistAttestation: z.enum(['off', 'A', 'B', 'C']).default('off'),
     /** Where recorded messages (machines) go; the unknown destination when not set. */
     machine: z.string().min(1).optional(),
     /** The prompt asking who they want (a sound name as Asterisk sees it). */
