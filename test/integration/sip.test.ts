@@ -27,6 +27,12 @@ describe('SIP callers (SIPp) on the Asterisk sandbox', () => {
       },
       // The allow list trusted only on calls STIR/SHAKEN verified at A; others fall through.
       '15550007000': { unknown: 'voicemail', checks: ['allowlist'], allowlistAttestation: 'A' },
+      '15550007100': {
+        unknown: 'voicemail',
+        checks: ['allowlist', 'challenge'],
+        allowlistAttestation: 'A',
+        retries: 0,
+      },
     },
   });
   const alice = speechWav('alice', 'Hello, I would like to speak to Alice Johnson, please.');
@@ -154,10 +160,10 @@ describe('SIP callers (SIPp) on the Asterisk sandbox', () => {
         source: 'manual',
         destination: 'desk',
       });
-      const call = async (identity?: string) => {
+      const call = async (identity?: string, dialled = to) => {
         const r = await caller.call({
           from,
-          to,
+          to: dialled,
           delaySeconds: 0,
           waitSeconds: 2,
           timeoutMs: 20_000,
@@ -183,6 +189,16 @@ describe('SIP callers (SIPp) on the Asterisk sandbox', () => {
         assert.equal(allow?.result, 'next', what);
         assert.match(allow?.detail ?? '', why, what);
       }
+      // Where the route goes on to the question, the caller whose signature fails is asked it.
+      const challenged = await call(signed('A', true), '15550007100');
+      assert.deepEqual(
+        challenged.report.checks.map((c) => [c.check, c.result]),
+        [
+          ['allowlist', 'next'],
+          ['challenge', 'route'],
+        ],
+      );
+      assert.equal(challenged.destination, 'voicemail', 'a silent caller, asked and not answering');
     } finally {
       await cert.close();
     }
