@@ -7,7 +7,7 @@ import pg from 'pg';
 import { Store } from '../../src/store/store.js';
 import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { cliArgs } from '../support/cli.js';
-import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
+import { listCaller, startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { speechWav } from '../support/speech.js';
 import { ThrowawayPostgres } from '../support/throwaway-postgres.js';
 
@@ -164,19 +164,8 @@ describe('the shared database is down, with a local copy of the lists', () => {
   };
 
   it('keeps screening from the copy: the blocked stay blocked, the allowlisted (one listed on another PBX a moment before) get in', async () => {
-    await doorman.store.upsertCaller({
-      number: blocked,
-      rawNumber: blocked,
-      list: 'block',
-      source: 'manual',
-    });
-    await doorman.store.upsertCaller({
-      number: allowed,
-      rawNumber: allowed,
-      list: 'allow',
-      source: 'manual',
-      destination: 'voicemail',
-    });
+    await listCaller(doorman.store, blocked, 'block');
+    await listCaller(doorman.store, allowed, 'allow', 'voicemail');
     // Another PBX sharing the database allowlists a caller, just before the outage.
     const otherPbx = await Store.open({ url: pgServer.url, timeoutMs: 5_000 });
     await otherPbx.upsertCaller({

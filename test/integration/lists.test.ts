@@ -7,7 +7,14 @@ import { setHouseMode } from '../../src/store/house-mode.js';
 import { NumberRuleStore } from '../../src/store/number-rule-store.js';
 import { setBypassFor } from '../../src/store/screening-state.js';
 import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
-import { numberedCalls, startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
+import {
+  listCaller,
+  numberedCalls,
+  startCaller,
+  startTestDoorman,
+  testConfig,
+  waitUntil,
+} from '../support/doorman.js';
 import { mosquitto } from '../support/mqtt-broker.js';
 import { speechWav } from '../support/speech.js';
 
@@ -340,14 +347,8 @@ describe('the lists and the screening switch on live calls', () => {
 
   it('sends callers who pass to voicemail while the house is away, and the blocked where they always go', async () => {
     const [friend, pest] = ['+15557772201', '+15557772202'];
-    await doorman.store.upsertCaller({
-      number: friend,
-      rawNumber: friend,
-      list: 'allow',
-      source: 'manual',
-      destination: 'desk',
-    });
-    await doorman.store.upsertCaller({ number: pest, rawNumber: pest, list: 'block', source: 'manual' });
+    await listCaller(doorman.store, friend, 'allow', 'desk');
+    await listCaller(doorman.store, pest, 'block');
     const quick = (from: string) => call(undefined, { from, delaySeconds: 0, waitSeconds: 1 });
     await setHouseMode(doorman.store, 'away');
     doorman.app.house.invalidate();
@@ -384,13 +385,7 @@ describe('the lists and the screening switch on live calls', () => {
   describe('from the phone that had the call (feature codes)', () => {
     /** A call routed to `desk`, from a number allowlisted there; its log row written. */
     const callToDesk = async (from: string) => {
-      await doorman.store.upsertCaller({
-        number: from,
-        rawNumber: from,
-        list: 'allow',
-        source: 'manual',
-        destination: 'desk',
-      });
+      await listCaller(doorman.store, from, 'allow', 'desk');
       const r = await call(undefined, { from, delaySeconds: 0, waitSeconds: 1 });
       assert.equal(r.destination, 'desk');
       await doorman.logRow(r.channelId);

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Store } from '../../src/store/store.js';
 import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
-import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
+import { listCaller, startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { spawnDoorman } from '../support/process.js';
 import { speechWav } from '../support/speech.js';
 
@@ -140,23 +140,10 @@ describe('two Doormans for one Asterisk (ari.secondApp)', () => {
 
   before(async () => {
     const storeA = await Store.open({ url: envA.DOORMAN_STORE_URL, timeoutMs: 5_000 });
-    await storeA.upsertCaller({
-      number: X,
-      rawNumber: X,
-      list: 'allow',
-      source: 'manual',
-      destination: 'desk',
-    });
+    await listCaller(storeA, X, 'allow', 'desk');
     await storeA.close();
     b = await startTestDoorman('second-b', configB);
-    for (const n of [X, Y])
-      await b.store.upsertCaller({
-        number: n,
-        rawNumber: n,
-        list: 'allow',
-        source: 'manual',
-        destination: 'voicemail',
-      });
+    for (const n of [X, Y]) await listCaller(b.store, n, 'allow', 'voicemail');
     caller = await startCaller('second', configB);
   });
   after(async () => {

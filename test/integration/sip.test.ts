@@ -4,7 +4,7 @@ import type { CallReport } from '../../src/calls/call-report.js';
 import type { SipCodec } from '../../src/telephony/rtp-capture.js';
 import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { type SipCallOptions, sipCall } from '../../src/telephony/sip-phone.js';
-import { startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
+import { listCaller, startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { encodeForSip } from '../support/sip-audio.js';
 import { speechWav } from '../support/speech.js';
 import { identityHeader, serveCertificate } from '../support/stir-shaken.js';
@@ -153,13 +153,7 @@ describe('SIP callers (SIPp) on the Asterisk sandbox', () => {
     try {
       const from = number();
       const to = '15550007000';
-      await doorman.store.upsertCaller({
-        number: from,
-        rawNumber: from,
-        list: 'allow',
-        source: 'manual',
-        destination: 'desk',
-      });
+      await listCaller(doorman.store, from, 'allow', 'desk');
       const call = async (identity?: string, dialled = to) => {
         const r = await caller.call({
           from,

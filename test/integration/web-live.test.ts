@@ -9,7 +9,7 @@ import { WebAuthStore } from '../../src/store/web-auth.js';
 import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { Accounts } from '../../src/web/auth/accounts.js';
 import { launchChromium, logIn } from '../support/browser.js';
-import { ARTIFACTS, startCaller, startTestDoorman, testConfig } from '../support/doorman.js';
+import { ARTIFACTS, listCaller, startCaller, startTestDoorman, testConfig } from '../support/doorman.js';
 import { speechWav } from '../support/speech.js';
 import { ADMIN } from '../support/web.js';
 
@@ -142,19 +142,8 @@ describe('the web app with live calls', () => {
     const stamp = String(Date.now()).slice(-6);
     const blocked = `+1555${stamp}1`;
     const allowed = `+1555${stamp}2`;
-    await doorman.store.upsertCaller({
-      number: blocked,
-      rawNumber: blocked,
-      list: 'block',
-      source: 'manual',
-    });
-    await doorman.store.upsertCaller({
-      number: allowed,
-      rawNumber: allowed,
-      list: 'allow',
-      source: 'manual',
-      destination: 'voicemail',
-    });
+    await listCaller(doorman.store, blocked, 'block');
+    await listCaller(doorman.store, allowed, 'allow', 'voicemail');
 
     // The attack: 60 logins from 60 addresses, 50,000 callers imported, and caller-ID names
     // built to make those patterns backtrack.

@@ -8,6 +8,8 @@ import type { CallReport } from '../../src/calls/call-report.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { type StartOptions, startDoorman } from '../../src/main.js';
+import type { ListName } from '../../src/store/schema.js';
+import type { Store } from '../../src/store/store.js';
 import { SimulatedCaller, type SimulatedCallOptions } from '../../src/telephony/simulated-caller.js';
 
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
@@ -154,4 +156,15 @@ export function numberedCalls(caller: () => SimulatedCaller, prefix: string, fir
       timeoutMs: 40_000,
       ...extra,
     });
+}
+
+/** Puts a number on a list by hand (source `manual`), as a test's set-up does. */
+export function listCaller(store: Store, number: string, list: ListName, destination?: string) {
+  return store.upsertCaller({
+    number,
+    rawNumber: number,
+    list,
+    source: 'manual',
+    ...(destination ? { destination } : {}),
+  });
 }
