@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { Store } from '../../src/store/store.js';
 import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
 import { listCaller, startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
 import { spawnDoorman } from '../support/process.js';
 import { speechWav } from '../support/speech.js';
+import { ThrowawayPostgres } from '../support/throwaway-postgres.js';
 
 const say = speechWav('margaret', 'Hello, I would like to speak to Margaret Thompson, please.');
 
@@ -121,38 +121,47 @@ describe('calls are never lost because Doorman is down', () => {
   });
 });
 
-describe('two Doormans for one Asterisk (ari.secondApp)', () => {
-  // A runs as its own process, to be killed; B in this one. Each its own list, so where a call
-  // goes says who screened it: X is allowlisted to desk by A and to voicemail by B.
+describe('two Doormans for one Asterisk (ari.secondApp), sharing a PostgreSQL', () => {
+  // A runs as its own process, to be killed; B in this one, whose reports say which calls it
+  // screened. Both on one (throwaway) PostgreSQL, as two Doormans for one PBX would be.
+  const pgServer = new ThrowawayPostgres(25_434);
   const X = '+15550000031';
   const Y = '+15550000032';
   const dir = mkdtempSync(join(tmpdir(), 'doorman-a-'));
   const envA = {
     DOORMAN_RECORDINGS_DIR: dir,
-    DOORMAN_STORE_URL: `sqlite:${join(dir, 'doorman.db')}`,
+    DOORMAN_STORE_URL: pgServer.url,
     DOORMAN_STORE_QUEUE_FILE: join(dir, 'queue.jsonl'),
+    DOORMAN_STORE_COPY_FILE: join(dir, 'copy.db'),
     DOORMAN_CALLS_LEASE_SECONDS: '4',
     DOORMAN_ARI_SECOND_APP: 'doorman-b',
   };
-  const configB = testConfig({ 'ari.app': 'doorman-b', 'ari.secondApp': 'doorman', 'calls.leaseSeconds': 4 });
+  // B asks nobody anything: a caller it takes over is routed by its lists at once.
+  const configB = testConfig({
+    'ari.app': 'doorman-b',
+    'ari.secondApp': 'doorman',
+    'calls.leaseSeconds': 4,
+    'store.url': pgServer.url,
+    routes: { default: { unknown: 'voicemail', checks: ['blocklist', 'allowlist'] } },
+  });
   let caller: SimulatedCaller;
   let b: Awaited<ReturnType<typeof startTestDoorman>>;
 
   before(async () => {
-    const storeA = await Store.open({ url: envA.DOORMAN_STORE_URL, timeoutMs: 5_000 });
-    await listCaller(storeA, X, 'allow', 'desk');
-    await storeA.close();
+    pgServer.start();
     b = await startTestDoorman('second-b', configB);
-    for (const n of [X, Y]) await listCaller(b.store, n, 'allow', 'voicemail');
+    await listCaller(b.store, X, 'allow', 'desk');
     caller = await startCaller('second', configB);
   });
   after(async () => {
     await caller?.close();
     await b?.stop();
+    pgServer.stop();
   });
 
   const callX = () =>
     caller.call({ from: X, to: '15550001000', delaySeconds: 0, waitSeconds: 3, timeoutMs: 20_000 });
+  const byB = (channelId: string) => b.reports.find((r) => r.facts.channelId === channelId);
   const noDoormanBridge = async () =>
     !(await caller.connection.listBridges()).some((br) => br.id.startsWith('doorman-'));
 
@@ -160,9 +169,11 @@ describe('two Doormans for one Asterisk (ari.secondApp)', () => {
     const a = spawnDoorman('second-a', envA);
     t.after(() => a.kill());
     await a.waitForLog(/ARI connected/);
-    assert.equal((await callX()).destination, 'desk', 'with both up, the first screens');
+    const first = await callX();
+    assert.equal(first.destination, 'desk');
+    assert.equal(byB(first.channelId), undefined, 'with both up, the first screens');
 
-    // Y is not on A's list: A asks the question, and is killed while the caller answers.
+    // Y is on no list: A asks the question, and is killed while the caller answers.
     const id = `sim-second-${Date.now()}`;
     const call = caller.call({
       id,
@@ -179,21 +190,34 @@ describe('two Doormans for one Asterisk (ari.secondApp)', () => {
     await a.exited;
     const dropped = await call;
     assert.equal(dropped.destination, 'voicemail', JSON.stringify(dropped.timeline));
-    const byB = await b.report(`${id}-in`);
-    assert.equal(byB.verdict?.check, 'allowlist', 'screened again by the second, not let through');
+    const taken = await b.report(`${id}-in`);
+    assert.deepEqual(
+      taken.checks.map((c) => [c.check, c.result]),
+      [
+        ['blocklist', 'next'],
+        ['allowlist', 'next'],
+      ],
+      'screened again by the second, not let through unscreened',
+    );
 
-    assert.equal((await callX()).destination, 'voicemail', 'the next call goes to the second at once');
+    const next = await callX();
+    assert.equal(next.destination, 'desk');
+    assert.equal(
+      (await b.report(next.channelId)).verdict?.check,
+      'allowlist',
+      'the next call goes to the second at once',
+    );
 
     // A starts again (and tidies up after its killed self), then is killed while idle.
     const again = spawnDoorman('second-a-again', envA);
     t.after(() => again.kill());
     await again.waitForLog(/ARI connected/);
     await waitUntil('the killed Doorman left nothing behind', noDoormanBridge);
-    assert.equal((await callX()).destination, 'desk');
+    const back = await callX();
+    assert.equal(byB(back.channelId), undefined, 'the first screens again once it is back');
     again.child.kill('SIGKILL');
     await again.exited;
     const idle = await callX();
-    assert.equal(idle.destination, 'voicemail');
     assert.equal((await b.report(idle.channelId)).verdict?.check, 'allowlist');
     assert.ok(await noDoormanBridge());
   });
