@@ -265,6 +265,18 @@ describe('admin web app in a browser', () => {
     assert.equal((await api(web, 'GET', '/api/screening')).body.bypassed, false);
   });
 
+  it('switches the house between home and away from the settings page', async () => {
+    await open('/directory', 'Directory'); // the settings page may be open already: render it anew
+    await open('/settings', 'Settings');
+    await page.getByText('The house is home: callers who pass go to their own destination.').waitFor();
+    await page.getByRole('button', { name: 'Switch to away' }).click();
+    await page.getByText(/^The house is away/).waitFor();
+    assert.equal((await api(web, 'GET', '/api/house')).body.mode, 'away');
+    await page.getByRole('button', { name: 'Switch to home' }).click();
+    await page.getByText(/^The house is home/).waitFor();
+    assert.equal((await api(web, 'GET', '/api/house')).body.mode, 'home');
+  });
+
   it("revokes an extension's outbound grant from the settings page", async () => {
     await new OutboundGrantStore(web.store).grant('1001', new Date(Date.now() + 600_000).toISOString());
     await open('/directory', 'Directory'); // the settings page is open already: render it anew

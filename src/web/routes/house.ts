@@ -12,6 +12,8 @@ const state = z.object({
   announce: z.string().nullable().describe("the mode's announce setting (null: the routes' own)"),
 });
 
+export type HouseState = z.infer<typeof state>;
+
 /** Home or away: the same setting as `doorman house` and the MQTT `set/house` command. */
 export const houseRoutes =
   (deps: { config: Config; store: Store; house?: Invalidatable | undefined }): FastifyPluginAsyncZod =>

@@ -1,3 +1,4 @@
+import type { HouseState } from '../../routes/house.js';
 import type { Routing } from '../../routes/routing.js';
 import type { ScreeningState } from '../../routes/screening.js';
 import { get, post } from '../api.js';
@@ -106,16 +107,54 @@ function screeningSection(initial: ScreeningState, signal: AbortSignal): HTMLEle
   return section;
 }
 
+/** Home or away (`house`): where callers who pass go, and whether they are announced. */
+function houseSection(initial: HouseState, signal: AbortSignal): HTMLElement {
+  const body = h('div');
+  const what = (s: HouseState) =>
+    [
+      s.destination
+        ? `callers who pass go to ${s.destination}`
+        : 'callers who pass go to their own destination',
+      s.announce ? `announced: ${s.announce}` : null,
+    ]
+      .filter(Boolean)
+      .join('; ');
+  const render = (s: HouseState) => {
+    const other = s.mode === 'home' ? 'away' : 'home';
+    fill(
+      body,
+      h('p', {}, `The house is ${s.mode}: ${what(s)}.`),
+      h(
+        'button',
+        {
+          type: 'button',
+          onclick: async () => {
+            const next = await attempt(() => post<HouseState>('/api/house', { mode: other }, signal));
+            if (!next) return;
+            render(next);
+            announce(`House mode: ${next.mode}`);
+          },
+        },
+        `Switch to ${other}`,
+      ),
+    );
+  };
+  render(initial);
+  return h('section', {}, h('h2', {}, 'Home or away'), body);
+}
+
 export const settingsPage: Page = {
   path: '/settings',
   title: 'Settings',
   async render({ main, signal }) {
-    const [state, routing] = await Promise.all([
+    const [state, house, routing] = await Promise.all([
       get<ScreeningState>('/api/screening', signal),
+      get<HouseState>('/api/house', signal),
       get<Routing>('/api/routing', signal),
     ]);
     main.append(
       screeningSection(state, signal),
+      houseSection(house, signal),
       h(
         'section',
         {},
