@@ -4,7 +4,14 @@ import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { AriError, DoormanError } from '../errors.js';
 import { sleep, withTimeout } from '../util/timeout.js';
-import type { AriEvent, BridgeJson, ChannelJson, DialplanTarget } from './ari-types.js';
+import type {
+  AriEvent,
+  BridgeJson,
+  ChannelJson,
+  DialplanTarget,
+  ExternalMediaParams,
+  OriginateParams,
+} from './ari-types.js';
 
 export interface AriOptions {
   url: string;
@@ -17,27 +24,6 @@ export interface AriOptions {
   reconnectMinMs: number;
   reconnectMaxMs: number;
   logger: Logger;
-}
-
-export interface ExternalMediaParams {
-  channelId: string;
-  format: 'slin16' | 'slin' | 'ulaw';
-  /** Extra channel variables to set on the media channel. */
-  variables?: Record<string, string>;
-}
-
-export interface OriginateParams {
-  endpoint: string;
-  channelId: string;
-  otherChannelId: string;
-  context: string;
-  extension: string;
-  priority: number;
-  callerId: string;
-  /** Always set for Local channels: without it they negotiate slin192 (5x CPU, -6 dB). */
-  formats: string;
-  timeoutSeconds: number;
-  variables: Record<string, string>;
 }
 
 interface AriEvents {
@@ -72,7 +58,6 @@ export class AriConnection extends EventEmitter<AriEvents> {
     return this.isConnected;
   }
 
-  /** The Stasis app this connection registers. */
   get app(): string {
     return this.opts.app;
   }
