@@ -21,3 +21,11 @@ export function underHouseMode(
   if ([route.blocked, route.flooded, route.machine].includes(verdict.destination)) return verdict;
   return { ...verdict, destination: to, reason: `${verdict.reason}; ${mode}: to ${to}` };
 }
+
+/** What a mode changes, in words for the CLI and the Settings page. */
+export function describeHouseMode(behaviour: HouseBehaviour): string {
+  const to = behaviour.destination
+    ? `callers who pass go to ${behaviour.destination}`
+    : 'callers who pass go to their own destination';
+  return behaviour.announce ? `${to}; announced: ${behaviour.announce}` : to;
+}

@@ -55,7 +55,12 @@ describe('the house mode', () => {
       });
 
     it('reads home by default, switches to away and back, and refuses anything else', async () => {
-      assert.deepEqual(await (await call('GET')).json(), { mode: 'home', destination: null, announce: null });
+      assert.deepEqual(await (await call('GET')).json(), {
+        mode: 'home',
+        destination: null,
+        announce: null,
+        summary: 'callers who pass go to their own destination',
+      });
       const r = await call('POST', { mode: 'away' });
       assert.equal(r.status, 200);
       assert.equal((await r.json()).mode, 'away');

@@ -1,5 +1,6 @@
 import type { Config } from '../../config/schema.js';
 import { HOUSE_MODES, type HouseModeName } from '../../config/sections/house.js';
+import { describeHouseMode } from '../../policy/house-mode.js';
 import { readHouseMode, setHouseMode } from '../../store/house-mode.js';
 import { Store } from '../../store/store.js';
 import { UsageError } from '../usage.js';
@@ -12,16 +13,7 @@ export async function cmdHouse(config: Config, [action = 'status']: string[]): P
   try {
     if (action !== 'status') await setHouseMode(store, action as HouseModeName);
     const mode = await readHouseMode(store);
-    const b = config.house[mode];
-    const what = [
-      b.destination
-        ? `callers who pass go to ${b.destination}`
-        : 'callers who pass go to their own destination',
-      b.announce ? `announce: ${b.announce}` : null,
-    ]
-      .filter(Boolean)
-      .join('; ');
-    console.log(`${mode}: ${what}`);
+    console.log(`${mode}: ${describeHouseMode(config.house[mode])}`);
   } finally {
     await store.close();
   }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config/schema.js';
 import { HOUSE_MODES } from '../../config/sections/house.js';
+import { describeHouseMode } from '../../policy/house-mode.js';
 import { readHouseMode, setHouseMode } from '../../store/house-mode.js';
 import type { Store } from '../../store/store.js';
 import type { Invalidatable } from '../server.js';
@@ -10,6 +11,7 @@ const state = z.object({
   mode: z.enum(HOUSE_MODES),
   destination: z.string().nullable().describe('where callers who pass go in this mode (null: their own)'),
   announce: z.string().nullable().describe("the mode's announce setting (null: the routes' own)"),
+  summary: z.string().describe('what the mode changes, in words'),
 });
 
 export type HouseState = z.infer<typeof state>;
@@ -21,7 +23,12 @@ export const houseRoutes =
     const current = async () => {
       const mode = await readHouseMode(deps.store);
       const b = deps.config.house[mode];
-      return { mode, destination: b.destination ?? null, announce: b.announce ?? null };
+      return {
+        mode,
+        destination: b.destination ?? null,
+        announce: b.announce ?? null,
+        summary: describeHouseMode(b),
+      };
     };
     app.get(
       '/api/house',

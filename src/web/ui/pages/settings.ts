@@ -110,20 +110,11 @@ function screeningSection(initial: ScreeningState, signal: AbortSignal): HTMLEle
 /** Home or away (`house`): where callers who pass go, and whether they are announced. */
 function houseSection(initial: HouseState, signal: AbortSignal): HTMLElement {
   const body = h('div');
-  const what = (s: HouseState) =>
-    [
-      s.destination
-        ? `callers who pass go to ${s.destination}`
-        : 'callers who pass go to their own destination',
-      s.announce ? `announced: ${s.announce}` : null,
-    ]
-      .filter(Boolean)
-      .join('; ');
   const render = (s: HouseState) => {
     const other = s.mode === 'home' ? 'away' : 'home';
     fill(
       body,
-      h('p', {}, `The house is ${s.mode}: ${what(s)}.`),
+      h('p', {}, `The house is ${s.mode}: ${s.summary}.`),
       h(
         'button',
         {
