@@ -1,8 +1,8 @@
 import { parseCsv } from '../lists/csv.js';
 import {
+  checkCardCount,
   type ParsedVCards,
   VCARD_MAX_BYTES,
-  VCARD_MAX_CARDS,
   type VCard,
   VCardError,
   vcardTooLarge,
@@ -30,13 +30,7 @@ export function parseContactManagerCsv(text: string, source: string): ParsedVCar
     );
   const out: ParsedVCards = { cards: [], withoutPhone: 0 };
   for (const [line, fields] of { [Symbol.iterator]: () => rows }) {
-    if (out.cards.length + out.withoutPhone >= VCARD_MAX_CARDS)
-      throw new VCardError(
-        'VCARD_TOO_MANY',
-        source,
-        line,
-        `more than ${VCARD_MAX_CARDS} contacts, the most one import takes; nothing was changed`,
-      );
+    checkCardCount(out, source, line, 'contacts');
     const get = (i: number) => (i < 0 ? '' : (fields[i] ?? '').trim());
     const name = get(col('displayname')) || `${get(col('fname'))} ${get(col('lname'))}`.trim() || null;
     const phones: VCard['phones'] = phoneColumns

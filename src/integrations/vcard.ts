@@ -163,13 +163,7 @@ export function parseVCards(text: string, source = 'vCard'): ParsedVCards {
           start,
           `BEGIN:VCARD inside the card begun on line ${card.line}`,
         );
-      if (out.cards.length + out.withoutPhone >= VCARD_MAX_CARDS)
-        throw new VCardError(
-          'VCARD_TOO_MANY',
-          source,
-          start,
-          `more than ${VCARD_MAX_CARDS} cards, the most one import takes; nothing was changed`,
-        );
+      checkCardCount(out, source, start, 'cards');
       card = { uid: null, name: null, phones: [], line: start, fn: null, n: null };
       continue;
     }
@@ -209,4 +203,15 @@ export function parseVCards(text: string, source = 'vCard'): ParsedVCards {
   }
   if (card) throw new VCardError('VCARD_INVALID', source, card.line, 'BEGIN:VCARD without END:VCARD');
   return out;
+}
+
+/** Refuses a contact past VCARD_MAX_CARDS (counted with those without a phone number). */
+export function checkCardCount(parsed: ParsedVCards, source: string, line: number, noun: string): void {
+  if (parsed.cards.length + parsed.withoutPhone >= VCARD_MAX_CARDS)
+    throw new VCardError(
+      'VCARD_TOO_MANY',
+      source,
+      line,
+      `more than ${VCARD_MAX_CARDS} ${noun}, the most one import takes; nothing was changed`,
+    );
 }
