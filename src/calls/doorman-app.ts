@@ -95,10 +95,11 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     // Expected callers' number prefixes are allow rules while their passes live.
     this.callRate = new CallRate(config.floods);
     this.numberRules = new Cached(async () => {
-      const [rules, live] = await Promise.all([
-        copy.read((s) => new NumberRuleStore(s).list()).then((r) => r.value),
-        copy.read((s) => new ExpectedCallerStore(s).active()).then((r) => r.value),
-      ]);
+      const {
+        value: [rules, live],
+      } = await copy.read((s) =>
+        Promise.all([new NumberRuleStore(s).list(), new ExpectedCallerStore(s).active()]),
+      );
       return new NumberRules([...rules, ...live.flatMap((p) => passRule(p) ?? [])]);
     }, 10_000);
     // Short: a bypass switched on from a phone or an API should take effect almost at once.
@@ -239,16 +240,16 @@ export class DoormanApp extends EventEmitter<AppEvents> {
     p.finally(() => this.running.delete(p));
   }
 
-  /**
-   * After every (re)connect: bridges and media channels nobody here owns are leftovers of a
-   * crashed run or of calls that ended while Asterisk was unreachable.
-   */
   /** A sweep, unless one ran in the last minute. */
   private sweepSoon(): void {
     if (performance.now() - this.sweptAt < 60_000) return;
     this.track(this.sweep());
   }
 
+  /**
+   * After every (re)connect: bridges and media channels nobody here owns are leftovers of a
+   * crashed run or of calls that ended while Asterisk was unreachable.
+   */
   private async sweep(): Promise<void> {
     this.sweptAt = performance.now();
     try {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
  * Ids of what Doorman makes in Asterisk for a call (media legs and their bridges, callees rung,
  * the bridge that connects a callee): a prefix, a UUID and the app that made it. Two Doormans
  * on one Asterisk (`ari.secondApp`) each sweep only their own leftovers, and the other's only
- * once it is no longer connected.
+ * where they are plainly left over (`DoormanApp.sweep`).
  */
 export function helperId(prefix: string, app: string): string {
   return `${prefix}${randomUUID()}.${app}`;

@@ -76,7 +76,8 @@ export async function deliverVerdict(d: Delivery, first: Verdict): Promise<Deliv
 
 /**
  * The callee accepted: the caller is allowlisted at once, the lease stopped, and the two are
- * bridged until either hangs up. Returns when they were bridged.
+ * bridged until either hangs up. Returns, once the conversation is over, the time they were
+ * bridged (the call's screening time ends there).
  */
 async function connect(d: Delivery, callee: CalleeLeg, verdict: Verdict): Promise<number> {
   const { found } = d.ctx;

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { DoormanError } from '../errors.js';
+import { rowCount } from './row-count.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -144,16 +145,7 @@ export async function restorePlan(store: Store, backup: Backup): Promise<Restore
     TABLES.map(async ([table]) => ({
       table,
       inBackup: backup.rows[table].length,
-      inDatabase: Number(
-        (
-          await store.q('read', () =>
-            store.db
-              .selectFrom(table)
-              .select((eb) => eb.fn.countAll().as('n'))
-              .executeTakeFirstOrThrow(),
-          )
-        ).n,
-      ),
+      inDatabase: await rowCount(store, table),
     })),
   );
 }

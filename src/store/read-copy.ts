@@ -4,6 +4,7 @@ import type { Insertable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { DIRECTORY_VERSION } from './directory-store.js';
+import { rowCount } from './row-count.js';
 import type { CallersTable } from './schema.js';
 import { Store } from './store.js';
 
@@ -226,15 +227,7 @@ export class ReadCopy {
 
   /** Entries deleted from the shared lists go from the copy too (found when the counts differ). */
   private async dropRemoved(local: Store): Promise<void> {
-    const count = (s: Store) =>
-      s.q('copy', () =>
-        s.db
-          .selectFrom('callers')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-          .then((r) => Number(r.n)),
-      );
-    const [there, here] = await Promise.all([count(this.shared), count(local)]);
+    const [there, here] = await Promise.all([rowCount(this.shared, 'callers'), rowCount(local, 'callers')]);
     if (there === here) return;
     const ids = new Set(
       (await this.shared.q('copy', () => this.shared.db.selectFrom('callers').select('id').execute())).map(
