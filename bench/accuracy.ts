@@ -17,6 +17,7 @@ import type { DirectoryEntry } from '../src/match/directory.js';
 import { words } from '../src/match/normalize.js';
 import { codes } from '../src/match/phonetics.js';
 import { spokenVariants } from '../src/match/variants.js';
+import { cpuSecondsWithRecognition } from './recognition-processes.js';
 import { machine, publish, publishSummary, routedTo, settingOverrides } from './report.js';
 
 interface ManifestLine {
@@ -90,9 +91,9 @@ interface Row {
 }
 const rows: Row[] = [];
 const t0 = performance.now();
-// CPU of the whole process (recognition threads included): unlike wall time, not inflated by
-// other work on the machine.
-const cpu0 = process.cpuUsage();
+// CPU of the whole process (recognition threads or processes included): unlike wall time, not
+// inflated by other work on the machine.
+const cpu0 = cpuSecondsWithRecognition();
 for (const line of manifest) {
   const r = await screenFile(challenge, join(corpus, line.file));
   const got = r.outcome === 'match' ? (r.entry as string) : r.outcome;
@@ -113,8 +114,7 @@ for (const line of manifest) {
   }
 }
 const wallS = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
-const cpuS = (cpu.user + cpu.system) / 1e6;
+const cpuS = cpuSecondsWithRecognition() - cpu0;
 if (values.files) {
   writeFileSync(
     values.files,

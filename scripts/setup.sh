@@ -11,8 +11,9 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 # recogniser's dictionary lacks; curl + mmdebstrap: the sandbox; chromium: the web app's browser
 # tests (playwright-core drives it; it never downloads a browser of its own); sip-tester (SIPp):
 # the tests' SIP phone; mosquitto and radicale: the MQTT and CardDAV tests' real servers.
+# libpocketsphinx3: the native build of the recogniser (speech.soundswallower.runtime).
 missing=()
-for p in flite sox espeak-ng curl mmdebstrap ca-certificates chromium sip-tester mosquitto radicale; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for p in flite sox espeak-ng curl mmdebstrap ca-certificates chromium sip-tester mosquitto radicale libpocketsphinx3; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   apt-get update -q >/dev/null

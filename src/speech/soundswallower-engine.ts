@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { Int16Downsampler } from '../audio/resample.js';
 import { pcmFromBytes } from '../audio/wav.js';
@@ -24,14 +23,27 @@ import {
 } from './engine.js';
 import { espeakPhonesOf, foreignReadingsOf } from './espeak-phones.js';
 import { buildGrammar, grammarWords } from './grammar.js';
+import { type RecognitionHost, startRecognitionHost } from './recognition-host.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './recognition-protocol.js';
+import type { Recognizer } from './recognizer.js';
 import { ResultQueue } from './result-queue.js';
-import type { FromWorker, ToWorker, WorkerSetup } from './soundswallower-protocol.js';
 
 /** soundswallower resolves its model relative to the working directory unless told where it is. */
 const MODEL_DIR = join(dirname(fileURLToPath(import.meta.resolve('soundswallower'))), 'model', 'en-us');
 const MODEL_RATE = 8000;
 /** The model's pronouncing dictionary (CMU format), also what the matcher compares names with. */
 export const SOUNDSWALLOWER_DICT = join(MODEL_DIR, 'dict.txt');
+/**
+ * How many answers a worker of each build checks fully (phone loop, RNNoise) at once, unless the
+ * config says: beyond, answers go without. The WebAssembly build holds about five fully checked
+ * answers in real time per core, so it keeps a margin; the native one (about 2.5 times cheaper)
+ * is left to the lag rule alone (`shedLagMs`), which drops the extras only once it falls behind.
+ */
+const BUILD_STREAM_LIMITS: Record<Recognizer['name'], { phoneLoop: number; denoise: number }> = {
+  wasm: { phoneLoop: 2, denoise: 3 },
+  native: { phoneLoop: Number.POSITIVE_INFINITY, denoise: Number.POSITIVE_INFINITY },
+};
+
 /** Audio is decoded in chunks of this much; partial results come at most this often. */
 const CHUNK_MS = 100;
 
@@ -41,6 +53,14 @@ const CHUNK_MS = 100;
  */
 export interface SoundSwallowerOptions {
   logger: Logger;
+  /**
+   * Which build of PocketSphinx decodes: 'native' (Debian's libpocketsphinx3, in processes of
+   * its own), 'wasm' (the soundswallower package, in threads), or 'auto': native where the
+   * library loads, else wasm.
+   */
+  runtime: Recognizer['name'] | 'auto';
+  /** The native build's library (Debian 12: libpocketsphinx.so.3), by name or path. */
+  nativeLibrary: string;
   /** Decoders loaded per thread before the first answer; more are made as answers overlap, and kept. */
   poolSize: number;
   /** Search beam (PocketSphinx's `beam`); smaller is wider, slower and more accurate. */
@@ -73,22 +93,10 @@ export interface SoundSwallowerOptions {
 }
 
 interface RecognitionThread {
-  worker: Worker;
+  worker: RecognitionHost;
   streams: Map<number, SoundSwallowerStream>;
   decoders: number;
 }
-
-// From dist/ the worker is plain JS; from src/ (tsx: tests, development) it is TypeScript, and a
-// worker's entry module does not see the parent's loader, so it registers tsx itself first.
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(`./soundswallower-worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
-const workerEntry = (): { entry: URL | string; eval: boolean } =>
-  FROM_SOURCE
-    ? {
-        entry: `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`,
-        eval: true,
-      }
-    : { entry: WORKER_URL, eval: false };
 
 export class SoundSwallowerEngine implements SpeechEngine {
   readonly name = 'soundswallower';
@@ -104,6 +112,8 @@ export class SoundSwallowerEngine implements SpeechEngine {
   private nextId = 1;
   private closed = false;
   private readonly log: Logger;
+  /** The build that decodes (SoundSwallowerOptions.runtime, settled). */
+  runtime: Recognizer['name'] = 'wasm';
 
   /** What decoders load as their dictionary: nothing (their words come with the grammar). */
   private readonly emptyDict: string;
@@ -117,39 +127,79 @@ export class SoundSwallowerEngine implements SpeechEngine {
   static async create(opts: SoundSwallowerOptions): Promise<SoundSwallowerEngine> {
     const engine = new SoundSwallowerEngine(opts);
     const n = opts.threads || availableParallelism();
-    for (let i = 0; i < n; i++) engine.threads.push(engine.spawn(i));
+    if (opts.runtime !== 'wasm') {
+      try {
+        await engine.start('native', n);
+        return engine;
+      } catch (e) {
+        await engine.stopWorkers();
+        if (opts.runtime === 'native') throw e;
+        engine.log.info(
+          { reason: (e as Error).message },
+          'native PocketSphinx unavailable; using the WebAssembly build',
+        );
+      }
+    }
+    await engine.start('wasm', n);
     return engine;
   }
 
-  private spawn(index: number): RecognitionThread {
-    const { entry, eval: isCode } = workerEntry();
-    const worker = new Worker(entry, {
-      eval: isCode,
-      workerData: {
-        modelDir: MODEL_DIR,
-        dict: this.emptyDict,
-        sampleRate: MODEL_RATE,
-        beam: this.opts.beam,
-        poolSize: this.opts.poolSize,
-        phoneLoop: this.opts.phoneLoop,
-        denoise: this.opts.denoise,
-        shedLagMs: this.opts.shedLagMs,
-        busyMaxHmms: this.opts.busyMaxHmms,
-      } satisfies WorkerSetup,
+  /** Starts `n` workers of one build, and waits until each has loaded it. */
+  private async start(runtime: Recognizer['name'], n: number): Promise<void> {
+    this.runtime = runtime;
+    const ready: Array<Promise<void>> = [];
+    for (let i = 0; i < n; i++) {
+      const thread = this.spawn(i);
+      this.threads.push(thread);
+      ready.push(thread.ready);
+    }
+    await Promise.all(ready);
+  }
+
+  private async stopWorkers(): Promise<void> {
+    const threads = this.threads.splice(0);
+    this.closed = true;
+    await Promise.all(threads.map((t) => t.worker.terminate()));
+    this.closed = false;
+  }
+
+  private spawn(index: number): RecognitionThread & { ready: Promise<void> } {
+    const worker = startRecognitionHost(this.runtime, {
+      runtime: this.runtime,
+      nativeLibrary: this.opts.nativeLibrary,
+      modelDir: MODEL_DIR,
+      dict: this.emptyDict,
+      sampleRate: MODEL_RATE,
+      beam: this.opts.beam,
+      poolSize: this.opts.poolSize,
+      phoneLoop: this.opts.phoneLoop,
+      denoise: this.opts.denoise,
+      shedLagMs: this.opts.shedLagMs,
+      busyMaxHmms: this.opts.busyMaxHmms,
+    } satisfies WorkerSetup);
+    let settle: { ok: () => void; fail: (e: Error) => void } | undefined;
+    const ready = new Promise<void>((ok, fail) => {
+      settle = { ok, fail };
     });
-    const thread: RecognitionThread = { worker, streams: new Map(), decoders: 0 };
-    for (const g of this.grammars.values()) worker.postMessage(g satisfies ToWorker);
-    worker.on('message', (m: FromWorker) => {
+    const thread = { worker, streams: new Map(), decoders: 0, ready };
+    for (const g of this.grammars.values()) worker.post(g satisfies ToWorker);
+    worker.onMessage((m: FromWorker) => {
       if (m.t === 'decoders') thread.decoders = m.count;
+      else if (m.t === 'ready') settle?.ok();
+      else if (m.t === 'failed')
+        settle?.fail(new DoormanError('ENGINE_START', `recognition worker could not start: ${m.message}`));
       else thread.streams.get(m.id)?.onWorker(m);
     });
-    worker.on('error', (e) => this.log.error({ err: e }, 'recognition thread failed'));
-    worker.on('exit', (code) => {
+    worker.onError((e) => this.log.error({ err: e }, 'recognition worker failed'));
+    worker.onExit((code) => {
+      settle?.fail(
+        new DoormanError('ENGINE_START', `recognition worker exited (${code}) before it was ready`),
+      );
       if (this.closed) return;
       // Its streams fail (their calls are handed back); a new thread takes its place.
       for (const s of thread.streams.values())
         s.onWorker({ t: 'error', id: 0, message: `recognition thread exited (${code})` });
-      this.log.error({ code }, 'recognition thread exited; starting another');
+      this.log.error({ code }, 'recognition worker exited; starting another');
       this.threads[index] = this.spawn(index);
     });
     return thread;
@@ -262,7 +312,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
       version: ++this.grammarVersion,
     };
     this.grammars.set(name, grammar);
-    for (const t of this.threads) t.worker.postMessage(grammar satisfies ToWorker);
+    for (const t of this.threads) t.worker.post(grammar satisfies ToWorker);
     if (unpronounceable.length) {
       this.log.warn(
         { words: unpronounceable },
@@ -288,12 +338,13 @@ export class SoundSwallowerEngine implements SpeechEngine {
     const id = this.nextId++;
     // The extras cost CPU a burst of answers may not have: past these, answers go without.
     const busy = thread.streams.size;
-    const loop = busy < this.opts.phoneLoopMaxStreams;
-    const denoise = busy < this.opts.denoiseMaxStreams;
+    const limits = BUILD_STREAM_LIMITS[this.runtime];
+    const loop = busy < (this.opts.phoneLoopMaxStreams || limits.phoneLoop);
+    const denoise = busy < (this.opts.denoiseMaxStreams || limits.denoise);
     const stream = new SoundSwallowerStream(id, thread, opts);
     thread.streams.set(id, stream);
     const realTime = opts.realTime ?? true;
-    thread.worker.postMessage({ t: 'open', id, loop, denoise, grammar, realTime } satisfies ToWorker);
+    thread.worker.post({ t: 'open', id, loop, denoise, grammar, realTime } satisfies ToWorker);
     return stream;
   }
 
@@ -306,6 +357,11 @@ export class SoundSwallowerEngine implements SpeechEngine {
   /** Decoders the threads hold (each a model copy, ~25 MB; kept once made, see the worker). */
   get decoders(): number {
     return this.threads.reduce((n, t) => n + t.decoders, 0);
+  }
+
+  /** The recognition workers that run as processes of their own (the native build's). */
+  get workerProcessIds(): number[] {
+    return this.threads.flatMap((t) => (t.worker.pid === undefined ? [] : [t.worker.pid]));
   }
 
   get activeStreams(): number {
@@ -345,7 +401,7 @@ class SoundSwallowerStream implements SpeechStream {
     if (this.ended) return;
     this.ended = true;
     this.flush();
-    this.thread.worker.postMessage({ t: 'end', id: this.id } satisfies ToWorker);
+    this.thread.worker.post({ t: 'end', id: this.id } satisfies ToWorker);
   }
 
   /** Sends the audio gathered so far to the thread, as floats in [-1, 1] (what the decoder wants). */
@@ -359,13 +415,12 @@ class SoundSwallowerStream implements SpeechStream {
     }
     this.pending = [];
     this.pendingSamples = 0;
-    this.thread.worker.postMessage(
-      { t: 'audio', id: this.id, pcm: chunk, sentAt: Date.now() } satisfies ToWorker,
-      [chunk.buffer],
-    );
+    this.thread.worker.post({ t: 'audio', id: this.id, pcm: chunk, sentAt: Date.now() } satisfies ToWorker, [
+      chunk.buffer,
+    ]);
   }
 
-  onWorker(m: Exclude<FromWorker, { t: 'decoders' }>): void {
+  onWorker(m: Exclude<FromWorker, { t: 'decoders' | 'ready' | 'failed' }>): void {
     if (m.t === 'partial') this.results_.push({ text: m.text, final: false });
     else {
       this.thread.streams.delete(this.id);

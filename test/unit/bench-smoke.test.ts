@@ -29,6 +29,7 @@ describe('benchmarks without calls (smoke runs)', () => {
     skip: !existsSync(corpus) && 'no ../shared/corpus here',
   }, () => {
     const table = bench('bench/directory.ts', '--sizes', '40,100', '--every', '50');
-    assert.match(table, /\| 40 \|.*\n\| 100 \|/);
+    // Each build of the recogniser, every size.
+    assert.match(table, /\| wasm \| 40 \|.*\n\| wasm \| 100 \|.*\n\| native \| 40 \|.*\n\| native \| 100 \|/);
   });
 });

@@ -14,13 +14,15 @@ import { callRow, startTestWeb, type TestWeb } from '../support/web.js';
  * Big imports and exports on SQLite (synchronous under Kysely) must not freeze calls: they run
  * in batches and yield to the event loop between batches.
  *
- * Lag budget: 400 ms. A caller hears nothing odd from such a pause (a ring is 2 s, a prompt
- * several seconds) and the 2 s store deadline is untroubled by it. Alone on a 2-core machine one
- * batch (100 imported rows, 500 exported) holds the loop 20-100 ms; the rest is room for a GC
- * pause, a WAL checkpoint and the test runner running other files alongside. Before batching,
- * these jobs blocked the loop for their whole length: 1.9 s for this export, 22 s for this import.
+ * What fails is a job that holds the loop for its whole length, as these did before batching:
+ * 1.9 s for this export, 22 s for this import. Alone on a 2-core machine one batch (100 imported
+ * rows, 500 exported) holds the loop 20-100 ms, and the longest pause measured 150-450 ms with
+ * the test runner's other files (native recognition processes among them) on both cores: the
+ * ceiling sits well above that and well below a job's length, so a busy machine does not fail
+ * it and a job that stops yielding does. (A caller hears nothing odd from such a pause: a ring
+ * is 2 s, and the store's 2 s deadline is untroubled by it.)
  */
-const LAG_BUDGET_MS = 400;
+const LAG_BUDGET_MS = 1_000;
 const CALLS = 50_000;
 const CALLERS = 50_000;
 

@@ -257,6 +257,8 @@ describe('8 kHz to 16 kHz (prompts over the media socket)', () => {
 const settings = {
   logger: pino({ level: 'silent' }),
   threads: 0,
+  runtime: 'wasm',
+  nativeLibrary: 'libpocketsphinx.so.3',
   poolSize: 1,
   beam: 1e-80,
   phoneLoop: true,
@@ -268,32 +270,102 @@ const settings = {
   busyMaxHmms: 0,
 } satisfies SoundSwallowerOptions;
 
-describe('soundswallower engine (the embedded default)', () => {
-  let engine: SoundSwallowerEngine;
-  before(async () => {
-    engine = await SoundSwallowerEngine.create({ ...settings, poolSize: 2 });
-    await engine.setDirectory(directory, phrases);
-  });
-  after(() => engine.close());
+for (const runtime of ['wasm', 'native'] as const)
+  describe(`soundswallower engine (the embedded default), ${runtime} PocketSphinx`, () => {
+    let engine: SoundSwallowerEngine;
+    before(async () => {
+      engine = await SoundSwallowerEngine.create({ ...settings, runtime, poolSize: 2 });
+      await engine.setDirectory(directory, phrases);
+    });
+    after(() => engine.close());
 
-  engineContract(() => engine, {
-    file: speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."),
-    expect: /alice johnson/,
+    it('runs the build it was asked for', () => {
+      assert.equal(engine.runtime, runtime);
+    });
+
+    engineContract(() => engine, {
+      file: speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."),
+      expect: /alice johnson/,
+    });
+
+    it('scores how well its words fit the audio against a free phone loop', async () => {
+      const results = await recognise(
+        engine,
+        speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."),
+      );
+      const fit = results.at(-1)?.fit;
+      assert.equal(typeof fit, 'number');
+      // A clear answer the grammar covers fits about as well as any phone sequence.
+      assert.ok((fit as number) > -20, `fit ${fit}`);
+    });
+
+    it('gives back its decoders', () => {
+      assert.equal(engine.activeStreams, 0);
+    });
   });
 
-  it('scores how well its words fit the audio against a free phone loop', async () => {
-    const results = await recognise(
-      engine,
-      speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."),
-    );
-    const fit = results.at(-1)?.fit;
-    assert.equal(typeof fit, 'number');
-    // A clear answer the grammar covers fits about as well as any phone sequence.
-    assert.ok((fit as number) > -20, `fit ${fit}`);
+describe('soundswallower engine: the native build', () => {
+  it("runs where Debian's library loads when asked for either ('auto')", async () => {
+    const engine = await SoundSwallowerEngine.create({ ...settings, runtime: 'auto', threads: 1 });
+    try {
+      assert.equal(engine.runtime, 'native');
+      assert.equal(engine.workerProcessIds.length, 1, 'decodes in a process of its own');
+    } finally {
+      await engine.close();
+    }
   });
 
-  it('gives back its decoders', () => {
-    assert.equal(engine.activeStreams, 0);
+  it('falls back to the WebAssembly build where the library is missing, unless told to use it', async () => {
+    const missing = { ...settings, threads: 1, nativeLibrary: '/nonexistent/libpocketsphinx.so.3' };
+    const engine = await SoundSwallowerEngine.create({ ...missing, runtime: 'auto' });
+    try {
+      assert.equal(engine.runtime, 'wasm');
+      await engine.setDirectory(directory, phrases);
+      const results = await recognise(
+        engine,
+        speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."),
+      );
+      assert.match(results.at(-1)?.text ?? '', /alice johnson/);
+    } finally {
+      await engine.close();
+    }
+    await assert.rejects(SoundSwallowerEngine.create({ ...missing, runtime: 'native' }), (e: Error) => {
+      assert.match(e.message, /\/nonexistent\/libpocketsphinx\.so\.3 could not be loaded.*libpocketsphinx3/);
+      return true;
+    });
+  });
+
+  it('fails the answers of a recognition process that dies, and starts another for the next', async () => {
+    const engine = await SoundSwallowerEngine.create({ ...settings, runtime: 'native', threads: 1 });
+    try {
+      await engine.setDirectory(directory, phrases);
+      const [pid] = engine.workerProcessIds;
+      const stream = engine.open({
+        sampleRate: 8000,
+        hints: [],
+        language: 'en-US',
+        signal: new AbortController().signal,
+      });
+      const results = (async () => {
+        for await (const _ of stream.results()) {
+          // the stream fails before any final
+        }
+      })();
+      stream.write(Buffer.alloc(1600));
+      process.kill(pid as number, 'SIGKILL');
+      await assert.rejects(results, /recognition (thread|worker) exited/);
+      for (let i = 0; i < 100 && engine.workerProcessIds[0] === pid; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      assert.notEqual(engine.workerProcessIds[0], pid, 'another process took its place');
+      // ...with the grammar it had: the directory is not set again.
+      const next = await recognise(
+        engine,
+        speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."),
+      );
+      assert.match(next.at(-1)?.text ?? '', /alice johnson/);
+    } finally {
+      await engine.close();
+    }
   });
 });
 

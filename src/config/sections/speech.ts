@@ -65,12 +65,23 @@ export const speech = z
     /** The embedded recogniser (PocketSphinx via the soundswallower package): offline, in worker threads. */
     soundswallower: z
       .object({
+        /**
+         * Which build of PocketSphinx decodes: 'native' (Debian's libpocketsphinx3, in child
+         * processes), 'wasm' (the soundswallower package, in worker threads), 'auto': native where
+         * the library loads.
+         */
+        runtime: z.enum(['auto', 'native', 'wasm']).default('wasm'),
+        /** The native library, by file name (found as the system finds libraries) or path. */
+        nativeLibrary: z.string().min(1).default('libpocketsphinx.so.3'),
         /** Recognition threads (0: one per core); decoding never runs on the main thread. */
         threads: z.number().int().min(0).max(64).default(0),
         /** Also decode each answer as free phones, for `challenge.minAcousticFit` (~40% more CPU). */
         phoneLoop: z.boolean().default(true),
-        /** ...for answers decoded while a recognition thread has fewer than this many: above, the grammar alone (keeps real time under load). */
-        phoneLoopMaxStreams: z.number().int().min(1).max(1000).default(2),
+        /**
+         * ...for answers decoded while a recognition worker has fewer than this many: above, the
+         * grammar alone (keeps real time under load). 0: as the build holds (BUILD_STREAM_LIMITS).
+         */
+        phoneLoopMaxStreams: z.number().int().min(0).max(1000).default(0),
         /** Recognisers loaded per thread at start; more are made as answers overlap, and kept. */
         poolSize: z.number().int().min(1).max(64).default(1),
         /**
@@ -86,8 +97,8 @@ export const speech = z
          * hum cost more names than anything else). The recorded answer stays as the caller sent it.
          */
         denoise: z.boolean().default(true),
-        /** ...for answers decoded while a recognition thread has fewer than this many (as `phoneLoopMaxStreams`). */
-        denoiseMaxStreams: z.number().int().min(1).max(1000).default(3),
+        /** ...for answers decoded while a recognition worker has fewer than this many (as `phoneLoopMaxStreams`). */
+        denoiseMaxStreams: z.number().int().min(0).max(1000).default(0),
         /**
          * When a recognition thread is this far behind the callers' audio, its
          * answers drop the phone loop and RNNoise (and new answers start without them until it

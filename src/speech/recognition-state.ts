@@ -1,9 +1,10 @@
 // What one recognition thread holds: made once when the thread starts (`createWorkerState`) and
-// passed to whatever handles its messages (soundswallower-worker.ts).
-import type { MessagePort } from 'node:worker_threads';
-import createModule, { type Decoder, type SoundSwallowerModule } from 'soundswallower';
+// passed to whatever handles its messages (recognition-worker.ts).
 import { Denoisers, type DenoiseStream } from '../audio/denoiser.js';
-import type { FromWorker, WorkerSetup } from './soundswallower-protocol.js';
+import { loadPocketSphinx } from './pocketsphinx-recognizer.js';
+import type { FromWorker, WorkerSetup } from './recognition-protocol.js';
+import type { GrammarDecoder, PhoneLoopDecoder, Recognizer } from './recognizer.js';
+import { loadSoundSwallower } from './soundswallower-recognizer.js';
 
 /** A grammar as the thread keeps it, by name (from ToWorker 'grammar'). */
 export interface Grammar {
@@ -14,18 +15,18 @@ export interface Grammar {
   phraseWords: Set<string>;
 }
 
-/** One decoder of the pool (soundswallower-pool.ts). */
+/** One decoder of the pool (recognition-pool.ts). */
 export interface Pooled {
-  decoder: Decoder;
+  decoder: GrammarDecoder;
   /** The same audio through a free loop of context-independent phones. */
-  loop?: Decoder;
+  loop?: PhoneLoopDecoder;
   /** The grammar it searches (name and version) and how: `grammarKey`. */
   grammar: string;
   /** Words this decoder has been given (a word cannot be added twice). */
   known: Set<string>;
 }
 
-/** One stream the main thread opened (soundswallower-streams.ts). */
+/** One stream the main thread opened (recognition-streams.ts). */
 export interface Stream {
   /** Its work so far, in order. */
   work: Promise<void>;
@@ -53,7 +54,7 @@ export type Decoding = Stream & { d: Pooled };
 
 export interface WorkerState {
   readonly setup: WorkerSetup;
-  readonly module: SoundSwallowerModule;
+  readonly recognizer: Recognizer;
   /** RNNoise, if the thread denoises at all. */
   readonly denoisers: Denoisers | undefined;
   /** To the main thread. */
@@ -74,14 +75,18 @@ export interface WorkerState {
   readonly behind: { ms: number; at: number };
 }
 
-export async function createWorkerState(setup: WorkerSetup, port: MessagePort): Promise<WorkerState> {
-  const module = await createModule();
+export async function createWorkerState(
+  setup: WorkerSetup,
+  send: (m: FromWorker) => void,
+): Promise<WorkerState> {
+  const load = setup.runtime === 'native' ? loadPocketSphinx : loadSoundSwallower;
+  const recognizer = await load(setup);
   const denoisers = setup.denoise ? await Denoisers.load() : undefined;
   return {
     setup,
-    module,
+    recognizer,
     denoisers,
-    send: (m) => port.postMessage(m),
+    send,
     grammars: new Map(),
     streams: new Map(),
     idle: [],

@@ -3,10 +3,10 @@
 
 import { defined } from '../util/defined.js';
 import { chunkLag, hasRoom } from './lag.js';
-import { secondOpinion } from './soundswallower-phone-loop.js';
-import { acquire, FULL_SEARCH_HMMS, release } from './soundswallower-pool.js';
-import type { ToWorker } from './soundswallower-protocol.js';
-import type { Decoding, Stream, WorkerState } from './soundswallower-state.js';
+import { acquire, FULL_SEARCH_HMMS, release } from './recognition-pool.js';
+import type { ToWorker } from './recognition-protocol.js';
+import type { Decoding, Stream, WorkerState } from './recognition-state.js';
+import { secondOpinion } from './second-opinion.js';
 
 type Message<T extends ToWorker['t']> = Extract<ToWorker, { t: T }>;
 
@@ -62,7 +62,7 @@ function fail(w: WorkerState, id: number, s: Stream, e: unknown): void {
 export function hear(w: WorkerState, s: Decoding, m: Message<'audio'>): void {
   if (s.realTime) measureLag(w, s, m);
   decode(s, s.denoise ? s.denoise.process(m.pcm) : m.pcm);
-  const text = s.d.decoder.get_text().trim();
+  const text = s.d.decoder.text();
   if (text !== s.lastPartial) {
     s.lastPartial = text;
     w.send({ t: 'partial', id: m.id, text });
@@ -103,8 +103,8 @@ function shed(s: Decoding): void {
 
 function decode(s: Decoding, pcm: Float32Array): void {
   if (!pcm.length) return;
-  s.d.decoder.process_audio(pcm, false, false);
-  if (s.loop) s.d.loop?.process_audio(pcm, false, false);
+  s.d.decoder.process(pcm);
+  if (s.loop) s.d.loop?.process(pcm);
 }
 
 /** Ends the stream: its final answer to the main thread, its decoder back to the pool. */
@@ -117,11 +117,10 @@ export function endStream(w: WorkerState, s: Decoding, id: number): void {
   if (s.loop) s.d.loop?.stop();
   // A grammar search that never reached a final state says nothing at the end, though
   // it heard words on the way (an answer cut short): keep what it heard.
-  const heard = s.d.decoder.get_text().trim();
+  const heard = s.d.decoder.text();
   const text = heard || s.lastPartial;
   const loop = s.loop ? s.d.loop : undefined;
-  const { fit, phones } =
-    heard && loop ? secondOpinion(w.module, s.d.decoder, loop, s.grammar.phraseWords) : {};
+  const { fit, phones } = heard && loop ? secondOpinion(s.d.decoder, loop, s.grammar.phraseWords) : {};
   release(w, s.d);
   w.streams.delete(id);
   w.send({

@@ -1,47 +1,29 @@
 // The thread's decoders: made (a model load each), a few ahead of the first answers, each given
 // the grammar and search limit its stream asks for, and kept.
-import type { Config, Decoder } from 'soundswallower';
-import { LOOP_SEARCH, loadPhoneLoop } from './soundswallower-phone-loop.js';
-import type { Grammar, Pooled, WorkerState } from './soundswallower-state.js';
+import type { Grammar, Pooled, WorkerState } from './recognition-state.js';
 
 /** PocketSphinx's own limit on HMMs searched per frame: in effect none, for this model's grammars. */
 export const FULL_SEARCH_HMMS = 30_000;
 /** A decoder's search is made when its grammar is set, so the grammar and the search limit go together. */
 const grammarKey = (g: Grammar, maxHmms: number) => `${g.key}/${maxHmms}`;
 
-/** A decoder of the model that searches as `search` says; the main thread is told how many there are. */
-async function newDecoder(w: WorkerState, search: Config): Promise<Decoder> {
-  const decoder = new w.module.Decoder({
-    hmm: w.setup.modelDir,
-    dict: w.setup.dict,
-    samprate: w.setup.sampleRate,
-    loglevel: 'FATAL',
-    ...search,
-  });
-  await decoder.initialize();
+/** Each decoder made is one more the thread holds (they are kept): the main thread is told. */
+function counted<T>(w: WorkerState, decoder: T): T {
   w.decoders++;
   w.send({ t: 'decoders', count: w.decoders });
   return decoder;
 }
 
 async function createPooled(w: WorkerState, withLoop: boolean): Promise<Pooled> {
-  const decoder = await newDecoder(w, {
-    // Wider than PocketSphinx's defaults (1e-48): on telephone audio this keeps the right
-    // name alive more often, for about 40% more CPU (bench/accuracy.ts).
-    beam: w.setup.beam,
-    pbeam: w.setup.beam,
-    wbeam: w.setup.beam * 1e20,
-  });
+  const decoder = counted(w, await w.recognizer.grammarDecoder({ beam: w.setup.beam }));
   const d: Pooled = { decoder, grammar: '', known: new Set() };
   if (withLoop) d.loop = await createLoop(w);
   return d;
 }
 
 /** Made only for streams that use it: under load, streams go without, and so does their model copy. */
-async function createLoop(w: WorkerState): Promise<Decoder> {
-  const loop = await newDecoder(w, LOOP_SEARCH);
-  loadPhoneLoop(loop);
-  return loop;
+async function createLoop(w: WorkerState) {
+  return counted(w, await w.recognizer.phoneLoop());
 }
 
 /**
@@ -82,10 +64,9 @@ export async function acquire(
   if (d.grammar !== key) {
     // Words of earlier grammars stay; only the new ones are added.
     const missing = grammar.words.filter(([word]) => !d.known.has(word));
-    if (missing.length) d.decoder.add_words(...missing);
+    d.decoder.addWords(missing);
     for (const [word] of missing) d.known.add(word);
-    d.decoder.set_config('maxhmmpf', maxHmms);
-    d.decoder.set_grammar(grammar.jsgf);
+    d.decoder.setGrammar(grammar.jsgf, maxHmms);
     d.grammar = key;
   }
   d.decoder.start();
@@ -97,7 +78,8 @@ export async function acquire(
  * Decoders are kept, never freed: a thread's WebAssembly memory cannot shrink, and freeing a
  * soundswallower decoder does not even give all of its memory back to the module's allocator
  * (a soak that freed decoders above a pool size grew ~30 MB a minute). Kept, the thread holds as
- * many as it ever decoded at once, and its memory stays flat after that peak.
+ * many as it ever decoded at once, and its memory stays flat after that peak. (Native decoders
+ * are kept the same way: one rule for both builds, and making one is what a peak cannot wait for.)
  */
 export function release(w: WorkerState, d: Pooled): void {
   w.idle.push(d);

@@ -1,11 +1,11 @@
 // The messages between the engine (soundswallower-engine.ts, main thread) and its recognition
-// threads (soundswallower-worker.ts).
+// workers (recognition-worker.ts).
+import type { Recognizer, RecognizerSetup } from './recognizer.js';
 
 /** What a thread starts with (its `workerData`). */
-export interface WorkerSetup {
-  modelDir: string;
-  dict: string;
-  sampleRate: number;
+export interface WorkerSetup extends RecognizerSetup {
+  /** Which build of PocketSphinx decodes: 'native' runs in a process of its own, 'wasm' in a thread. */
+  runtime: Recognizer['name'];
   beam: number;
   /** Decoders made ready as soon as the thread has a grammar. */
   poolSize: number;
@@ -46,6 +46,9 @@ export type ToWorker =
   | { t: 'end'; id: number };
 
 export type FromWorker =
+  /** The recognizer loaded (or could not be: a native library missing or refusing the model). */
+  | { t: 'ready' }
+  | { t: 'failed'; message: string }
   /** How many decoders (grammar searches and phone loops) the thread holds: they are kept. */
   | { t: 'decoders'; count: number }
   | { t: 'partial'; id: number; text: string }

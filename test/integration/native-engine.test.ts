@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { SimulatedCaller } from '../../src/telephony/simulated-caller.js';
+import { numberedCalls, startCaller, startTestDoorman, testConfig, waitUntil } from '../support/doorman.js';
+import { speechWav } from '../support/speech.js';
+
+/** This process's children that are recognition workers (the native build's processes). */
+function recognitionProcesses(): number[] {
+  return readdirSync('/proc').flatMap((name) => {
+    if (!/^\d+$/.test(name)) return [];
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      return ppid === process.pid && cmd.includes('recognition-worker') ? [Number(name)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+describe("a live call screened by the native recogniser (Debian's libpocketsphinx3)", () => {
+  const config = testConfig({
+    'directory.file': 'test/fixtures/directory.yaml',
+    'speech.soundswallower.runtime': 'native',
+    routes: { default: { unknown: 'fallback', machine: 'machines' } },
+  });
+  let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
+  let caller: SimulatedCaller;
+  const call = numberedCalls(() => caller, '555321', 1_000);
+
+  before(async () => {
+    doorman = await startTestDoorman('native', config);
+    caller = await startCaller('native', config);
+  });
+  after(async () => {
+    await caller?.close();
+    await doorman?.stop();
+  });
+
+  it('decodes in processes of its own', () => {
+    assert.ok(recognitionProcesses().length > 0, 'recognition worker processes are running');
+  });
+
+  it('routes a caller who names someone, their answer checked by the phone loop', async () => {
+    const result = await call(speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."));
+    assert.equal(result.destination, 'desk', `timeline: ${JSON.stringify(result.timeline)}`);
+    const answer = (await doorman.report(result.channelId)).answer;
+    assert.equal(answer?.entry, 'alice-johnson', `heard "${answer?.transcript}"`);
+    assert.equal(answer?.checked, true);
+    assert.equal(answer?.denoised, true);
+    assert.ok(answer?.fit !== undefined && answer.fit > -50, `fit ${answer?.fit}`);
+  });
+
+  it('sends a caller who names nobody to the route, not to a person', async () => {
+    const result = await call(speechWav('acme-bank', 'Hi, this is Acme Bank, returning your call.'));
+    assert.equal(result.destination, 'fallback', `timeline: ${JSON.stringify(result.timeline)}`);
+  });
+
+  it('ends its recognition processes when Doorman stops', async () => {
+    await doorman.stop();
+    await waitUntil('no recognition process is left', () => recognitionProcesses().length === 0);
+  });
+});
