@@ -9,6 +9,7 @@ import { ChangeFeed } from './events/change-feed.js';
 import { keepContactsInSync } from './integrations/contacts-sync.js';
 import { MqttBridge } from './integrations/mqtt-bridge.js';
 import type { SpeechEngine } from './speech/engine.js';
+import { describeEngine } from './speech/engine.js';
 import { DurableWrites } from './store/durable-writes.js';
 import { ReadCopy } from './store/read-copy.js';
 import { Store } from './store/store.js';
@@ -119,7 +120,7 @@ export async function startDoorman(
       logger,
       ari,
       mqtt,
-      speechEngine: challenge.engine.name,
+      speechEngine: describeEngine(challenge.engine),
       directory: directoryOf(challenge, directory),
       metrics,
       caches: { house: app.house, nameRules: app.nameRules, numberRules: app.numberRules },

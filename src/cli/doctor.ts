@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { screenPcm } from '../challenge/screen-file.js';
 import { createChallenge, directoryFile, loadDirectoryFile } from '../challenge/setup.js';
 import type { Config } from '../config/schema.js';
+import { describeEngine } from '../speech/engine.js';
 import { speak } from '../speech/tts.js';
 import { Store } from '../store/store.js';
 import { withTimeout } from '../util/timeout.js';
@@ -321,7 +322,7 @@ async function checkSpeech(config: Config, logger: Logger, out: Finding[]): Prom
       'loading the speech engine',
     );
     try {
-      const ready = `${config.speech.engine}: ${entries.length} directory entries, ready in ${Math.round(performance.now() - t0)} ms`;
+      const ready = `${describeEngine(challenge.engine)}: ${entries.length} directory entries, ready in ${Math.round(performance.now() - t0)} ms`;
       // A spoken name, end to end through recognition and matching (when flite is installed).
       const entry = entries.find((e) => e.enabled);
       const samples = entry ? await speak(`${entry.name}, please.`).catch(() => null) : null;

@@ -86,6 +86,8 @@ export interface EngineCapabilities {
 
 export interface SpeechEngine {
   readonly name: string;
+  /** Which build of the engine runs, where it has more than one (the embedded one's: wasm, native). */
+  readonly build?: string;
   /** A wrapper around another engine exposes the wrapped engine's (or none: `{}`). */
   readonly capabilities: EngineCapabilities;
   open(opts: StreamOptions): SpeechStream;
@@ -106,3 +108,7 @@ export async function finalResult(stream: SpeechStream): Promise<SpeechResult> {
 export async function finalText(stream: SpeechStream): Promise<string> {
   return (await finalResult(stream)).text;
 }
+
+/** The engine's name, with its build where it has more than one: "soundswallower (native)". */
+export const describeEngine = (engine: SpeechEngine): string =>
+  engine.build ? `${engine.name} (${engine.build})` : engine.name;

@@ -113,7 +113,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
   private closed = false;
   private readonly log: Logger;
   /** The build that decodes (SoundSwallowerOptions.runtime, settled). */
-  runtime: Recognizer['name'] = 'wasm';
+  build: Recognizer['name'] = 'wasm';
 
   /** What decoders load as their dictionary: nothing (their words come with the grammar). */
   private readonly emptyDict: string;
@@ -146,7 +146,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
 
   /** Starts `n` workers of one build, and waits until each has loaded it. */
   private async start(runtime: Recognizer['name'], n: number): Promise<void> {
-    this.runtime = runtime;
+    this.build = runtime;
     const ready: Array<Promise<void>> = [];
     for (let i = 0; i < n; i++) {
       const thread = this.spawn(i);
@@ -164,8 +164,8 @@ export class SoundSwallowerEngine implements SpeechEngine {
   }
 
   private spawn(index: number): RecognitionThread & { ready: Promise<void> } {
-    const worker = startRecognitionHost(this.runtime, {
-      runtime: this.runtime,
+    const worker = startRecognitionHost(this.build, {
+      runtime: this.build,
       nativeLibrary: this.opts.nativeLibrary,
       modelDir: MODEL_DIR,
       dict: this.emptyDict,
@@ -338,7 +338,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
     const id = this.nextId++;
     // The extras cost CPU a burst of answers may not have: past these, answers go without.
     const busy = thread.streams.size;
-    const limits = BUILD_STREAM_LIMITS[this.runtime];
+    const limits = BUILD_STREAM_LIMITS[this.build];
     const loop = busy < (this.opts.phoneLoopMaxStreams || limits.phoneLoop);
     const denoise = busy < (this.opts.denoiseMaxStreams || limits.denoise);
     const stream = new SoundSwallowerStream(id, thread, opts);

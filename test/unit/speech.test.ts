@@ -280,7 +280,7 @@ for (const runtime of ['wasm', 'native'] as const)
     after(() => engine.close());
 
     it('runs the build it was asked for', () => {
-      assert.equal(engine.runtime, runtime);
+      assert.equal(engine.build, runtime);
     });
 
     engineContract(() => engine, {
@@ -308,7 +308,7 @@ describe('soundswallower engine: the native build', () => {
   it("runs where Debian's library loads when asked for either ('auto')", async () => {
     const engine = await SoundSwallowerEngine.create({ ...settings, runtime: 'auto', threads: 1 });
     try {
-      assert.equal(engine.runtime, 'native');
+      assert.equal(engine.build, 'native');
       assert.equal(engine.workerProcessIds.length, 1, 'decodes in a process of its own');
     } finally {
       await engine.close();
@@ -319,7 +319,7 @@ describe('soundswallower engine: the native build', () => {
     const missing = { ...settings, threads: 1, nativeLibrary: '/nonexistent/libpocketsphinx.so.3' };
     const engine = await SoundSwallowerEngine.create({ ...missing, runtime: 'auto' });
     try {
-      assert.equal(engine.runtime, 'wasm');
+      assert.equal(engine.build, 'wasm');
       await engine.setDirectory(directory, phrases);
       const results = await recognise(
         engine,
