@@ -35,11 +35,10 @@ const MODEL_RATE = 8000;
 export const SOUNDSWALLOWER_DICT = join(MODEL_DIR, 'dict.txt');
 /**
  * How many answers a worker of each build checks fully (phone loop, RNNoise) at once, unless the
- * config says: beyond, answers go without, and their callers confirm the name. A fixed count,
- * because the lag rule (`shedLagMs`) alone, once a burst puts a worker behind, sheds the extras
- * of every answer it holds: in bench/calls the native build with no count checked 10 of 10, 12 of
- * 15 and 0 of 30 answers. Each build's count is what its worker checked fully in real time there,
- * beside Doorman and Asterisk on two cores.
+ * config says: beyond, answers go without, and their callers confirm the name. Each count is
+ * about what one worker of that build checked in real time beside Doorman and Asterisk on two
+ * cores (bench/calls, README); the lag rule (`shedLagMs`) covers slower machines, but once a
+ * worker is behind it sheds the extras of every answer the worker holds, not just the newest.
  */
 const BUILD_STREAM_LIMITS: Record<Recognizer['name'], { phoneLoop: number; denoise: number }> = {
   wasm: { phoneLoop: 2, denoise: 3 },
