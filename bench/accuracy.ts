@@ -93,7 +93,7 @@ const rows: Row[] = [];
 const t0 = performance.now();
 // CPU of the whole process (recognition threads or processes included): unlike wall time, not
 // inflated by other work on the machine.
-const cpu0 = cpuSecondsWithRecognition();
+const cpu0 = cpuSecondsWithRecognition(challenge.engine);
 for (const line of manifest) {
   const r = await screenFile(challenge, join(corpus, line.file));
   const got = r.outcome === 'match' ? (r.entry as string) : r.outcome;
@@ -114,7 +114,7 @@ for (const line of manifest) {
   }
 }
 const wallS = (performance.now() - t0) / 1000;
-const cpuS = cpuSecondsWithRecognition() - cpu0;
+const cpuS = cpuSecondsWithRecognition(challenge.engine) - cpu0;
 if (values.files) {
   writeFileSync(
     values.files,

@@ -68,13 +68,13 @@ for (const build of builds) {
     doorman.app.on('call', onCall);
     global.gc?.();
     // Doorman's memory with its recognition processes' (the native runtime's).
-    const rss = () => process.memoryUsage().rss + recognitionProcessRss();
+    const rss = () => process.memoryUsage().rss + recognitionProcessRss(doorman.speech);
     const rss0 = rss();
     let rssPeak = rss0;
     const sampler = setInterval(() => {
       rssPeak = Math.max(rssPeak, rss());
     }, 200);
-    const cpu0 = cpuSecondsWithRecognition();
+    const cpu0 = cpuSecondsWithRecognition(doorman.speech);
     const ast0 = asteriskCpu();
     const t0 = performance.now();
     const calls = [];
@@ -107,7 +107,7 @@ for (const build of builds) {
     const firstPrompt = got.flatMap((r) =>
       r?.timings.firstPromptMs !== undefined ? [r.timings.firstPromptMs] : [],
     );
-    const doormanCpu = cpuSecondsWithRecognition() - cpu0;
+    const doormanCpu = cpuSecondsWithRecognition(doorman.speech) - cpu0;
     // Answers a loaded recogniser decoded without its extras (RNNoise, the phone loop's fit).
     const answers = got.flatMap((r) => (r?.answer ? [r.answer] : []));
     const cleaned = answers.filter((a) => a.denoised).length;

@@ -92,7 +92,7 @@ for (const build of builds) {
     const first = manifest[0] as ManifestLine;
     await screenFile(challenge, join(corpus, first.file));
     const readyS = (performance.now() - t0) / 1000;
-    const cpu0 = cpuSecondsWithRecognition();
+    const cpu0 = cpuSecondsWithRecognition(challenge.engine);
     let audioS = 0;
     let right = 0;
     const decisions: number[] = [];
@@ -102,7 +102,7 @@ for (const build of builds) {
       decisions.push(r.detail.decisionMs);
       if (isName(line) && line.accept.includes(routedTo(r.detail, line.accept))) right++;
     }
-    const cpuPerAudio = (cpuSecondsWithRecognition() - cpu0) / audioS;
+    const cpuPerAudio = (cpuSecondsWithRecognition(challenge.engine) - cpu0) / audioS;
     cpuAt.set(`${build} ${directory.length}`, cpuPerAudio);
     const names = manifest.filter(isName).length;
     rows.push(
