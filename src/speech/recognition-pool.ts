@@ -1,4 +1,4 @@
-// The thread's decoders: made (a model load each), a few ahead of the first answers, each given
+// The worker's decoders: made (a model load each), a few ahead of the first answers, each given
 // the grammar and search limit its stream asks for, and kept.
 import type { Grammar, Pooled, WorkerState } from './recognition-state.js';
 
@@ -7,7 +7,7 @@ export const FULL_SEARCH_HMMS = 30_000;
 /** A decoder's search is made when its grammar is set, so the grammar and the search limit go together. */
 const grammarKey = (g: Grammar, maxHmms: number) => `${g.key}/${maxHmms}`;
 
-/** Each decoder made is one more the thread holds (they are kept): the main thread is told. */
+/** Each decoder made is one more the worker holds (they are kept): the main thread is told. */
 function counted<T>(w: WorkerState, decoder: T): T {
   w.decoders++;
   w.send({ t: 'decoders', count: w.decoders });
@@ -78,8 +78,8 @@ export async function acquire(
  * Decoders are kept, never freed: a thread's WebAssembly memory cannot shrink, and freeing a
  * soundswallower decoder does not even give all of its memory back to the module's allocator
  * (a soak that freed decoders above a pool size grew ~30 MB a minute). Kept, the thread holds as
- * many as it ever decoded at once, and its memory stays flat after that peak. (Native decoders
- * are kept the same way: one rule for both builds, and making one is what a peak cannot wait for.)
+ * many as it ever decoded at once, and its memory stays flat after that peak. Native decoders
+ * are kept the same way, so both builds follow one rule.
  */
 export function release(w: WorkerState, d: Pooled): void {
   w.idle.push(d);
