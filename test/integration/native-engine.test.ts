@@ -45,19 +45,21 @@ describe("a live call screened by the native recogniser (Debian's libpocketsphin
     assert.ok(workers().length > 0 && workers().every(alive), 'recognition processes are running');
   });
 
-  it('routes a caller who names someone, their answer checked by the phone loop', async () => {
-    const result = await call(speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."));
-    assert.equal(result.destination, 'desk', `timeline: ${JSON.stringify(result.timeline)}`);
-    const answer = (await doorman.report(result.channelId)).answer;
-    assert.equal(answer?.entry, 'alice-johnson', `heard "${answer?.transcript}"`);
-    assert.equal(answer?.checked, true);
-    assert.equal(answer?.denoised, true);
-    assert.ok(answer?.fit !== undefined && answer.fit > -50, `fit ${answer?.fit}`);
-  });
+  describe('two callers at once', { concurrency: true }, () => {
+    it('routes a caller who names someone, their answer checked by the phone loop', async () => {
+      const result = await call(speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."));
+      assert.equal(result.destination, 'desk', `timeline: ${JSON.stringify(result.timeline)}`);
+      const answer = (await doorman.report(result.channelId)).answer;
+      assert.equal(answer?.entry, 'alice-johnson', `heard "${answer?.transcript}"`);
+      assert.equal(answer?.checked, true);
+      assert.equal(answer?.denoised, true);
+      assert.ok(answer?.fit !== undefined && answer.fit > -50, `fit ${answer?.fit}`);
+    });
 
-  it('sends a caller who names nobody to the route, not to a person', async () => {
-    const result = await call(speechWav('acme-bank', 'Hi, this is Acme Bank, returning your call.'));
-    assert.equal(result.destination, 'fallback', `timeline: ${JSON.stringify(result.timeline)}`);
+    it('sends a caller who names nobody to the route, not to a person', async () => {
+      const result = await call(speechWav('acme-bank', 'Hi, this is Acme Bank, returning your call.'));
+      assert.equal(result.destination, 'fallback', `timeline: ${JSON.stringify(result.timeline)}`);
+    });
   });
 
   it('ends its recognition processes when Doorman stops', async () => {
