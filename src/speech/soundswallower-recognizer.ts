@@ -75,11 +75,27 @@ function aligned(decoder: Decoder): TimedWord[] | undefined {
   }
 }
 
-class WasmGrammarDecoder implements GrammarDecoder {
+/** What both decoders do alike: an utterance of audio, and the score of its best path. */
+class WasmUtterance {
   constructor(
     private readonly module: SoundSwallowerModule,
-    private readonly d: Decoder,
+    protected readonly d: Decoder,
   ) {}
+  start(): void {
+    this.d.start();
+  }
+  process(pcm: Float32Array): void {
+    this.d.process_audio(pcm, false, false);
+  }
+  stop(): void {
+    this.d.stop();
+  }
+  pathScore(): number {
+    return pathScore(this.module, this.d);
+  }
+}
+
+class WasmGrammarDecoder extends WasmUtterance implements GrammarDecoder {
   addWords(words: ReadonlyArray<[string, string]>): void {
     if (words.length) this.d.add_words(...words);
   }
@@ -87,43 +103,15 @@ class WasmGrammarDecoder implements GrammarDecoder {
     this.d.set_config('maxhmmpf', maxHmms);
     this.d.set_grammar(jsgf);
   }
-  start(): void {
-    this.d.start();
-  }
-  process(pcm: Float32Array): void {
-    this.d.process_audio(pcm, false, false);
-  }
-  stop(): void {
-    this.d.stop();
-  }
   text(): string {
     return this.d.get_text().trim();
   }
   words(): TimedWord[] | undefined {
     return aligned(this.d);
   }
-  pathScore(): number {
-    return pathScore(this.module, this.d);
-  }
 }
 
-class WasmPhoneLoop implements PhoneLoopDecoder {
-  constructor(
-    private readonly module: SoundSwallowerModule,
-    private readonly d: Decoder,
-  ) {}
-  start(): void {
-    this.d.start();
-  }
-  process(pcm: Float32Array): void {
-    this.d.process_audio(pcm, false, false);
-  }
-  stop(): void {
-    this.d.stop();
-  }
-  pathScore(): number {
-    return pathScore(this.module, this.d);
-  }
+class WasmPhoneLoop extends WasmUtterance implements PhoneLoopDecoder {
   phones(): TimedWord[] {
     return (aligned(this.d) ?? [])
       .filter((w) => w.t.startsWith('ph_'))
