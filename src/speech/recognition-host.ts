@@ -3,7 +3,6 @@
 import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerSetup } from './recognition-protocol.js';
-import type { Recognizer } from './recognizer.js';
 
 export interface RecognitionHost {
   /** The process's id, where the worker is a process of its own. */
@@ -20,8 +19,9 @@ export interface RecognitionHost {
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER_URL = new URL(`./recognition-worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
 
-export function startRecognitionHost(runtime: Recognizer['name'], setup: WorkerSetup): RecognitionHost {
-  return runtime === 'native' ? inProcess(setup) : inThread(setup);
+/** A worker for the build `setup.runtime` names. */
+export function startRecognitionHost(setup: WorkerSetup): RecognitionHost {
+  return setup.runtime === 'native' ? inProcess(setup) : inThread(setup);
 }
 
 function inThread(setup: WorkerSetup): RecognitionHost {

@@ -165,7 +165,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
   }
 
   private spawn(index: number): RecognitionThread & { ready: Promise<void> } {
-    const worker = startRecognitionHost(this.build, {
+    const worker = startRecognitionHost({
       runtime: this.build,
       nativeLibrary: this.opts.nativeLibrary,
       modelDir: MODEL_DIR,
@@ -201,7 +201,10 @@ export class SoundSwallowerEngine implements SpeechEngine {
       for (const s of thread.streams.values())
         s.onWorker({ t: 'error', id: 0, message: `recognition thread exited (${code})` });
       this.log.error({ code }, 'recognition worker exited; starting another');
-      this.threads[index] = this.spawn(index);
+      const next = this.spawn(index);
+      // Nobody waits for a replacement to be ready: one that cannot start is logged, not thrown.
+      next.ready.catch((err) => this.log.error({ err }, 'the replacement recognition worker did not start'));
+      this.threads[index] = next;
     });
     return thread;
   }
