@@ -9,6 +9,7 @@ import { parseDirectory } from '../../src/match/directory.js';
 import { parsePhrases } from '../../src/match/phrases.js';
 import { distinctReadings, phoneSimilarity, ReadingIndex } from '../../src/match/pronunciation.js';
 import { acronymsOf, spelledOut } from '../../src/speech/acronyms.js';
+import { CepstralMean, LIBRARY_WINDOW_FRAMES } from '../../src/speech/cepstral-mean.js';
 import {
   espeakPhones,
   espeakPhonesOf,
@@ -20,7 +21,7 @@ import { buildGrammar, grammarWords } from '../../src/speech/grammar.js';
 import { SoundSwallowerEngine, type SoundSwallowerOptions } from '../../src/speech/soundswallower-engine.js';
 import { cliArgs } from '../support/cli.js';
 import { engineContract, recognise } from '../support/engine-contract.js';
-import { speechWav } from '../support/speech.js';
+import { onHissingLine, speechWav } from '../support/speech.js';
 
 const phrases = parsePhrases(readFileSync('grammars/phrases.yaml', 'utf8'));
 const directory = parseDirectory(readFileSync('test/fixtures/directory.yaml', 'utf8'));
@@ -333,6 +334,23 @@ describe('soundswallower engine: the native build', () => {
       assert.match(e.message, /\/nonexistent\/libpocketsphinx\.so\.3 could not be loaded.*libpocketsphinx3/);
       return true;
     });
+  });
+
+  it('decodes an answer the same whatever the caller before it sounded like', async () => {
+    const engine = await oneDecoderEngine({ runtime: 'native', denoise: false });
+    try {
+      await engine.setDirectory(directory, phrases);
+      const alice = speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please.");
+      const fitOf = async (file: string) => (await recognise(engine, file)).at(-1)?.fit as number;
+      await fitOf(alice);
+      const before = await fitOf(alice);
+      // A caller on a hissing line, louder and in another voice, through the same decoder.
+      await fitOf(onHissingLine('cmn-hiss', speechWav('accounts-kal', 'Accounts, please.', 'kal'), -25, 1));
+      const after = await fitOf(alice);
+      assert.ok(Math.abs(after - before) < 1, `fit ${before} before the hissing line, ${after} after`);
+    } finally {
+      await engine.close();
+    }
   });
 
   it('fails the answers of a recognition process that dies, and starts another for the next', async () => {
@@ -678,5 +696,30 @@ describe('doorman screen-file', () => {
     assert.equal(ok.candidates[0].id, 'alice-johnson');
     assert.match(bad.error, /not a usable WAV file/);
     assert.equal(r.status, 1, 'a bad file makes the exit status non-zero');
+  });
+});
+
+describe('cepstral mean of one answer', () => {
+  it("moves from the prior to the answer's own mean as its frames come in", () => {
+    const mean = new CepstralMean(Float32Array.of(10, 0), 100);
+    assert.deepEqual(Array.from(mean.current), [10, 0]);
+    // The library was given the mean [10, 0] as 500 frames, then took in 100 frames of [20, 4].
+    mean.observe(
+      Float32Array.of(10 * LIBRARY_WINDOW_FRAMES + 100 * 20, 100 * 4),
+      LIBRARY_WINDOW_FRAMES + 100,
+    );
+    assert.deepEqual(Array.from(mean.current), [15, 2]);
+    // ...then, given [15, 2], 200 more of [20, 4]: the prior weighs 100 frames of the 400.
+    mean.observe(
+      Float32Array.of(15 * LIBRARY_WINDOW_FRAMES + 200 * 20, 2 * LIBRARY_WINDOW_FRAMES + 200 * 4),
+      LIBRARY_WINDOW_FRAMES + 200,
+    );
+    assert.deepEqual(Array.from(mean.current), [17.5, 3]);
+  });
+
+  it('keeps the mean where the library took in no whole frame', () => {
+    const mean = new CepstralMean(Float32Array.of(10), 100);
+    mean.observe(Float32Array.of(10 * LIBRARY_WINDOW_FRAMES), LIBRARY_WINDOW_FRAMES);
+    assert.deepEqual(Array.from(mean.current), [10]);
   });
 });
