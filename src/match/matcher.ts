@@ -153,12 +153,28 @@ export class DirectoryMatcher {
     // A word callers say around names ("hi", "in", "the") is a name word only if it sounds the same.
     const isPhrase = heard.map((w) => this.phraseWords.has(w));
     const best = new Map<string, { score: number; variant: Variant; start: number; end: number }>();
+    // Variants share words (a first name alone, with the surname, after "Dr."): each word is
+    // compared with each heard word once.
+    const similarities = new Map<string, Float64Array>();
+    const similarity = (word: WordCodes, at: number): number => {
+      let row = similarities.get(word.word);
+      if (!row) {
+        row = new Float64Array(heard.length).fill(-1);
+        similarities.set(word.word, row);
+      }
+      let sim = row[at] as number;
+      if (sim < 0) {
+        sim = wordSimilarity(word, heardCodes[at] as WordCodes);
+        row[at] = sim;
+      }
+      return sim;
+    };
     for (const v of this.variants) {
       const n = v.words.length;
       for (let start = 0; start + n <= heard.length; start++) {
         let sum = 0;
         for (let i = 0; i < n; i++) {
-          const sim = wordSimilarity(v.words[i] as WordCodes, heardCodes[start + i] as WordCodes);
+          const sim = similarity(v.words[i] as WordCodes, start + i);
           sum += isPhrase[start + i] && sim < 1 ? 0 : sim;
         }
         const score = (sum / n) * v.weight;

@@ -61,27 +61,86 @@ export function phoneSimilarityBound(a: number, b: number): number {
   return 1 - (VOWEL_INDEL * Math.abs(a - b)) / Math.max(a, b, 1);
 }
 
+/**
+ * Phones as small numbers and their costs in tables, filled from `substitution` and `indel`
+ * as phones are first seen: the edit distance runs for every reading of every entry against
+ * each answer, and comparing phone strings there cost more than the recognition itself at
+ * 1,000 entries.
+ */
+const TABLE_PHONES = 256;
+const phoneIds = new Map<string, number>();
+const phoneOfId: string[] = [];
+const substitutionTable = new Float64Array(TABLE_PHONES * TABLE_PHONES).fill(-1);
+const indelTable = new Float64Array(TABLE_PHONES);
+const encoded = new WeakMap<readonly string[], Int32Array>();
+
+function idOf(phone: string): number {
+  let id = phoneIds.get(phone);
+  if (id === undefined) {
+    id = phoneOfId.length;
+    phoneIds.set(phone, id);
+    phoneOfId.push(phone);
+    if (id < TABLE_PHONES) indelTable[id] = indel(phone);
+  }
+  return id;
+}
+
+function encode(phones: readonly string[]): Int32Array {
+  let ids = encoded.get(phones);
+  if (!ids) {
+    ids = Int32Array.from(phones, idOf);
+    encoded.set(phones, ids);
+  }
+  return ids;
+}
+
+const indelOf = (id: number) =>
+  id < TABLE_PHONES ? (indelTable[id] as number) : indel(phoneOfId[id] as string);
+
+function substitutionOf(a: number, b: number): number {
+  if (a === b) return 0;
+  if (a >= TABLE_PHONES || b >= TABLE_PHONES)
+    return substitution(phoneOfId[a] as string, phoneOfId[b] as string);
+  const k = a * TABLE_PHONES + b;
+  let cost = substitutionTable[k] as number;
+  if (cost < 0) {
+    cost = substitution(phoneOfId[a] as string, phoneOfId[b] as string);
+    substitutionTable[k] = cost;
+  }
+  return cost;
+}
+
+let previousRow = new Float64Array(64);
+let currentRow = new Float64Array(64);
+
 /** 1 - weighted edit distance / length: 1 for the same phones, near 0 for unrelated ones. */
 export function phoneSimilarity(a: readonly string[], b: readonly string[]): number {
   if (!a.length || !b.length) return 0;
-  let prev = new Array<number>(b.length + 1);
-  let cur = new Array<number>(b.length + 1);
+  const x = encode(a);
+  const y = encode(b);
+  if (previousRow.length <= y.length) {
+    previousRow = new Float64Array(2 * (y.length + 1));
+    currentRow = new Float64Array(2 * (y.length + 1));
+  }
+  let prev = previousRow;
+  let cur = currentRow;
   prev[0] = 0;
-  for (let j = 1; j <= b.length; j++) prev[j] = (prev[j - 1] as number) + indel(b[j - 1] as string);
-  for (let i = 1; i <= a.length; i++) {
-    const pa = a[i - 1] as string;
-    cur[0] = (prev[0] as number) + indel(pa);
-    for (let j = 1; j <= b.length; j++) {
-      const pb = b[j - 1] as string;
+  for (let j = 1; j <= y.length; j++) prev[j] = (prev[j - 1] as number) + indelOf(y[j - 1] as number);
+  for (let i = 1; i <= x.length; i++) {
+    const pa = x[i - 1] as number;
+    const deleteA = indelOf(pa);
+    cur[0] = (prev[0] as number) + deleteA;
+    for (let j = 1; j <= y.length; j++) {
+      const pb = y[j - 1] as number;
       cur[j] = Math.min(
-        (prev[j - 1] as number) + substitution(pa, pb),
-        (prev[j] as number) + indel(pa),
-        (cur[j - 1] as number) + indel(pb),
+        (prev[j - 1] as number) + substitutionOf(pa, pb),
+        (prev[j] as number) + deleteA,
+        (cur[j - 1] as number) + indelOf(pb),
       );
     }
     [prev, cur] = [cur, prev];
   }
-  return Math.max(0, 1 - (prev[b.length] as number) / Math.max(a.length, b.length));
+  return Math.max(0, 1 - (prev[y.length] as number) / Math.max(x.length, y.length));
 }
 
 const consonants = (p: readonly string[]) => p.filter((x) => !VOWELS.has(x)).length;
