@@ -3,7 +3,7 @@
 // same recordings screened against each size. Recognition CPU grows with the grammar; this shows
 // by how much, and what it does to names routed right when many more names compete.
 //
-//   npx tsx bench/directory.ts [--corpus DIR] [--sizes 40,250,1000,2500] [--every N] [--builds wasm,native]
+//   npx tsx bench/directory.ts [--corpus DIR] [--sizes 40,250,1000,2500] [--every N] [--builds wasm,native] [--set k=v]
 //   (--every N screens every Nth recording of the manifest: 4 by default; each build of the
 //   recogniser, speech.soundswallower.runtime, runs every size)
 import { readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { loadConfig } from '../src/config/load.js';
 import type { DirectoryEntry } from '../src/match/directory.js';
 import { words } from '../src/match/normalize.js';
 import { cpuSecondsWithRecognition } from './recognition-processes.js';
-import { machine, percentile, publish, publishSummary, routedTo } from './report.js';
+import { machine, percentile, publish, publishSummary, routedTo, settingOverrides } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '40,250,1000,2500' },
     every: { type: 'string', default: '4' },
     builds: { type: 'string', default: 'wasm,native' },
+    set: { type: 'string', multiple: true },
   },
 });
 const builds = values.builds.split(',');
@@ -47,7 +48,11 @@ interface ManifestLine {
 const configOf = (build: string) =>
   loadConfig({
     env: {},
-    overrides: { 'speech.finalTimeoutMs': 10_000, 'speech.soundswallower.runtime': build },
+    overrides: {
+      'speech.finalTimeoutMs': 10_000,
+      ...settingOverrides(values.set),
+      'speech.soundswallower.runtime': build,
+    },
   });
 const phrases = loadPhrases(configOf('wasm'));
 const base = loadDirectoryFile(join(corpus, 'directory.yaml'));
@@ -116,7 +121,7 @@ for (const build of builds) {
 publish(
   'directory',
   [
-    `Speech challenge against directories of growing size (${new Date().toISOString().slice(0, 10)}, ${machine()}): every ${every}th recording of \`${corpus}\` (${manifest.length}), its directory padded with made-up people`,
+    `Speech challenge against directories of growing size (${new Date().toISOString().slice(0, 10)}, ${machine()}): every ${every}th recording of \`${corpus}\` (${manifest.length}), its directory padded with made-up people${values.set?.length ? `, with ${values.set.join(', ')}` : ''}`,
     '',
     '| build | entries | ready (load + first answer) | CPU per second of audio | answers decoded at once in real time, per core | decision after end of audio p50 / p95 (files fed faster than real time) | names routed right | RSS |',
     '|---|---|---|---|---|---|---|---|',
