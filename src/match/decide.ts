@@ -95,11 +95,15 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   if (top.oneWord && e.fit !== undefined && e.fit < p.oneWordNameFit)
     return { outcome: 'nomatch', entry: null, contenders: [], askFullName: true };
   const close = rest.filter((c) => top.score - c.score < p.margin);
-  if (close.length)
-    return { outcome: 'ambiguous', entry: null, contenders: [top.id, ...close.map((c) => c.id)] };
   // The grammar named one entry, but what was heard, grammar aside, sounds more like another:
   // ask rather than route a caller to the wrong person.
-  const rival = rivalBySound(top.id, e.soundsLike, p.phoneMargin);
+  const rival = close.length ? undefined : rivalBySound(top.id, e.soundsLike, p.phoneMargin);
+  // A lone name word that is also in doubt ("Hey." heard as "Kate", the phones nearer another
+  // name) is not read back with others to choose from: that would tell a caller who named
+  // nobody who works here. Its caller is asked for the full name instead.
+  if (top.oneWord && rival) return { outcome: 'nomatch', entry: null, contenders: [], askFullName: true };
+  if (close.length)
+    return { outcome: 'ambiguous', entry: null, contenders: [top.id, ...close.map((c) => c.id)] };
   if (rival) return { outcome: 'ambiguous', entry: null, contenders: [top.id, rival] };
   // Without the check, a forced grammar's name is wrong far more often (bench/accuracy with the
   // phone loop and RNNoise off, as such answers mostly are: 51 of 251 answers routed to a wrong

@@ -173,6 +173,31 @@ describe('directory matcher', () => {
     assert.equal(decide({ ...e, fit: oneWordNameFit - 1 }).outcome, 'match');
   });
 
+  it('asks for the full name, not a choice, when a lone name word sounds more like another entry', () => {
+    // "Hey." heard as "kate", its phones nearer another name: offering both would tell a caller
+    // who named nobody who works here.
+    const m = matcher.match('thompson');
+    assert.equal(m.candidates[0]?.oneWord, true);
+    const soundsLike = new Map([
+      ['margaret-thompson', 0.5],
+      ['alice-johnson', 0.8],
+    ]);
+    const evidence = { speechMs: 800, transcriptWords: 1, candidates: m.candidates, fit: -20, soundsLike };
+    assert.deepEqual(decide(evidence), {
+      outcome: 'nomatch',
+      entry: null,
+      contenders: [],
+      askFullName: true,
+    });
+    // A full name the phones doubt the same way is still offered with its rival.
+    const full = matcher.match('margaret thompson');
+    assert.deepEqual(decide({ ...evidence, transcriptWords: 2, candidates: full.candidates }), {
+      outcome: 'ambiguous',
+      entry: null,
+      contenders: ['margaret-thompson', 'alice-johnson'],
+    });
+  });
+
   it('asks the caller to confirm a name the recogniser had no time to check', () => {
     const m = matcher.match('margaret thompson');
     const evidence = { speechMs: 2_000, transcriptWords: m.words.length, candidates: m.candidates };
