@@ -239,6 +239,8 @@ class NativeUtterance {
   private mean = new CepstralMean(ANSWER_MEAN_PRIOR, ANSWER_MEAN_PRIOR_FRAMES);
   /** Samples of this answer taken in so far. */
   private fed = 0;
+  /** The library's input, reused: a piece is never longer than MEAN_STEP. */
+  private readonly samples = new Int16Array(MEAN_STEP);
   start(): void {
     // A new stream: the front end's noise estimate starts from this answer, not the last caller's.
     this.api.startStream(this.ps);
@@ -252,11 +254,10 @@ class NativeUtterance {
     // catching up takes it in larger pieces), so the same answer decodes the same.
     for (let from = 0; from < pcm.length; ) {
       const piece = pcm.subarray(from, from + MEAN_STEP - (this.fed % MEAN_STEP));
-      const samples = new Int16Array(piece.length);
       for (let i = 0; i < piece.length; i++) {
-        samples[i] = Math.max(-32768, Math.min(32767, Math.round((piece[i] as number) * 32768)));
+        this.samples[i] = Math.max(-32768, Math.min(32767, Math.round((piece[i] as number) * 32768)));
       }
-      this.api.processRaw(this.ps, samples, piece.length, 0, 0);
+      this.api.processRaw(this.ps, this.samples, piece.length, 0, 0);
       from += piece.length;
       this.fed += piece.length;
       if (this.fed % MEAN_STEP === 0) {
