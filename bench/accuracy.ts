@@ -4,7 +4,7 @@
 //
 //   npx tsx bench/accuracy.ts [--corpus DIR] [--limit N] [--half a|b] [--files OUT.jsonl] [--set k=v]
 //   (default corpus: ../shared/corpus; --half keeps every other file, for tuning on one half and
-//   checking on the other; --files writes each file's transcript and outcome)
+//   checking on the other; --files writes each file's transcript, outcome and evidence)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +18,7 @@ import { words } from '../src/match/normalize.js';
 import { codes } from '../src/match/phonetics.js';
 import { spokenVariants } from '../src/match/variants.js';
 import { cpuSecondsWithRecognition } from './recognition-processes.js';
-import { machine, publish, publishSummary, routedTo, settingOverrides } from './report.js';
+import { evidenceJson, machine, publish, publishSummary, routedTo, settingOverrides } from './report.js';
 
 interface ManifestLine {
   file: string;
@@ -129,6 +129,7 @@ if (values.files) {
           contenders: r.contenders,
           candidates: r.evidence.candidates.slice(0, 3).map((c) => [c.id, Math.round(c.score * 1000) / 1000]),
           ...(r.evidence.soundsLike ? { soundsLike: Object.fromEntries(r.evidence.soundsLike) } : {}),
+          evidence: evidenceJson(r.evidence),
         }),
       )
       .join('\n'),

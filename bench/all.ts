@@ -5,6 +5,8 @@
 //   npm run bench                 (needs the sandbox and the databases, as the tests do)
 //   npm run bench -- --quick      (small sizes: a minute, for trying the harness)
 //   npm run bench -- --only accuracy[,calls...]   (reruns those; the others' last results stay)
+//   npm run bench -- --compose    (reruns none: composes RESULTS.md from bench/results, as after
+//                                  running one benchmark by hand with its own flags)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
@@ -13,7 +15,11 @@ import { parseArgs } from 'node:util';
 import type { SummaryRow } from './report.js';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    compose: { type: 'boolean', default: false },
+  },
 });
 const only = values.only?.split(',').map((s) => s.trim());
 const quick = values.quick;
@@ -52,7 +58,7 @@ if (unknown.length) {
 
 const failed: string[] = [];
 for (const run of runs) {
-  if (only && !only.includes(run.name)) continue;
+  if (values.compose || (only && !only.includes(run.name))) continue;
   if (run.skip) {
     console.error(`bench/${run.name}: skipped (${run.skip})`);
     continue;
@@ -101,7 +107,7 @@ const detail = runs
 const doc = [
   '# Doorman benchmark results',
   '',
-  `${only ? 'Composed' : 'Measured'} ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' (quick run: small sizes)' : ''} on ${machineText}${only ? `: ${only.join(', ')} measured then, the rest earlier (each section gives its date)` : ''}.`,
+  `${only || values.compose ? 'Composed' : 'Measured'} ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${quick ? ' (quick run: small sizes)' : ''} on ${machineText}${only ? `: ${only.join(', ')} measured then, the rest earlier (each section gives its date)` : values.compose ? ': from the results each benchmark left (each section gives its date)' : ''}.`,
   'Regenerate with `npm run bench` (README, Benchmarks).',
   '',
   table,

@@ -3,10 +3,11 @@
 // same recordings screened against each size. Recognition CPU grows with the grammar; this shows
 // by how much, and what it does to names routed right when many more names compete.
 //
-//   npx tsx bench/directory.ts [--corpus DIR] [--sizes 40,250,1000,2500] [--every N] [--builds wasm,native] [--set k=v]
+//   npx tsx bench/directory.ts [--corpus DIR] [--sizes 40,250,1000,2500] [--every N] [--builds wasm,native] [--set k=v] [--files OUT.jsonl]
 //   (--every N screens every Nth recording of the manifest: 4 by default; each build of the
-//   recogniser, speech.soundswallower.runtime, runs every size)
-import { readFileSync } from 'node:fs';
+//   recogniser, speech.soundswallower.runtime, runs every size; --files writes each answer's
+//   build, size, transcript, outcome and evidence)
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -16,7 +17,15 @@ import { loadConfig } from '../src/config/load.js';
 import type { DirectoryEntry } from '../src/match/directory.js';
 import { words } from '../src/match/normalize.js';
 import { cpuSecondsWithRecognition } from './recognition-processes.js';
-import { machine, percentile, publish, publishSummary, routedTo, settingOverrides } from './report.js';
+import {
+  evidenceJson,
+  machine,
+  percentile,
+  publish,
+  publishSummary,
+  routedTo,
+  settingOverrides,
+} from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +34,7 @@ const { values } = parseArgs({
     every: { type: 'string', default: '4' },
     builds: { type: 'string', default: 'wasm,native' },
     set: { type: 'string', multiple: true },
+    files: { type: 'string' },
   },
 });
 const builds = values.builds.split(',');
@@ -84,6 +94,7 @@ function padded(n: number): DirectoryEntry[] {
   return out;
 }
 
+if (values.files) writeFileSync(values.files, '');
 const isName = (l: ManifestLine) => !['machine', 'silence', 'nomatch'].includes(l.expect);
 const rows: string[] = [];
 const cpuAt = new Map<string, number>();
@@ -100,18 +111,37 @@ for (const build of builds) {
     const cpu0 = cpuSecondsWithRecognition(challenge.engine);
     let audioS = 0;
     let right = 0;
+    let leaks = 0;
     const decisions: number[] = [];
     for (const line of manifest) {
       const r = await screenFile(challenge, join(corpus, line.file));
       audioS += line.duration_s;
       decisions.push(r.detail.decisionMs);
-      if (isName(line) && line.accept.includes(routedTo(r.detail, line.accept))) right++;
+      const routed = routedTo(r.detail, line.accept);
+      if (isName(line) && line.accept.includes(routed)) right++;
+      // A caller naming nobody put through, or read names to choose from.
+      if (line.expect === 'nomatch' && (r.outcome === 'match' || r.outcome === 'ambiguous')) leaks++;
+      if (values.files) {
+        const got = r.outcome === 'match' ? r.entry : r.outcome;
+        const { evidence } = r.detail;
+        const answer = {
+          build,
+          size,
+          ...line,
+          got,
+          routed,
+          transcript: r.transcript,
+          evidence: evidenceJson(evidence),
+        };
+        appendFileSync(values.files, `${JSON.stringify(answer)}\n`);
+      }
     }
     const cpuPerAudio = (cpuSecondsWithRecognition(challenge.engine) - cpu0) / audioS;
     cpuAt.set(`${build} ${directory.length}`, cpuPerAudio);
     const names = manifest.filter(isName).length;
+    const nobody = manifest.filter((l) => l.expect === 'nomatch').length;
     rows.push(
-      `| ${build} | ${directory.length.toLocaleString('en-US')} | ${readyS.toFixed(1)} s | ${cpuPerAudio.toFixed(3)} | ${Math.floor(1 / cpuPerAudio)} | ${percentile(decisions, 0.5).toFixed(0)} / ${percentile(decisions, 0.95).toFixed(0)} ms | ${((100 * right) / names).toFixed(1)}% (${right}/${names}) | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB |`,
+      `| ${build} | ${directory.length.toLocaleString('en-US')} | ${readyS.toFixed(1)} s | ${cpuPerAudio.toFixed(3)} | ${Math.floor(1 / cpuPerAudio)} | ${percentile(decisions, 0.5).toFixed(0)} / ${percentile(decisions, 0.95).toFixed(0)} ms | ${((100 * right) / names).toFixed(1)}% (${right}/${names}) | ${leaks}/${nobody} | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB |`,
     );
     console.error(rows.at(-1));
     await challenge.engine.close();
@@ -123,8 +153,8 @@ publish(
   [
     `Speech challenge against directories of growing size (${new Date().toISOString().slice(0, 10)}, ${machine()}): every ${every}th recording of \`${corpus}\` (${manifest.length}), its directory padded with made-up people${values.set?.length ? `, with ${values.set.join(', ')}` : ''}`,
     '',
-    '| build | entries | ready (load + first answer) | CPU per second of audio | answers decoded at once in real time, per core | decision after end of audio p50 / p95 (files fed faster than real time) | names routed right | RSS |',
-    '|---|---|---|---|---|---|---|---|',
+    '| build | entries | ready (load + first answer) | CPU per second of audio | answers decoded at once in real time, per core | decision after end of audio p50 / p95 (files fed faster than real time) | names routed right | naming nobody, reached a person or offered names | RSS |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n'),

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { CHOICES_OFFERED, type Decision } from '../src/match/decide.js';
+import { CHOICES_OFFERED, type Decision, type Evidence } from '../src/match/decide.js';
 
 /** "2 × AMD EPYC, Node v20.20.2": the machine a table was measured on. */
 export const machine = (): string =>
@@ -61,3 +61,9 @@ export function routedTo(d: Decision, accept: readonly string[]): string {
   if (d.outcome !== 'ambiguous') return d.outcome;
   return d.contenders.slice(0, CHOICES_OFFERED).find((id) => accept.includes(id)) ?? 'ambiguous';
 }
+
+/** An answer's evidence as JSON (`--files`), whole, for deciding the same answers again offline. */
+export const evidenceJson = (e: Evidence): object => ({
+  ...e,
+  ...(e.soundsLike ? { soundsLike: Object.fromEntries(e.soundsLike) } : {}),
+});

@@ -100,8 +100,12 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   const rival = close.length ? undefined : rivalBySound(top.id, e.soundsLike, p.phoneMargin);
   // A lone name word that is also in doubt ("Hey." heard as "Kate", the phones nearer another
   // name) is not read back with others to choose from: that would tell a caller who named
-  // nobody who works here. Its caller is asked for the full name instead.
-  if (top.oneWord && rival) return { outcome: 'nomatch', entry: null, contenders: [], askFullName: true };
+  // nobody who works here. Nor is one that fits more entries than a choice can offer (a first
+  // name shared by many in a large directory): three of them picked by directory order is a
+  // guess, read to whoever said it. Its caller is asked for the full name instead.
+  const tooMany = close.length >= CHOICES_OFFERED;
+  if (top.oneWord && (rival || tooMany))
+    return { outcome: 'nomatch', entry: null, contenders: [], askFullName: true };
   if (close.length)
     return { outcome: 'ambiguous', entry: null, contenders: [top.id, ...close.map((c) => c.id)] };
   if (rival) return { outcome: 'ambiguous', entry: null, contenders: [top.id, rival] };

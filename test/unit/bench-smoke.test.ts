@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { decide } from '../../src/match/decide.js';
 import { smokeBench } from '../support/bench.js';
 
 // The benchmarks are run by hand (npm run bench); here each runs briefly so their code cannot rot.
@@ -28,8 +29,21 @@ describe('benchmarks without calls (smoke runs)', () => {
   it('bench/directory screens against a padded directory', {
     skip: !existsSync(corpus) && 'no ../shared/corpus here',
   }, () => {
-    const table = bench('bench/directory.ts', '--sizes', '40,100', '--every', '50');
+    const files = join(out, 'directory.jsonl');
+    const table = bench('bench/directory.ts', '--sizes', '40,100', '--every', '50', '--files', files);
     // Each build of the recogniser, every size.
     assert.match(table, /\| wasm \| 40 \|.*\n\| wasm \| 100 \|.*\n\| native \| 40 \|.*\n\| native \| 100 \|/);
+    // Each answer's evidence, whole: decided again, it gives the outcome the run gave.
+    const answers = readFileSync(files, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const recordings = readFileSync(join(corpus, 'manifest.jsonl'), 'utf8').trim().split('\n').length;
+    assert.equal(answers.length, 4 * Math.ceil(recordings / 50));
+    for (const a of answers) {
+      const soundsLike = a.evidence.soundsLike && new Map(Object.entries(a.evidence.soundsLike));
+      const d = decide({ ...a.evidence, ...(soundsLike ? { soundsLike } : {}) });
+      assert.equal(d.outcome === 'match' ? d.entry : d.outcome, a.got, a.file);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { DEFAULT_POLICY, decide } from '../../src/match/decide.js';
+import { CHOICES_OFFERED, DEFAULT_POLICY, decide } from '../../src/match/decide.js';
 import { type DirectoryEntry, parseDirectory } from '../../src/match/directory.js';
 import { DirectoryMatcher } from '../../src/match/matcher.js';
 import { words } from '../../src/match/normalize.js';
@@ -171,6 +171,36 @@ describe('directory matcher', () => {
     assert.equal(full.candidates[0]?.oneWord, undefined);
     const e = { speechMs: 1_500, transcriptWords: 2, candidates: full.candidates };
     assert.equal(decide({ ...e, fit: oneWordNameFit - 1 }).outcome, 'match');
+  });
+
+  it('asks for the full name, not a choice of some, when a lone name word fits more entries than can be offered', () => {
+    // A large directory: four people called Ingrid. Reading three of them, picked by directory
+    // order, to whoever said "Ingrid" (or a greeting heard as it) is a guess that tells who works here.
+    const ingrids = ['Walsh', 'Brown', 'Okafor', 'Lindqvist'].map((s) =>
+      person(`ingrid-${s.toLowerCase()}`, `Ingrid ${s}`),
+    );
+    const many = new DirectoryMatcher([...entries, ...ingrids], phrases, modelLexicon());
+    const heard = many.match('ingrid');
+    assert.ok(heard.candidates.length > CHOICES_OFFERED, 'every Ingrid fits the one word alike');
+    const evidence = { speechMs: 800, transcriptWords: 1, candidates: heard.candidates, fit: -20 };
+    assert.deepEqual(decide(evidence), {
+      outcome: 'nomatch',
+      entry: null,
+      contenders: [],
+      askFullName: true,
+    });
+    // The full name picks one of them.
+    const full = many.match('ingrid okafor');
+    assert.deepEqual(decide({ ...evidence, transcriptWords: 2, candidates: full.candidates }), {
+      outcome: 'match',
+      entry: 'ingrid-okafor',
+      contenders: ['ingrid-okafor'],
+    });
+    // As many as a choice holds are still offered: two of them, both read.
+    const two = new DirectoryMatcher([...entries, ...ingrids.slice(0, 2)], phrases, modelLexicon());
+    const d = decide({ ...evidence, candidates: two.match('ingrid').candidates });
+    assert.equal(d.outcome, 'ambiguous');
+    assert.deepEqual([...d.contenders].sort(), ['ingrid-brown', 'ingrid-walsh']);
   });
 
   it('asks for the full name, not a choice, when a lone name word sounds more like another entry', () => {
