@@ -2,8 +2,6 @@
 // the grammar and search limit its stream asks for, and kept.
 import type { Grammar, Pooled, WorkerState } from './recognition-state.js';
 
-/** PocketSphinx's own limit on HMMs searched per frame: in effect none, for this model's grammars. */
-export const FULL_SEARCH_HMMS = 30_000;
 /** A decoder's search is made when its grammar is set, so the grammar and the search limit go together. */
 const grammarKey = (g: Grammar, maxHmms: number) => `${g.key}/${maxHmms}`;
 

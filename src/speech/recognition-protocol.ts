@@ -16,10 +16,11 @@ export interface WorkerSetup extends RecognizerSetup {
   /** Drop the extras (phone loop, RNNoise) of live streams while this far behind, ms; 0: never. */
   shedLagMs: number;
   /**
-   * Live streams that start without the phone loop (under load) search at most this many HMMs
-   * per frame (PocketSphinx's `maxhmmpf`, which narrows the beam frame by frame past it); 0: as
-   * widely as the others.
+   * Every stream's grammar search keeps at most this many HMMs per frame (PocketSphinx's
+   * `maxhmmpf`, which narrows the beam frame by frame past it).
    */
+  maxHmms: number;
+  /** Live streams that start without the phone loop (under load) search at most this many; 0: as `maxHmms`. */
   busyMaxHmms: number;
 }
 

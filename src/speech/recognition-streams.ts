@@ -3,7 +3,7 @@
 
 import { defined } from '../util/defined.js';
 import { chunkLag, hasRoom } from './lag.js';
-import { acquire, FULL_SEARCH_HMMS, release } from './recognition-pool.js';
+import { acquire, release } from './recognition-pool.js';
 import type { ToWorker } from './recognition-protocol.js';
 import type { Decoding, Stream, WorkerState } from './recognition-state.js';
 import { secondOpinion } from './second-opinion.js';
@@ -23,7 +23,7 @@ export function openStream(w: WorkerState, m: Message<'open'>): void {
   const loop = m.loop && room;
   // An answer left unchecked is confirmed by its caller (challenge.confirmUnchecked), so a
   // slightly less accurate search costs little there, and it is where the load is.
-  const budget = m.realTime && setup.phoneLoop && !loop && setup.busyMaxHmms > 0;
+  const busy = m.realTime && setup.phoneLoop && !loop && setup.busyMaxHmms > 0;
   const s: Stream = {
     work: Promise.resolve(),
     lastPartial: '',
@@ -33,7 +33,8 @@ export function openStream(w: WorkerState, m: Message<'open'>): void {
     denoised: denoise !== undefined,
     realTime: m.realTime,
   };
-  s.work = acquire(w, loop, grammar, budget ? setup.busyMaxHmms : FULL_SEARCH_HMMS).then((d) => {
+  const maxHmms = busy ? Math.min(setup.busyMaxHmms, setup.maxHmms) : setup.maxHmms;
+  s.work = acquire(w, loop, grammar, maxHmms).then((d) => {
     s.d = d;
     s.readyAt = Date.now();
   });

@@ -89,7 +89,9 @@ export interface SoundSwallowerOptions {
    * catches up; 0: never. Streams that are not `realTime` never count or shed.
    */
   shedLagMs: number;
-  /** Live answers started without the phone loop search at most this many HMMs per frame; 0: no limit. */
+  /** Every answer's grammar search keeps at most this many HMMs per frame. */
+  maxHmms: number;
+  /** Live answers started without the phone loop search at most this many HMMs per frame; 0: as `maxHmms`. */
   busyMaxHmms: number;
 }
 
@@ -176,6 +178,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
       phoneLoop: this.opts.phoneLoop,
       denoise: this.opts.denoise,
       shedLagMs: this.opts.shedLagMs,
+      maxHmms: this.opts.maxHmms,
       busyMaxHmms: this.opts.busyMaxHmms,
     } satisfies WorkerSetup);
     let settle: { ok: () => void; fail: (e: Error) => void } | undefined;

@@ -268,6 +268,7 @@ const settings = {
   denoise: true,
   denoiseMaxStreams: Number.POSITIVE_INFINITY,
   shedLagMs: 0,
+  maxHmms: 3_000,
   busyMaxHmms: 0,
 } satisfies SoundSwallowerOptions;
 

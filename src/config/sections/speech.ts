@@ -106,6 +106,12 @@ export const speech = z
          */
         shedLagMs: ms(0, 5_000, 150),
         /**
+         * Most HMMs the grammar search keeps per frame (PocketSphinx's `maxhmmpf`: past it, the
+         * frame's beam narrows to the best ones). What a large directory's search costs grows with
+         * its names; this bounds it. 30000: in effect unlimited.
+         */
+        maxHmms: z.number().int().min(100).max(30_000).default(3_000),
+        /**
          * Answers that start without the phone loop because of load (their
          * names are confirmed, challenge.confirmUnchecked) search at most this many HMMs per frame,
          * for less CPU where the load is. 0: as widely as the others.
