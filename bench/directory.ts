@@ -112,6 +112,7 @@ for (const build of builds) {
     let audioS = 0;
     let right = 0;
     let leaks = 0;
+    let wrong = 0;
     const decisions: number[] = [];
     for (const line of manifest) {
       const r = await screenFile(challenge, join(corpus, line.file));
@@ -121,6 +122,7 @@ for (const build of builds) {
       if (isName(line) && line.accept.includes(routed)) right++;
       // A caller naming nobody put through, or read names to choose from.
       if (line.expect === 'nomatch' && (r.outcome === 'match' || r.outcome === 'ambiguous')) leaks++;
+      if (r.outcome === 'match' && !line.accept.includes(r.entry as string)) wrong++;
       if (values.files) {
         const got = r.outcome === 'match' ? r.entry : r.outcome;
         const { evidence } = r.detail;
@@ -141,7 +143,7 @@ for (const build of builds) {
     const names = manifest.filter(isName).length;
     const nobody = manifest.filter((l) => l.expect === 'nomatch').length;
     rows.push(
-      `| ${build} | ${directory.length.toLocaleString('en-US')} | ${readyS.toFixed(1)} s | ${cpuPerAudio.toFixed(3)} | ${Math.floor(1 / cpuPerAudio)} | ${percentile(decisions, 0.5).toFixed(0)} / ${percentile(decisions, 0.95).toFixed(0)} ms | ${((100 * right) / names).toFixed(1)}% (${right}/${names}) | ${leaks}/${nobody} | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB |`,
+      `| ${build} | ${directory.length.toLocaleString('en-US')} | ${readyS.toFixed(1)} s | ${cpuPerAudio.toFixed(3)} | ${Math.floor(1 / cpuPerAudio)} | ${percentile(decisions, 0.5).toFixed(0)} / ${percentile(decisions, 0.95).toFixed(0)} ms | ${((100 * right) / names).toFixed(1)}% (${right}/${names}) | ${wrong}/${manifest.length} | ${leaks}/${nobody} | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB |`,
     );
     console.error(rows.at(-1));
     await challenge.engine.close();
@@ -153,8 +155,8 @@ publish(
   [
     `Speech challenge against directories of growing size (${new Date().toISOString().slice(0, 10)}, ${machine()}): every ${every}th recording of \`${corpus}\` (${manifest.length}), its directory padded with made-up people${values.set?.length ? `, with ${values.set.join(', ')}` : ''}`,
     '',
-    '| build | entries | ready (load + first answer) | CPU per second of audio | answers decoded at once in real time, per core | decision after end of audio p50 / p95 (files fed faster than real time) | names routed right | naming nobody, reached a person or offered names | RSS |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| build | entries | ready (load + first answer) | CPU per second of audio | answers decoded at once in real time, per core | decision after end of audio p50 / p95 (files fed faster than real time) | names routed right | routed to a wrong entry | naming nobody, reached a person or offered names | RSS |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n'),
