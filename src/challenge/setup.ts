@@ -97,7 +97,13 @@ export async function createChallenge(
         // Nobody is asked to choose between a question's answers or to confirm one: the phones'
         // second opinion would only turn right answers into wrong ones. Every answer is one
         // word ("monday"), and is never asked for again as a full name.
-        policy: { ...config.challenge, phoneMargin: 1, confirmUnchecked: false, oneWordNameFit: -1000 },
+        policy: {
+          ...config.challenge,
+          phoneMargin: 1,
+          confirmUnchecked: false,
+          oneWordNameFit: -1000,
+          fullNameSound: 0,
+        },
       },
     });
   }

@@ -39,7 +39,18 @@ export interface DecisionPolicy {
    * directory, that the grammar forced onto one of its names mostly sounds like this.
    */
   oneWordNameFit: number;
+  /**
+   * A full name (two name words or more) that fits worse than `CLEAR_FULL_NAME_FIT` must also
+   * sound like its entry at least this much to the free phones (`Evidence.soundsLike`), or
+   * nobody was named. In a directory of hundreds of common names, a caller naming nobody is
+   * heard as one of them ("the manager" as "Samantha Jones") about as well as a name said.
+   * 0: off.
+   */
+  fullNameSound: number;
 }
+
+/** A full name that fits this well is not doubted by its sound (`fullNameSound`). */
+export const CLEAR_FULL_NAME_FIT = -40;
 
 export const DEFAULT_POLICY: DecisionPolicy = {
   acceptScore: 0.84,
@@ -51,6 +62,7 @@ export const DEFAULT_POLICY: DecisionPolicy = {
   phoneMargin: 0.05,
   confirmUnchecked: true,
   oneWordNameFit: -50,
+  fullNameSound: 0,
 };
 
 export interface Evidence {
@@ -90,6 +102,14 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   if (doubtful && (e.fit as number) < p.confirmAcousticFit)
     return { outcome: 'nomatch', entry: null, contenders: [] };
   if (!top || top.score < p.acceptScore) return { outcome: 'nomatch', entry: null, contenders: [] };
+  const soundsOff =
+    !top.oneWord &&
+    p.fullNameSound > 0 &&
+    e.fit !== undefined &&
+    e.fit < CLEAR_FULL_NAME_FIT &&
+    !!e.soundsLike?.size &&
+    (e.soundsLike.get(top.id) ?? 0) < p.fullNameSound;
+  if (soundsOff) return { outcome: 'nomatch', entry: null, contenders: [] };
   // Callers who name nobody ("hey", "hello?", a name not here) are heard as one name word far
   // more often than as a full name: a lone name word that fits badly is not read back to them.
   if (top.oneWord && e.fit !== undefined && e.fit < p.oneWordNameFit)

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { CHOICES_OFFERED, DEFAULT_POLICY, decide } from '../../src/match/decide.js';
+import { CHOICES_OFFERED, CLEAR_FULL_NAME_FIT, DEFAULT_POLICY, decide } from '../../src/match/decide.js';
 import { type DirectoryEntry, parseDirectory } from '../../src/match/directory.js';
 import { DirectoryMatcher } from '../../src/match/matcher.js';
 import { words } from '../../src/match/normalize.js';
@@ -201,6 +201,24 @@ describe('directory matcher', () => {
     const d = decide({ ...evidence, candidates: two.match('ingrid').candidates });
     assert.equal(d.outcome, 'ambiguous');
     assert.deepEqual([...d.contenders].sort(), ['ingrid-brown', 'ingrid-walsh']);
+  });
+
+  it('with fullNameSound, refuses a full name that fits only so-so and sounds little like its entry', () => {
+    // "Can I speak to the manager?" heard as a full name among many common ones.
+    const full = matcher.match('can i speak to margaret thompson please');
+    assert.equal(full.candidates[0]?.oneWord, undefined);
+    const soundsLike = new Map([['margaret-thompson', 0.3]]);
+    const evidence = { speechMs: 1_500, transcriptWords: 7, candidates: full.candidates, soundsLike };
+    const large = { ...DEFAULT_POLICY, fullNameSound: 0.45 };
+    const doubtful = { ...evidence, fit: CLEAR_FULL_NAME_FIT - 20 };
+    assert.deepEqual(decide(doubtful, large), { outcome: 'nomatch', entry: null, contenders: [] });
+    // Off by default, and never for a full name that fits clearly or sounds like its entry.
+    assert.equal(decide(doubtful).outcome, 'match');
+    assert.equal(decide({ ...evidence, fit: CLEAR_FULL_NAME_FIT }, large).outcome, 'match');
+    const soundsRight = new Map([['margaret-thompson', 0.6]]);
+    assert.equal(decide({ ...doubtful, soundsLike: soundsRight }, large).outcome, 'match');
+    // Without the free phones (Google's answers, an unchecked answer) there is nothing to compare.
+    assert.equal(decide({ ...doubtful, soundsLike: new Map() }, large).outcome, 'match');
   });
 
   it('asks for the full name, not a choice, when a lone name word sounds more like another entry', () => {

@@ -44,6 +44,13 @@ export const challenge = z
      */
     phoneMargin: z.number().min(0).max(1).default(0.05),
     /**
+     * Embedded recogniser, for large directories: a full name heard with a fit below -40 must
+     * also sound like its entry at least this much to the free phones (0..1), or nobody was
+     * named. In hundreds of common names a caller naming nobody is heard as one of them as
+     * well as a name said. 0: off.
+     */
+    fullNameSound: z.number().min(0).max(1).default(0),
+    /**
      * Embedded recogniser: a burst of answers too large to check against the audio (the
      * phone loop left out to keep real time: speech.soundswallower.phoneLoopMaxStreams, speech.soundswallower.shedLagMs)
      * has each name it heard confirmed by the caller ("Did you mean Ann Lee? Press 1")
