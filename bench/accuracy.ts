@@ -18,7 +18,16 @@ import { words } from '../src/match/normalize.js';
 import { codes } from '../src/match/phonetics.js';
 import { spokenVariants } from '../src/match/variants.js';
 import { cpuSecondsWithRecognition } from './recognition-processes.js';
-import { evidenceJson, machine, publish, publishSummary, routedTo, settingOverrides } from './report.js';
+import {
+  evidenceJson,
+  isEntry,
+  machine,
+  publish,
+  publishSummary,
+  reachesSomeone,
+  routedTo,
+  settingOverrides,
+} from './report.js';
 
 interface ManifestLine {
   file: string;
@@ -127,8 +136,6 @@ if (values.files) {
           transcript: r.transcript,
           fit: r.fit,
           contenders: r.contenders,
-          candidates: r.evidence.candidates.slice(0, 3).map((c) => [c.id, Math.round(c.score * 1000) / 1000]),
-          ...(r.evidence.soundsLike ? { soundsLike: Object.fromEntries(r.evidence.soundsLike) } : {}),
           evidence: evidenceJson(r.evidence),
         }),
       )
@@ -137,10 +144,6 @@ if (values.files) {
 }
 await challenge.engine.close();
 
-/** A routed outcome ("ambiguous" asks the caller to choose; it routes nowhere by itself). */
-const isEntry = (x: string) => !['machine', 'silence', 'nomatch', 'ambiguous'].includes(x);
-/** A caller who named nobody fails the screen when put through to a person, or read names to press. */
-const reachesSomeone = (x: string) => x === 'ambiguous' || isEntry(x);
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}% (${n}/${d})` : 'n/a');
 function summary(subset: Row[], pick: (r: Row) => string, routed: (r: Row) => string) {
   const names = subset.filter((r) => isEntry(r.line.expect));

@@ -19,10 +19,12 @@ import { words } from '../src/match/normalize.js';
 import { cpuSecondsWithRecognition } from './recognition-processes.js';
 import {
   evidenceJson,
+  isEntry,
   machine,
   percentile,
   publish,
   publishSummary,
+  reachesSomeone,
   routedTo,
   settingOverrides,
 } from './report.js';
@@ -95,7 +97,8 @@ function padded(n: number): DirectoryEntry[] {
 }
 
 if (values.files) writeFileSync(values.files, '');
-const isName = (l: ManifestLine) => !['machine', 'silence', 'nomatch'].includes(l.expect);
+const names = manifest.filter((l) => isEntry(l.expect)).length;
+const nobody = manifest.filter((l) => l.expect === 'nomatch').length;
 const rows: string[] = [];
 const cpuAt = new Map<string, number>();
 for (const build of builds) {
@@ -119,12 +122,11 @@ for (const build of builds) {
       audioS += line.duration_s;
       decisions.push(r.detail.decisionMs);
       const routed = routedTo(r.detail, line.accept);
-      if (isName(line) && line.accept.includes(routed)) right++;
-      // A caller naming nobody put through, or read names to choose from.
-      if (line.expect === 'nomatch' && (r.outcome === 'match' || r.outcome === 'ambiguous')) leaks++;
-      if (r.outcome === 'match' && !line.accept.includes(r.entry as string)) wrong++;
+      const got = r.outcome === 'match' ? (r.entry as string) : r.outcome;
+      if (isEntry(line.expect) && line.accept.includes(routed)) right++;
+      if (line.expect === 'nomatch' && reachesSomeone(got)) leaks++;
+      if (isEntry(got) && !line.accept.includes(got)) wrong++;
       if (values.files) {
-        const got = r.outcome === 'match' ? r.entry : r.outcome;
         const { evidence } = r.detail;
         const answer = {
           build,
@@ -140,8 +142,6 @@ for (const build of builds) {
     }
     const cpuPerAudio = (cpuSecondsWithRecognition(challenge.engine) - cpu0) / audioS;
     cpuAt.set(`${build} ${directory.length}`, cpuPerAudio);
-    const names = manifest.filter(isName).length;
-    const nobody = manifest.filter((l) => l.expect === 'nomatch').length;
     rows.push(
       `| ${build} | ${directory.length.toLocaleString('en-US')} | ${readyS.toFixed(1)} s | ${cpuPerAudio.toFixed(3)} | ${Math.floor(1 / cpuPerAudio)} | ${percentile(decisions, 0.5).toFixed(0)} / ${percentile(decisions, 0.95).toFixed(0)} ms | ${((100 * right) / names).toFixed(1)}% (${right}/${names}) | ${wrong}/${manifest.length} | ${leaks}/${nobody} | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB |`,
     );

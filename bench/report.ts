@@ -62,8 +62,19 @@ export function routedTo(d: Decision, accept: readonly string[]): string {
   return d.contenders.slice(0, CHOICES_OFFERED).find((id) => accept.includes(id)) ?? 'ambiguous';
 }
 
+/** A routed outcome ("ambiguous" asks the caller to choose; it routes nowhere by itself). */
+export const isEntry = (x: string): boolean => !['machine', 'silence', 'nomatch', 'ambiguous'].includes(x);
+/** A caller who named nobody fails the screen when put through to a person, or read names to press. */
+export const reachesSomeone = (x: string): boolean => x === 'ambiguous' || isEntry(x);
+
 /** An answer's evidence as JSON (`--files`), whole, for deciding the same answers again offline. */
 export const evidenceJson = (e: Evidence): object => ({
   ...e,
   ...(e.soundsLike ? { soundsLike: Object.fromEntries(e.soundsLike) } : {}),
 });
+
+/** The evidence `evidenceJson` wrote, read back for `decide`. */
+export function evidenceFromJson(json: Evidence & { soundsLike?: Record<string, number> }): Evidence {
+  const { soundsLike, ...rest } = json;
+  return soundsLike ? { ...rest, soundsLike: new Map(Object.entries(soundsLike)) } : rest;
+}

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { evidenceFromJson } from '../../bench/report.js';
 import { decide } from '../../src/match/decide.js';
 import { smokeBench } from '../support/bench.js';
 
@@ -41,8 +42,7 @@ describe('benchmarks without calls (smoke runs)', () => {
     const recordings = readFileSync(join(corpus, 'manifest.jsonl'), 'utf8').trim().split('\n').length;
     assert.equal(answers.length, 4 * Math.ceil(recordings / 50));
     for (const a of answers) {
-      const soundsLike = a.evidence.soundsLike && new Map(Object.entries(a.evidence.soundsLike));
-      const d = decide({ ...a.evidence, ...(soundsLike ? { soundsLike } : {}) });
+      const d = decide(evidenceFromJson(a.evidence));
       assert.equal(d.outcome === 'match' ? d.entry : d.outcome, a.got, a.file);
     }
   });
