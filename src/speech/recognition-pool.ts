@@ -26,11 +26,13 @@ async function createLoop(w: WorkerState) {
 
 /**
  * Loading a decoder's model takes a while (two per stream with the phone loop): `poolSize` are
- * made ready as soon as the thread has a grammar, so the first answers do not wait for them.
+ * made ready as soon as the thread has a grammar, so the first answers of a burst do not wait
+ * for them (a thread making decoders while answers arrive falls behind all its callers). The
+ * first `poolLoops` come with their phone loop; the engine gives no more answers one at once.
  */
 export function warmUp(w: WorkerState): void {
   if (w.made >= w.setup.poolSize || w.warming) return;
-  w.warming = createPooled(w, w.setup.phoneLoop)
+  w.warming = createPooled(w, w.setup.phoneLoop && w.made < w.setup.poolLoops)
     .then((d) => {
       w.made++;
       w.idle.push(d);

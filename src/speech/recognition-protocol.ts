@@ -9,6 +9,11 @@ export interface WorkerSetup extends RecognizerSetup {
   beam: number;
   /** Decoders made ready as soon as the thread has a grammar. */
   poolSize: number;
+  /**
+   * ...of which this many with a phone loop: the engine gives the loop to this many of a
+   * thread's answers at once (`phoneLoopMaxStreams`), so more would be memory never used.
+   */
+  poolLoops: number;
   /** Also decode every answer with a free loop of phones, for the acoustic fit (see `fit`). */
   phoneLoop: boolean;
   /** Clean the audio with RNNoise before both decoders hear it. */

@@ -159,6 +159,11 @@ export class SoundSwallowerEngine implements SpeechEngine {
     await Promise.all(ready);
   }
 
+  /** How many of a thread's answers at once get the phone loop; the next go without. */
+  private get loopStreams(): number {
+    return this.opts.phoneLoopMaxStreams || BUILD_STREAM_LIMITS[this.build].phoneLoop;
+  }
+
   private async stopWorkers(): Promise<void> {
     const threads = this.threads.splice(0);
     this.closed = true;
@@ -175,6 +180,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
       sampleRate: MODEL_RATE,
       beam: this.opts.beam,
       poolSize: this.opts.poolSize,
+      poolLoops: Math.min(this.opts.poolSize, this.loopStreams),
       phoneLoop: this.opts.phoneLoop,
       denoise: this.opts.denoise,
       shedLagMs: this.opts.shedLagMs,
@@ -346,7 +352,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
     // The extras cost CPU a burst of answers may not have: past these, answers go without.
     const busy = thread.streams.size;
     const limits = BUILD_STREAM_LIMITS[this.build];
-    const loop = busy < (this.opts.phoneLoopMaxStreams || limits.phoneLoop);
+    const loop = busy < this.loopStreams;
     const denoise = busy < (this.opts.denoiseMaxStreams || limits.denoise);
     const stream = new SoundSwallowerStream(id, thread, opts);
     thread.streams.set(id, stream);

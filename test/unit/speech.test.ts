@@ -395,6 +395,28 @@ describe('soundswallower engine: the native build', () => {
 const oneDecoderEngine = (extra: Partial<SoundSwallowerOptions> = {}) =>
   SoundSwallowerEngine.create({ ...settings, threads: 1, ...extra });
 
+describe('soundswallower engine: decoders made before the first answer', () => {
+  for (const runtime of ['wasm', 'native'] as const)
+    it(`makes poolSize of them, with phone loops only for the answers that get one (${runtime})`, async () => {
+      const engine = await oneDecoderEngine({ runtime, poolSize: 3, phoneLoopMaxStreams: 1 });
+      try {
+        await engine.setDirectory(directory, phrases);
+        for (let i = 0; i < 100 && engine.decoders < 4; i++) await new Promise((r) => setTimeout(r, 50));
+        // Give a warm-up that would go on the time to show it.
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(engine.decoders, 4, 'three grammar decoders, one phone loop');
+        // Two answers at once: the first has the loop's fit, the second none, and neither
+        // needed a decoder made for it.
+        const file = speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please.");
+        const [first, second] = await Promise.all([recognise(engine, file), recognise(engine, file)]);
+        assert.deepEqual([typeof first.at(-1)?.fit, typeof second.at(-1)?.fit], ['number', 'undefined']);
+        assert.equal(engine.decoders, 4);
+      } finally {
+        await engine.close();
+      }
+    });
+});
+
 describe('soundswallower engine: cleaning the line before recognising', () => {
   it('cleans answers while a thread has room, and lets a burst of answers go uncleaned', async () => {
     const engine = await oneDecoderEngine({ poolSize: 2, denoiseMaxStreams: 1 });
