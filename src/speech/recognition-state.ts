@@ -73,6 +73,8 @@ export interface WorkerState {
    * was measured (an idle thread's last figure says nothing about now).
    */
   readonly behind: { ms: number; at: number };
+  /** When a stream last lost its phone loop to the lag (`shedding`). */
+  loopShedAt: number;
 }
 
 export async function createWorkerState(
@@ -94,5 +96,6 @@ export async function createWorkerState(
     warming: null,
     made: 0,
     behind: { ms: 0, at: 0 },
+    loopShedAt: 0,
   };
 }

@@ -2,7 +2,7 @@
 // (RNNoise, the phone loop) dropped while the thread is behind its callers (the rule: lag.ts).
 
 import { defined } from '../util/defined.js';
-import { chunkLag, hasRoom } from './lag.js';
+import { chunkLag, hasRoom, shedding } from './lag.js';
 import { acquire, release } from './recognition-pool.js';
 import type { ToWorker } from './recognition-protocol.js';
 import type { Decoding, Stream, WorkerState } from './recognition-state.js';
@@ -84,19 +84,21 @@ function measureLag(w: WorkerState, s: Decoding, m: Message<'audio'>): void {
   s.lagMs = lagMs;
   w.behind.ms = lagMs;
   w.behind.at = now;
-  if (w.setup.shedLagMs && lagMs > w.setup.shedLagMs) shed(s);
+  const drop = shedding(lagMs, w.setup.shedLagMs, now - w.loopShedAt);
+  if (drop.loop && s.loop) w.loopShedAt = now;
+  shed(s, drop);
 }
 
 /** Drops a stream's extras for the rest of its answer: the thread is behind its callers. */
-function shed(s: Decoding): void {
-  if (s.denoise) {
+function shed(s: Decoding, drop: ReturnType<typeof shedding>): void {
+  if (s.denoise && drop.denoise) {
     // What the cleaner still holds (its delay), so the decoders hear no gap.
     decode(s, s.denoise.finish());
     s.denoise.release();
     delete s.denoise;
     s.denoised = false;
   }
-  if (s.loop) {
+  if (s.loop && drop.loop) {
     s.d.loop?.stop();
     s.loop = false;
   }

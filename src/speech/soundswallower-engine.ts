@@ -42,7 +42,7 @@ export const SOUNDSWALLOWER_DICT = join(MODEL_DIR, 'dict.txt');
  */
 const BUILD_STREAM_LIMITS: Record<Recognizer['name'], { phoneLoop: number; denoise: number }> = {
   wasm: { phoneLoop: 2, denoise: 3 },
-  native: { phoneLoop: 6, denoise: 6 },
+  native: { phoneLoop: 10, denoise: 6 },
 };
 
 /** Audio is decoded in chunks of this much; partial results come at most this often. */

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CATCH_UP, type ChunkLag, chunkLag, hasRoom, LAG_MEMORY_MS } from '../../src/speech/lag.js';
+import {
+  CATCH_UP,
+  type ChunkLag,
+  chunkLag,
+  hasRoom,
+  LAG_MEMORY_MS,
+  LOOP_SHED_GAP_MS,
+  LOOP_SHED_LAG,
+  shedding,
+} from '../../src/speech/lag.js';
 
 /** Lags of `n` 20 ms chunks, chunk k sent at `sent(k)` and decoded from `decoded(k)`. */
 function lags(
@@ -80,5 +89,19 @@ describe('a recognition thread behind its callers (the lag rule)', () => {
     assert.equal(hasRoom({ ms: 80, at: 1000 }, 1000, 150), false);
     assert.equal(hasRoom({ ms: 800, at: 1000 }, 1000 + LAG_MEMORY_MS + 1, 150), true);
     assert.equal(hasRoom({ ms: 800, at: 1000 }, 1000, 0), true, 'budget 0: never sheds');
+  });
+
+  it('drops RNNoise past the budget, and the phone loop only past twice it', () => {
+    assert.deepEqual(shedding(150, 150), { denoise: false, loop: false });
+    assert.deepEqual(shedding(151, 150), { denoise: true, loop: false });
+    assert.deepEqual(shedding(300, 150), { denoise: true, loop: false });
+    assert.deepEqual(shedding(LOOP_SHED_LAG * 150 + 1, 150), { denoise: true, loop: true });
+    assert.deepEqual(shedding(10_000, 0), { denoise: false, loop: false }, 'budget 0: never sheds');
+  });
+
+  it("drops one stream's phone loop at a time while the thread is far behind", () => {
+    const far = LOOP_SHED_LAG * 150 + 1;
+    assert.deepEqual(shedding(far, 150, LOOP_SHED_GAP_MS - 1), { denoise: true, loop: false });
+    assert.deepEqual(shedding(far, 150, LOOP_SHED_GAP_MS), { denoise: true, loop: true });
   });
 });
