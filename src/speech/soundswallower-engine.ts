@@ -41,7 +41,7 @@ export const SOUNDSWALLOWER_DICT = join(MODEL_DIR, 'dict.txt');
  * worker is behind it sheds the extras of every answer the worker holds, not just the newest.
  */
 const BUILD_STREAM_LIMITS: Record<Recognizer['name'], { phoneLoop: number; denoise: number }> = {
-  wasm: { phoneLoop: 2, denoise: 3 },
+  wasm: { phoneLoop: 4, denoise: 3 },
   native: { phoneLoop: 10, denoise: 6 },
 };
 
