@@ -53,7 +53,7 @@ export function hasRoom(behind: { ms: number; at: number }, now: number, budgetM
 /** How many times the budget a stream must be behind to lose its phone loop (`shedding`). */
 export const LOOP_SHED_LAG = 2;
 /** ...and how long after another stream of the thread lost its own. */
-export const LOOP_SHED_GAP_MS = 300;
+export const LOOP_SHED_GAP_MS = 600;
 
 /**
  * What a stream this late gives up for the rest of its answer: past the budget RNNoise, past
