@@ -124,15 +124,16 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   // name shared by many in a large directory): three of them picked by directory order is a
   // guess, read to whoever said it. Its caller is asked for the full name instead.
   const tooMany = close.length >= CHOICES_OFFERED;
-  if (top.oneWord && (rival || tooMany))
+  // Without the check, a forced grammar's name is wrong far more often (bench/accuracy with the
+  // phone loop and RNNoise off, as such answers mostly are: 51 of 251 answers routed to a wrong
+  // entry, against 8): the caller confirms. But not a lone name word, which is what a greeting
+  // mostly becomes: read back unchecked, it tells a caller who named nobody who works here.
+  const unchecked = e.checked === false && p.confirmUnchecked;
+  if (top.oneWord && (rival || tooMany || unchecked))
     return { outcome: 'nomatch', entry: null, contenders: [], askFullName: true };
   if (close.length)
     return { outcome: 'ambiguous', entry: null, contenders: [top.id, ...close.map((c) => c.id)] };
   if (rival) return { outcome: 'ambiguous', entry: null, contenders: [top.id, rival] };
-  // Without the check, a forced grammar's name is wrong far more often (bench/accuracy with the
-  // phone loop and RNNoise off, as such answers mostly are: 51 of 251 answers routed to a wrong
-  // entry, against 8): the caller confirms.
-  const unchecked = e.checked === false && p.confirmUnchecked;
   if (doubtful || unchecked) return { outcome: 'ambiguous', entry: null, contenders: [top.id] };
   return { outcome: 'match', entry: top.id, contenders: [top.id] };
 }

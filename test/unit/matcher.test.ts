@@ -270,6 +270,25 @@ describe('directory matcher', () => {
     assert.ok(both.contenders.length > 1, JSON.stringify(both));
   });
 
+  it('asks for the full name, rather than reading back, a lone name word left unchecked', () => {
+    // "Hello" under load, heard as one name word: confirming it would read the name to the caller.
+    const one = matcher.match('margaret');
+    const evidence = { speechMs: 800, transcriptWords: 1, candidates: one.candidates };
+    assert.equal(one.candidates[0]?.oneWord, true);
+    assert.deepEqual(decide({ ...evidence, checked: false }), {
+      outcome: 'nomatch',
+      entry: null,
+      contenders: [],
+      askFullName: true,
+    });
+    assert.equal(decide({ ...evidence, checked: true, fit: -5 }).outcome, 'match', 'checked: routed');
+    assert.equal(
+      decide({ ...evidence, checked: false }, { ...DEFAULT_POLICY, confirmUnchecked: false }).outcome,
+      'match',
+      'an admin who routes unchecked names routes this one too',
+    );
+  });
+
   it('hears which entry free phones sound like, with no grammar to force a name', () => {
     // "Maggie" as a free phone loop might hear it: one vowel off, a stray consonant at the end.
     const maggie = ['M', 'AE', 'G', 'IH', 'T'];
