@@ -37,8 +37,8 @@ export const SOUNDSWALLOWER_DICT = join(MODEL_DIR, 'dict.txt');
  * How many answers a worker of each build checks fully (phone loop, RNNoise) at once, unless the
  * config says: beyond, answers go without, and their callers confirm the name. Each count is
  * about what one worker of that build checked in real time beside Doorman and Asterisk on two
- * cores (bench/calls, README); the lag rule (`shedLagMs`) covers slower machines, but once a
- * worker is behind it sheds the extras of every answer the worker holds, not just the newest.
+ * cores (bench/calls, README); the lag rule (`shedLagMs`, lag.ts `shedding`) covers slower
+ * machines: a worker behind drops RNNoise from every answer it holds, and phone loops one at a time.
  */
 const BUILD_STREAM_LIMITS: Record<Recognizer['name'], { phoneLoop: number; denoise: number }> = {
   wasm: { phoneLoop: 4, denoise: 3 },
@@ -85,8 +85,9 @@ export interface SoundSwallowerOptions {
   /** ...but only while a thread decodes fewer streams than this (as `phoneLoopMaxStreams`). */
   denoiseMaxStreams: number;
   /**
-   * A thread this far behind live audio (ms) drops both extras from its answers until it
-   * catches up; 0: never. Streams that are not `realTime` never count or shed.
+   * A thread this far behind live audio (ms) drops RNNoise from its answers, and at twice this
+   * their phone loops one at a time (lag.ts `shedding`); 0: never. Streams that are not
+   * `realTime` never count or shed.
    */
   shedLagMs: number;
   /** Every answer's grammar search keeps at most this many HMMs per frame. */

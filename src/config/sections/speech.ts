@@ -101,8 +101,9 @@ export const speech = z
         denoiseMaxStreams: z.number().int().min(0).max(1000).default(0),
         /**
          * When a recognition thread is this far behind the callers' audio, its
-         * answers drop the phone loop and RNNoise (and new answers start without them until it
-         * catches up), so a machine slower than the limits above assume still decides in time. 0: never.
+         * answers drop RNNoise, and at twice this their phone loops, one answer's at a time (and
+         * new answers start without them until it catches up), so a machine slower than the
+         * limits above assume still decides in time. 0: never.
          */
         shedLagMs: ms(0, 5_000, 150),
         /**
