@@ -19,6 +19,7 @@ import { codes } from '../src/match/phonetics.js';
 import { spokenVariants } from '../src/match/variants.js';
 import { cpuSecondsWithRecognition } from './recognition-processes.js';
 import {
+  decidedAs,
   evidenceJson,
   isEntry,
   machine,
@@ -82,7 +83,7 @@ function baseline(transcript: string, speechMs: number, dir: DirectoryEntry[]): 
     transcriptWords: heard.length,
     candidates: best ? [{ id: best.id, score: 1, heard: '' }] : [],
   });
-  return d.outcome === 'match' ? (d.entry as string) : d.outcome;
+  return decidedAs(d);
 }
 
 interface Row {
@@ -105,7 +106,7 @@ const t0 = performance.now();
 const cpu0 = cpuSecondsWithRecognition(challenge.engine);
 for (const line of manifest) {
   const r = await screenFile(challenge, join(corpus, line.file));
-  const got = r.outcome === 'match' ? (r.entry as string) : r.outcome;
+  const got = decidedAs(r);
   rows.push({
     line,
     got,
@@ -234,7 +235,7 @@ const tradeOff = [
         return [
           r,
           {
-            once: d.outcome === 'match' ? (d.entry as string) : d.outcome,
+            once: decidedAs(d),
             routed: routedTo(d, r.line.accept),
           },
         ];

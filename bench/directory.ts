@@ -18,6 +18,7 @@ import type { DirectoryEntry } from '../src/match/directory.js';
 import { words } from '../src/match/normalize.js';
 import { cpuSecondsWithRecognition } from './recognition-processes.js';
 import {
+  decidedAs,
   evidenceJson,
   isEntry,
   machine,
@@ -122,7 +123,7 @@ for (const build of builds) {
       audioS += line.duration_s;
       decisions.push(r.detail.decisionMs);
       const routed = routedTo(r.detail, line.accept);
-      const got = r.outcome === 'match' ? (r.entry as string) : r.outcome;
+      const got = decidedAs(r);
       if (isEntry(line.expect) && line.accept.includes(routed)) right++;
       if (line.expect === 'nomatch' && reachesSomeone(got)) leaks++;
       if (isEntry(got) && !line.accept.includes(got)) wrong++;

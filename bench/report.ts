@@ -62,6 +62,10 @@ export function routedTo(d: Decision, accept: readonly string[]): string {
   return d.contenders.slice(0, CHOICES_OFFERED).find((id) => accept.includes(id)) ?? 'ambiguous';
 }
 
+/** Where a decision sends the caller at once: its entry, or its outcome ("nomatch", "ambiguous", ...). */
+export const decidedAs = (d: Pick<Decision, 'outcome' | 'entry'>): string =>
+  d.outcome === 'match' ? (d.entry as string) : d.outcome;
+
 /** A routed outcome ("ambiguous" asks the caller to choose; it routes nowhere by itself). */
 export const isEntry = (x: string): boolean => !['machine', 'silence', 'nomatch', 'ambiguous'].includes(x);
 /** A caller who named nobody fails the screen when put through to a person, or read names to press. */
