@@ -86,7 +86,7 @@ export function buildGrammar(
   if (targets.length) {
     lines.push(`<target> = ${alternatives(targets)};`);
     const parts = [
-      openers.length ? '[<opener>]' : '',
+      openers.length ? '[<opener> [<opener>]]' : '',
       carriers.length ? '[<carrier>]' : '',
       '<target>',
       closers.length ? '[<closer>]' : '',

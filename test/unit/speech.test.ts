@@ -301,6 +301,16 @@ for (const runtime of ['wasm', 'native'] as const)
       assert.ok((fit as number) > -20, `fit ${fit}`);
     });
 
+    it('hears a name after two greetings and a longer way of asking', async () => {
+      const results = await recognise(
+        engine,
+        speechWav('hoping', 'Yes, hi, I was hoping to catch Alice Johnson.'),
+      );
+      assert.match(results.at(-1)?.text ?? '', /^yes hi i was hoping to catch alice johnson$/);
+      // Well enough that the full name is routed without doubt (CLEAR_FULL_NAME_FIT).
+      assert.ok((results.at(-1)?.fit as number) > -40, `fit ${results.at(-1)?.fit}`);
+    });
+
     it('gives back its decoders', () => {
       assert.equal(engine.activeStreams, 0);
     });
