@@ -26,6 +26,8 @@ export interface AnswerResult extends Decision {
   denoised?: boolean;
   /** How long the answer's last audio waited for the recogniser, ms, when it says (`SpeechResult.lagMs`). */
   recognitionLagMs?: number;
+  /** The frequency warp the recogniser heard the answer through, when it tries several (`SpeechResult.warp`). */
+  recognitionWarp?: number;
   /** The line's noise floor when listening stopped, dBFS; null on a digitally silent line. */
   noiseFloorDbfs: number | null;
   /** What the decision was made on: decided again under other settings, it shows their trade-off (`bench/accuracy`). */
@@ -171,6 +173,7 @@ export class AnswerListener {
         checked: heard.checked,
         denoised: heard.denoised,
         recognitionLagMs: heard.lagMs,
+        recognitionWarp: heard.warp,
       }),
       transcript,
       candidates: match.candidates.slice(0, 5),

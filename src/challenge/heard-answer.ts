@@ -33,6 +33,8 @@ export interface HeardAnswer {
   denoised?: boolean;
   /** How long the answer's last audio waited for the recogniser, ms: a loaded machine shows here first. */
   recognitionLagMs?: number;
+  /** The frequency warp the recogniser heard the answer through, when it tries several (`SpeechResult.warp`). */
+  recognitionWarp?: number;
   frames: number;
   /** Frames that arrived before chan_websocket's MEDIA_START line. */
   framesBeforeStart: number;

@@ -54,11 +54,14 @@ function setPath(obj: JsonObject, path: string[], value: Json): void {
 
 function parseEnvValue(raw: string, like: Json, key: string, envName: string): Json {
   // Lists from env are comma-separated: DOORMAN_OUTBOUND_TRUNKS=PJSIP/trunk1,PJSIP/trunk2
-  if (Array.isArray(like))
-    return raw
+  if (Array.isArray(like)) {
+    const items = raw
       .split(',')
       .map((x) => x.trim())
       .filter(Boolean);
+    // A list of numbers by default is one of numbers: DOORMAN_SPEECH_SOUNDSWALLOWER_WARPS=1,0.9,1.1
+    return typeof like[0] === 'number' ? items.map((x) => parseEnvValue(x, 0, key, envName)) : items;
+  }
   if (typeof like === 'number') {
     const n = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(n))

@@ -23,6 +23,11 @@ export interface SpeechResult {
    * answer went unchecked, the check left out to keep up with a burst of callers.
    */
   checked?: boolean;
+  /**
+   * Final results of engines that decode through several frequency warps
+   * (`speech.soundswallower.warps`): the one whose search scored the answer best.
+   */
+  warp?: number;
   /** Final results of engines that clean the audio first: whether all of this answer was (not under load). */
   denoised?: boolean;
   /**

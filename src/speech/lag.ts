@@ -50,13 +50,17 @@ export function hasRoom(behind: { ms: number; at: number }, now: number, budgetM
   return behind.ms <= budgetMs / 2 || now - behind.at > LAG_MEMORY_MS;
 }
 
+/** How many times the budget a stream must be behind to lose its other warps (`shedding`). */
+export const WARP_SHED_LAG = 0.5;
 /** How many times the budget a stream must be behind to lose its phone loop (`shedding`). */
 export const LOOP_SHED_LAG = 2;
 /** ...and how long after another stream of the thread lost its own. */
 export const LOOP_SHED_GAP_MS = 600;
 
 /**
- * What a stream this late gives up for the rest of its answer: past the budget RNNoise, past
+ * What a stream this late gives up for the rest of its answer: past WARP_SHED_LAG times the
+ * budget its other frequency warps (each costs as much as the answer's own search: the first
+ * to go, the best so far kept), past the budget RNNoise, past
  * LOOP_SHED_LAG times the budget its phone loop too, but only one stream's loop per
  * LOOP_SHED_GAP_MS (`sinceLoopShedMs`: since the thread's last). Every stream of a thread that
  * falls behind is late at once; RNNoise is the cheaper loss (little on a clean line), and loops
@@ -68,8 +72,12 @@ export function shedding(
   lagMs: number,
   budgetMs: number,
   sinceLoopShedMs = Number.POSITIVE_INFINITY,
-): { denoise: boolean; loop: boolean } {
+): { warps: boolean; denoise: boolean; loop: boolean } {
   const late = budgetMs > 0 && lagMs > budgetMs;
   const far = late && lagMs > LOOP_SHED_LAG * budgetMs;
-  return { denoise: late, loop: far && sinceLoopShedMs >= LOOP_SHED_GAP_MS };
+  return {
+    warps: budgetMs > 0 && lagMs > WARP_SHED_LAG * budgetMs,
+    denoise: late,
+    loop: far && sinceLoopShedMs >= LOOP_SHED_GAP_MS,
+  };
 }

@@ -12,6 +12,7 @@ import {
   type Recognizer,
   type RecognizerSetup,
   type TimedWord,
+  warpArgs,
 } from './recognizer.js';
 
 /** The library PocketSphinx's own needs (loaded with it), where its configuration functions live. */
@@ -195,8 +196,8 @@ export async function loadPocketSphinx(setup: RecognizerSetup): Promise<Recogniz
     ...['-hmm', setup.modelDir, '-dict', setup.dict, '-fdict', join(setup.modelDir, 'noisedict.txt')],
     ...frontEnd(setup.modelDir, setup.sampleRate),
   ];
-  const newDecoder = (search: string[]): Ptr => {
-    const argv = [...base, ...search];
+  const newDecoder = (search: string[], warp: number): Ptr => {
+    const argv = [...base, ...search, ...Object.entries(warpArgs(warp)).flatMap(([k, v]) => [`-${k}`, v])];
     const config = api.parse(null, api.psArgs(), argv.length, argv, 1);
     const ps = config ? api.init(config) : null;
     if (!ps)
@@ -205,22 +206,25 @@ export async function loadPocketSphinx(setup: RecognizerSetup): Promise<Recogniz
   };
   return {
     name: 'native',
-    async grammarDecoder({ beam }) {
+    async grammarDecoder({ beam, warp }) {
       const b = String(beam);
       return new NativeGrammarDecoder(
         api,
-        newDecoder(['-beam', b, '-pbeam', b, '-wbeam', String(beam * 1e20)]),
+        newDecoder(['-beam', b, '-pbeam', b, '-wbeam', String(beam * 1e20)], warp),
       );
     },
-    async phoneLoop() {
+    async phoneLoop({ warp }) {
       // The library's own phone loop over context-independent phones. Its phone penalty puts
       // the fit on the WebAssembly build's scale, so challenge.minAcousticFit and oneWordNameFit
       // mean the same for both: chosen on the first halves of both development corpora, where
       // the same share of answers then passes -50 with either build (README, Benchmarks).
-      const ps = newDecoder([
-        ...['-allphone_ci', 'yes', '-beam', '1e-60', '-pbeam', '1e-60', '-wbeam', '1e-40'],
-        ...['-pip', String(LOOP_PHONE_PENALTY)],
-      ]);
+      const ps = newDecoder(
+        [
+          ...['-allphone_ci', 'yes', '-beam', '1e-60', '-pbeam', '1e-60', '-wbeam', '1e-40'],
+          ...['-pip', String(LOOP_PHONE_PENALTY)],
+        ],
+        warp,
+      );
       if (api.setAllphone(ps, 'phones', null) < 0 || api.setSearch(ps, 'phones') < 0)
         throw new DoormanError('NATIVE_ENGINE_FAILED', 'PocketSphinx could not make its phone loop');
       return new NativePhoneLoop(api, ps);

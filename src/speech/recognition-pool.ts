@@ -12,16 +12,16 @@ function counted<T>(w: WorkerState, decoder: T): T {
   return decoder;
 }
 
-async function createPooled(w: WorkerState, withLoop: boolean): Promise<Pooled> {
-  const decoder = counted(w, await w.recognizer.grammarDecoder({ beam: w.setup.beam }));
-  const d: Pooled = { decoder, grammar: '', known: new Set() };
-  if (withLoop) d.loop = await createLoop(w);
+async function createPooled(w: WorkerState, withLoop: boolean, warp: number): Promise<Pooled> {
+  const decoder = counted(w, await w.recognizer.grammarDecoder({ beam: w.setup.beam, warp }));
+  const d: Pooled = { decoder, grammar: '', known: new Set(), warp };
+  if (withLoop) d.loop = await createLoop(w, warp);
   return d;
 }
 
 /** Made only for streams that use it: under load, streams go without, and so does their model copy. */
-async function createLoop(w: WorkerState) {
-  return counted(w, await w.recognizer.phoneLoop());
+async function createLoop(w: WorkerState, warp: number) {
+  return counted(w, await w.recognizer.phoneLoop({ warp }));
 }
 
 /**
@@ -32,7 +32,7 @@ async function createLoop(w: WorkerState) {
  */
 export function warmUp(w: WorkerState): void {
   if (w.made >= w.setup.poolSize || w.warming) return;
-  w.warming = createPooled(w, w.setup.phoneLoop && w.made < w.setup.poolLoops)
+  w.warming = createPooled(w, w.setup.phoneLoop && w.made < w.setup.poolLoops, w.setup.warps[0] ?? 1)
     .then((d) => {
       w.made++;
       w.idle.push(d);
@@ -44,23 +44,26 @@ export function warmUp(w: WorkerState): void {
     });
 }
 
-/** A decoder for a stream, started: searching `grammar` with `maxHmms`, and with a phone loop if `useLoop`. */
+/** A decoder for a stream, started: searching `grammar` with `maxHmms` through `warp`, and with a phone loop if `useLoop`. */
 export async function acquire(
   w: WorkerState,
   useLoop: boolean,
   grammar: Grammar,
   maxHmms: number,
+  warp: number,
 ): Promise<Pooled> {
   const { idle } = w;
-  if (!idle.length && w.warming) await w.warming;
+  const warped = () => idle.flatMap((x, i) => (x.warp === warp ? [i] : []));
+  if (!warped().length && w.warming && warp === w.setup.warps[0]) await w.warming;
   const withLoop = useLoop && w.setup.phoneLoop;
   const key = grammarKey(grammar, maxHmms);
   // One that already has a loop if this stream needs it (then any, then a new one), and among
   // those one that already searches this grammar this way (setting a large grammar takes a while).
-  const fits = idle.flatMap((x, i) => (!withLoop || x.loop ? [i] : []));
-  const at = fits.find((i) => idle[i]?.grammar === key) ?? fits.at(-1) ?? -1;
-  const d = (at >= 0 ? idle.splice(at, 1)[0] : idle.pop()) ?? (await createPooled(w, withLoop));
-  if (withLoop && !d.loop) d.loop = await createLoop(w);
+  const mine = warped();
+  const fits = mine.filter((i) => !withLoop || idle[i]?.loop);
+  const at = fits.find((i) => idle[i]?.grammar === key) ?? fits.at(-1) ?? mine.at(-1) ?? -1;
+  const d = (at >= 0 ? idle.splice(at, 1)[0] : undefined) ?? (await createPooled(w, withLoop, warp));
+  if (withLoop && !d.loop) d.loop = await createLoop(w, warp);
   if (d.grammar !== key) {
     // Words of earlier grammars stay; only the new ones are added.
     const missing = grammar.words.filter(([word]) => !d.known.has(word));

@@ -27,6 +27,12 @@ export interface WorkerSetup extends RecognizerSetup {
   maxHmms: number;
   /** Live streams that start without the phone loop (under load) search at most this many; 0: as `maxHmms`. */
   busyMaxHmms: number;
+  /**
+   * Each stream is decoded with every one of these frequency warps at once (`warpArgs`), and
+   * what the one whose grammar search scores best heard is its answer; the first alone while the
+   * thread is behind (`shedding`), and the best so far kept when it falls behind mid-answer.
+   */
+  warps: number[];
 }
 
 export type ToWorker =
@@ -43,10 +49,19 @@ export type ToWorker =
     }
   /**
    * `loop`: also decode this stream with the phone loop; `denoise`: clean its audio first (if
-   * the thread denoises at all). The engine turns both off under load, and so does the thread
-   * while it is behind the audio of `realTime` streams.
+   * the thread denoises at all); `warps`: also through the other warps (`WorkerSetup.warps`).
+   * The engine turns them off under load, and so does the thread while it is behind the audio
+   * of `realTime` streams.
    */
-  | { t: 'open'; id: number; loop: boolean; denoise: boolean; grammar: string; realTime: boolean }
+  | {
+      t: 'open';
+      id: number;
+      loop: boolean;
+      denoise: boolean;
+      warps: boolean;
+      grammar: string;
+      realTime: boolean;
+    }
   /** `sentAt`: the sender's clock (`Date.now()`) when the chunk left, for the thread's lag. */
   | { t: 'audio'; id: number; pcm: Float32Array; sentAt: number }
   | { t: 'end'; id: number };
@@ -69,5 +84,7 @@ export type FromWorker =
       denoised: boolean;
       /** Real-time streams: how long the last chunk waited to be decoded, ms. */
       lagMs?: number;
+      /** The frequency warp whose decoders' answer this is, when the thread decodes through several. */
+      warp?: number;
     }
   | { t: 'error'; id: number; message: string };

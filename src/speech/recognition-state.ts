@@ -24,6 +24,8 @@ export interface Pooled {
   grammar: string;
   /** Words this decoder has been given (a word cannot be added twice). */
   known: Set<string>;
+  /** Its front end's frequency warp (`warpArgs`). */
+  warp: number;
 }
 
 /** One stream the main thread opened (recognition-streams.ts). */
@@ -32,6 +34,8 @@ export interface Stream {
   work: Promise<void>;
   /** Its decoder, once it has one. */
   d?: Pooled;
+  /** The same audio through the other warps' decoders (`WorkerSetup.warps`), until one is chosen. */
+  alts: Pooled[];
   /** The last partial text sent. */
   lastPartial: string;
   loop: boolean;

@@ -27,6 +27,7 @@ export function openStream(w: WorkerState, m: Message<'open'>): void {
   const s: Stream = {
     work: Promise.resolve(),
     lastPartial: '',
+    alts: [],
     loop,
     grammar,
     ...(denoise ? { denoise } : {}),
@@ -34,10 +35,15 @@ export function openStream(w: WorkerState, m: Message<'open'>): void {
     realTime: m.realTime,
   };
   const maxHmms = busy ? Math.min(setup.busyMaxHmms, setup.maxHmms) : setup.maxHmms;
-  s.work = acquire(w, loop, grammar, maxHmms).then((d) => {
-    s.d = d;
-    s.readyAt = Date.now();
-  });
+  const [first = 1, ...others] = setup.warps;
+  const warps = m.warps && room ? others : [];
+  s.work = Promise.all([first, ...warps].map((warp) => acquire(w, loop, grammar, maxHmms, warp))).then(
+    ([d, ...alts]) => {
+      s.d = d;
+      s.alts = alts;
+      s.readyAt = Date.now();
+    },
+  );
   w.streams.set(m.id, s);
   s.work.catch((e) => fail(w, m.id, s, e));
 }
@@ -86,7 +92,27 @@ function measureLag(w: WorkerState, s: Decoding, m: Message<'audio'>): void {
   w.behind.at = now;
   const drop = shedding(lagMs, w.setup.shedLagMs, now - w.loopShedAt);
   if (drop.loop && s.loop) w.loopShedAt = now;
+  if (drop.warps && s.alts.length) keepBestWarp(w, s, true);
   shed(s, drop);
+}
+
+/**
+ * Keeps the warp whose grammar search scores the stream's audio best so far (all heard the same
+ * frames, so their path scores compare) and gives the others back (stopping them if `stop`).
+ */
+function keepBestWarp(w: WorkerState, s: Decoding, stop: boolean): void {
+  const all = [s.d, ...s.alts];
+  const best = all.reduce((a, b) => (b.decoder.pathScore() > a.decoder.pathScore() ? b : a));
+  for (const d of all) {
+    if (d === best) continue;
+    if (stop) {
+      d.decoder.stop();
+      if (s.loop) d.loop?.stop();
+    }
+    release(w, d);
+  }
+  s.d = best;
+  s.alts = [];
 }
 
 /** Drops a stream's extras for the rest of its answer: the thread is behind its callers. */
@@ -106,8 +132,10 @@ function shed(s: Decoding, drop: ReturnType<typeof shedding>): void {
 
 function decode(s: Decoding, pcm: Float32Array): void {
   if (!pcm.length) return;
-  s.d.decoder.process(pcm);
-  if (s.loop) s.d.loop?.process(pcm);
+  for (const d of [s.d, ...s.alts]) {
+    d.decoder.process(pcm);
+    if (s.loop) d.loop?.process(pcm);
+  }
 }
 
 /** Ends the stream: its final answer to the main thread, its decoder back to the pool. */
@@ -116,8 +144,11 @@ export function endStream(w: WorkerState, s: Decoding, id: number): void {
     decode(s, s.denoise.finish());
     s.denoise.release();
   }
-  s.d.decoder.stop();
-  if (s.loop) s.d.loop?.stop();
+  for (const d of [s.d, ...s.alts]) {
+    d.decoder.stop();
+    if (s.loop) d.loop?.stop();
+  }
+  if (s.alts.length) keepBestWarp(w, s, false);
   // A grammar search that never reached a final state says nothing at the end, though
   // it heard words on the way (an answer cut short): keep what it heard.
   const heard = s.d.decoder.text();
@@ -135,6 +166,7 @@ export function endStream(w: WorkerState, s: Decoding, id: number): void {
       phones: phones?.length ? phones : undefined,
       checked: w.setup.phoneLoop ? s.loop : undefined,
       lagMs: s.lagMs,
+      warp: w.setup.warps.length > 1 ? s.d.warp : undefined,
     }),
     denoised: s.denoised,
   });

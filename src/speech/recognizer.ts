@@ -39,9 +39,16 @@ export interface PhoneLoopDecoder extends Utterance {
 /** One build of PocketSphinx, loaded in a recognition worker. */
 export interface Recognizer {
   readonly name: 'wasm' | 'native';
-  grammarDecoder(opts: { beam: number }): Promise<GrammarDecoder>;
-  phoneLoop(): Promise<PhoneLoopDecoder>;
+  grammarDecoder(opts: { beam: number; warp: number }): Promise<GrammarDecoder>;
+  phoneLoop(opts: { warp: number }): Promise<PhoneLoopDecoder>;
 }
+
+/**
+ * A decoder's frequency warp: its front end stretches the spectrum by this factor (PocketSphinx's
+ * `inverse_linear` warping, vocal tract length normalisation) before the model hears it. 1: none.
+ */
+export const warpArgs = (warp: number): Record<string, string> =>
+  warp === 1 ? {} : { warp_type: 'inverse_linear', warp_params: String(warp) };
 
 /** Where a recognizer finds its model and how it reads audio. */
 export interface RecognizerSetup {

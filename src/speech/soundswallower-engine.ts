@@ -40,10 +40,11 @@ export const SOUNDSWALLOWER_DICT = join(MODEL_DIR, 'dict.txt');
  * cores (bench/calls, README); the lag rule (`shedLagMs`, lag.ts `shedding`) covers slower
  * machines: a worker behind drops RNNoise from every answer it holds, and phone loops one at a time.
  */
-const BUILD_STREAM_LIMITS: Record<Recognizer['name'], { phoneLoop: number; denoise: number }> = {
-  wasm: { phoneLoop: 4, denoise: 3 },
-  native: { phoneLoop: 10, denoise: 6 },
-};
+const BUILD_STREAM_LIMITS: Record<Recognizer['name'], { phoneLoop: number; denoise: number; warps: number }> =
+  {
+    wasm: { phoneLoop: 4, denoise: 3, warps: 1 },
+    native: { phoneLoop: 10, denoise: 6, warps: 2 },
+  };
 
 /** Audio is decoded in chunks of this much; partial results come at most this often. */
 const CHUNK_MS = 100;
@@ -94,6 +95,10 @@ export interface SoundSwallowerOptions {
   maxHmms: number;
   /** Live answers started without the phone loop search at most this many HMMs per frame; 0: as `maxHmms`. */
   busyMaxHmms: number;
+  /** Each answer is decoded through these frequency warps at once, the best-scoring kept (`WorkerSetup.warps`). */
+  warps: readonly number[];
+  /** ...but only while a thread decodes fewer live streams than this (as `phoneLoopMaxStreams`). */
+  warpMaxStreams: number;
 }
 
 interface RecognitionThread {
@@ -187,6 +192,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
       shedLagMs: this.opts.shedLagMs,
       maxHmms: this.opts.maxHmms,
       busyMaxHmms: this.opts.busyMaxHmms,
+      warps: [...this.opts.warps],
     } satisfies WorkerSetup);
     let settle: { ok: () => void; fail: (e: Error) => void } | undefined;
     const ready = new Promise<void>((ok, fail) => {
@@ -355,10 +361,13 @@ export class SoundSwallowerEngine implements SpeechEngine {
     const limits = BUILD_STREAM_LIMITS[this.build];
     const loop = busy < this.loopStreams;
     const denoise = busy < (this.opts.denoiseMaxStreams || limits.denoise);
+    const realTime = opts.realTime ?? true;
+    // Each other warp costs as much as the answer's own search: a file is decoded as a quiet
+    // line's answer is, and live answers beyond the first few of a thread go through one.
+    const warps = !realTime || busy < (this.opts.warpMaxStreams || limits.warps);
     const stream = new SoundSwallowerStream(id, thread, opts);
     thread.streams.set(id, stream);
-    const realTime = opts.realTime ?? true;
-    thread.worker.post({ t: 'open', id, loop, denoise, grammar, realTime } satisfies ToWorker);
+    thread.worker.post({ t: 'open', id, loop, denoise, warps, grammar, realTime } satisfies ToWorker);
     return stream;
   }
 
@@ -443,7 +452,7 @@ class SoundSwallowerStream implements SpeechStream {
         this.results_.push({
           text: m.text,
           final: true,
-          ...defined({ fit: m.fit, phones: m.phones, checked: m.checked, lagMs: m.lagMs }),
+          ...defined({ fit: m.fit, phones: m.phones, checked: m.checked, lagMs: m.lagMs, warp: m.warp }),
           denoised: m.denoised,
         });
       else this.results_.fail(new Error(m.message));

@@ -8,6 +8,7 @@ import {
   type Recognizer,
   type RecognizerSetup,
   type TimedWord,
+  warpArgs,
 } from './recognizer.js';
 
 /** The loop's words are one-phone "words". */
@@ -22,26 +23,30 @@ const LOOP_SEARCH: Config = { cionly: true, beam: 1e-60, pbeam: 1e-60, wbeam: 1e
 
 export async function loadSoundSwallower(setup: RecognizerSetup): Promise<Recognizer> {
   const module = await createModule();
-  const newDecoder = async (search: Config): Promise<Decoder> => {
+  const newDecoder = async (search: Config, warp: number): Promise<Decoder> => {
     const decoder = new module.Decoder({
       hmm: setup.modelDir,
       dict: setup.dict,
       samprate: setup.sampleRate,
       loglevel: 'FATAL',
       ...search,
+      ...warpArgs(warp),
     });
     await decoder.initialize();
     return decoder;
   };
   return {
     name: 'wasm',
-    async grammarDecoder({ beam }) {
+    async grammarDecoder({ beam, warp }) {
       // Wider than PocketSphinx's defaults (1e-48): on telephone audio this keeps the right
       // name alive more often, for about 40% more CPU (bench/accuracy.ts).
-      return new WasmGrammarDecoder(module, await newDecoder({ beam, pbeam: beam, wbeam: beam * 1e20 }));
+      return new WasmGrammarDecoder(
+        module,
+        await newDecoder({ beam, pbeam: beam, wbeam: beam * 1e20 }, warp),
+      );
     },
-    async phoneLoop() {
-      const loop = await newDecoder(LOOP_SEARCH);
+    async phoneLoop({ warp }) {
+      const loop = await newDecoder(LOOP_SEARCH, warp);
       loop.add_words(...PHONES.map((p) => [loopWord(p), p] as [string, string]));
       loop.set_grammar(LOOP_JSGF);
       return new WasmPhoneLoop(module, loop);

@@ -106,6 +106,20 @@ describe('config', () => {
       () => loadConfig({ env: { DOORMAN_OUTBOUND_TRUNKS: 'nonsense' } }),
       /outbound\.trunks\.0: TECH\/name/,
     );
+    const w = loadConfig({ env: { DOORMAN_SPEECH_SOUNDSWALLOWER_WARPS: '1, 0.92' } });
+    assert.deepEqual(
+      w.speech.soundswallower.warps,
+      [1, 0.92],
+      'a list of numbers by default is one of numbers',
+    );
+    assert.throws(
+      () => loadConfig({ env: { DOORMAN_SPEECH_SOUNDSWALLOWER_WARPS: '1,wide' } }),
+      /speech\.soundswallower\.warps: expected a number, got "wide"/,
+    );
+    assert.throws(
+      () => loadConfig({ env: { DOORMAN_SPEECH_SOUNDSWALLOWER_WARPS: '1,2' } }),
+      /speech\.soundswallower\.warps\.1/,
+    );
   });
 
   it('reads the file named by DOORMAN_CONFIG', () => {

@@ -91,17 +91,23 @@ describe('a recognition thread behind its callers (the lag rule)', () => {
     assert.equal(hasRoom({ ms: 800, at: 1000 }, 1000, 0), true, 'budget 0: never sheds');
   });
 
-  it('drops RNNoise past the budget, and the phone loop only past twice it', () => {
-    assert.deepEqual(shedding(150, 150), { denoise: false, loop: false });
-    assert.deepEqual(shedding(151, 150), { denoise: true, loop: false });
-    assert.deepEqual(shedding(300, 150), { denoise: true, loop: false });
-    assert.deepEqual(shedding(LOOP_SHED_LAG * 150 + 1, 150), { denoise: true, loop: true });
-    assert.deepEqual(shedding(10_000, 0), { denoise: false, loop: false }, 'budget 0: never sheds');
+  it('drops the other warps past half the budget, RNNoise past it, and the phone loop only past twice it', () => {
+    assert.deepEqual(shedding(75, 150), { warps: false, denoise: false, loop: false });
+    assert.deepEqual(shedding(76, 150), { warps: true, denoise: false, loop: false });
+    assert.deepEqual(shedding(150, 150), { warps: true, denoise: false, loop: false });
+    assert.deepEqual(shedding(151, 150), { warps: true, denoise: true, loop: false });
+    assert.deepEqual(shedding(300, 150), { warps: true, denoise: true, loop: false });
+    assert.deepEqual(shedding(LOOP_SHED_LAG * 150 + 1, 150), { warps: true, denoise: true, loop: true });
+    assert.deepEqual(
+      shedding(10_000, 0),
+      { warps: false, denoise: false, loop: false },
+      'budget 0: never sheds',
+    );
   });
 
   it("drops one stream's phone loop at a time while the thread is far behind", () => {
     const far = LOOP_SHED_LAG * 150 + 1;
-    assert.deepEqual(shedding(far, 150, LOOP_SHED_GAP_MS - 1), { denoise: true, loop: false });
-    assert.deepEqual(shedding(far, 150, LOOP_SHED_GAP_MS), { denoise: true, loop: true });
+    assert.deepEqual(shedding(far, 150, LOOP_SHED_GAP_MS - 1), { warps: true, denoise: true, loop: false });
+    assert.deepEqual(shedding(far, 150, LOOP_SHED_GAP_MS), { warps: true, denoise: true, loop: true });
   });
 });

@@ -270,6 +270,8 @@ const settings = {
   shedLagMs: 0,
   maxHmms: 3_000,
   busyMaxHmms: 0,
+  warps: [1],
+  warpMaxStreams: Number.POSITIVE_INFINITY,
 } satisfies SoundSwallowerOptions;
 
 for (const runtime of ['wasm', 'native'] as const)
@@ -309,6 +311,28 @@ for (const runtime of ['wasm', 'native'] as const)
       assert.match(results.at(-1)?.text ?? '', /^yes hi i was hoping to catch alice johnson$/);
       // Well enough that the full name is routed without doubt (CLEAR_FULL_NAME_FIT).
       assert.ok((results.at(-1)?.fit as number) > -40, `fit ${results.at(-1)?.fit}`);
+    });
+
+    it('hears an answer through every warp it is given, and keeps the one that scores it best', async () => {
+      // A man's voice: stretching its spectrum as for a child's (1.3) fits it worst of the three.
+      const warped = await SoundSwallowerEngine.create({
+        ...settings,
+        runtime,
+        threads: 1,
+        warps: [1.3, 1, 0.9],
+      });
+      try {
+        await warped.setDirectory(directory, phrases);
+        const final = (
+          await recognise(warped, speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."))
+        ).at(-1);
+        assert.match(final?.text ?? '', /alice johnson/);
+        assert.ok(final?.warp === 1 || final?.warp === 0.9, `warp ${final?.warp}`);
+        assert.ok((final?.fit as number) > -20, `fit ${final?.fit}`);
+        assert.equal(warped.activeStreams, 0);
+      } finally {
+        await warped.close();
+      }
     });
 
     it('gives back its decoders', () => {

@@ -128,6 +128,7 @@ async function conclude(
       checked: result.checked,
       denoised: result.denoised,
       recognitionLagMs: result.recognitionLagMs,
+      recognitionWarp: result.recognitionWarp,
     }),
     frames: received,
     framesBeforeStart,

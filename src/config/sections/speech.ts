@@ -118,6 +118,16 @@ export const speech = z
          * for less CPU where the load is. 0: as widely as the others.
          */
         busyMaxHmms: z.number().int().min(0).max(30_000).default(1_000),
+        /**
+         * Frequency warps each answer is decoded through at once (vocal tract length
+         * normalisation: below 1 suits longer vocal tracts, above 1 shorter ones); the answer is
+         * what the warp whose grammar search scores it best heard. Each warp costs as much CPU as
+         * the first, so a thread that falls behind (shedLagMs) keeps the best so far, and answers
+         * started while it is behind use the first alone. [1]: no warping.
+         */
+        warps: z.array(z.number().min(0.7).max(1.3)).min(1).max(5).default([1, 0.9, 1.1]),
+        /** ...but only while a recognition worker decodes fewer live answers than this (0: as the build holds). */
+        warpMaxStreams: z.number().int().min(0).max(1000).default(0),
         /** Recogniser search beam: smaller is wider (more accurate, more CPU). */
         beam: z.number().positive().max(1).default(1e-80),
       })
