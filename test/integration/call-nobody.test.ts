@@ -82,12 +82,13 @@ describe('a live call that names nobody, says nothing or is a machine, on the As
   });
 
   it('asks a caller heard as one name word, badly, for the full name, even where nobody named is not asked again', async () => {
-    // "Bruce Wayne" is nobody here; the grammar hears "... johnson", one word of Alice Johnson
-    // that fits badly (challenge.oneWordNameFit). The route does not ask again after nobody
-    // named (retryNomatch: false), so only the full-name question lets this caller say more.
-    const bruce = speechWav('bruce', 'Can I speak to Bruce Wayne?');
+    // "Millie" is nobody here; the grammar hears "billing", one word (an alias of Accounts),
+    // whose phones, grammar aside, sound more like Robert Miller: a lone name word in doubt,
+    // neither routed nor read back. The route does not ask again after nobody named
+    // (retryNomatch: false), so only the full-name question lets this caller say more.
+    const millie = speechWav('millie', 'Is Millie there?');
     const aliceAgain = speechWav('alice-second', 'Alice Johnson, please.');
-    const result = await call(saidInTurn('bruce-then-alice', [bruce, 4.5, aliceAgain]), {
+    const result = await call(saidInTurn('millie-then-alice', [millie, 4.5, aliceAgain]), {
       to: '15550002000',
       waitSeconds: 20,
       ...CONFIRMS_WITH_KEY,
