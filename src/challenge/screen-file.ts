@@ -11,6 +11,12 @@ export interface ScreenFileResult {
   outcome: AnswerResult['outcome'];
   entry: string | null;
   candidates: Array<{ id: string; score: number }>;
+  /** The recogniser's acoustic fit (`challenge.minAcousticFit`), when it gives one. */
+  fit?: number;
+  /** Nobody named for sure, but a lone name word heard badly: a live call asks for the full name. */
+  askFullName?: true;
+  /** The frequency warp the answer was heard through, when the recogniser tries several. */
+  warp?: number;
   ms: number;
 }
 
@@ -34,6 +40,8 @@ export async function screenFile(
     outcome: detail.outcome,
     entry: detail.entry,
     candidates: detail.candidates.map((c) => ({ id: c.id, score: c.score })),
+    ...defined({ fit: detail.fit, warp: detail.recognitionWarp }),
+    ...(detail.askFullName ? { askFullName: true as const } : {}),
     ms: Math.round(performance.now() - t0),
     detail,
   };

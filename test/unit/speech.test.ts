@@ -747,7 +747,18 @@ describe('doorman screen-file', () => {
       .map((l) => JSON.parse(l));
     assert.equal(lines.length, 2, r.stderr);
     const [ok, bad] = lines;
-    assert.deepEqual(Object.keys(ok).sort(), ['candidates', 'entry', 'file', 'ms', 'outcome', 'transcript']);
+    assert.deepEqual(Object.keys(ok).sort(), [
+      'candidates',
+      'entry',
+      'file',
+      'fit',
+      'ms',
+      'outcome',
+      'transcript',
+      'warp',
+    ]);
+    assert.ok(ok.fit > -40, `fit ${ok.fit}`);
+    assert.ok([1, 0.9, 1.1].includes(ok.warp), `warp ${ok.warp}`);
     assert.equal(ok.outcome, 'match');
     assert.equal(ok.entry, 'alice-johnson');
     assert.equal(ok.candidates[0].id, 'alice-johnson');
