@@ -18,7 +18,7 @@ export interface WorkerSetup extends RecognizerSetup {
   phoneLoop: boolean;
   /** Clean the audio with RNNoise before both decoders hear it. */
   denoise: boolean;
-  /** Drop RNNoise from live streams while this far behind, ms, and phone loops past twice it (`shedding`); 0: never. */
+  /** Drop RNNoise from live streams while this far behind, ms, their other warps past half it and phone loops past twice it (`shedding`); 0: never. */
   shedLagMs: number;
   /**
    * Every stream's grammar search keeps at most this many HMMs per frame (PocketSphinx's

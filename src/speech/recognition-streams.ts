@@ -5,7 +5,7 @@ import { defined } from '../util/defined.js';
 import { chunkLag, hasRoom, shedding } from './lag.js';
 import { acquire, release } from './recognition-pool.js';
 import type { ToWorker } from './recognition-protocol.js';
-import type { Decoding, Stream, WorkerState } from './recognition-state.js';
+import type { Decoding, Pooled, Stream, WorkerState } from './recognition-state.js';
 import { secondOpinion } from './second-opinion.js';
 
 type Message<T extends ToWorker['t']> = Extract<ToWorker, { t: T }>;
@@ -105,14 +105,17 @@ function keepBestWarp(w: WorkerState, s: Decoding, stop: boolean): void {
   const best = all.reduce((a, b) => (b.decoder.pathScore() > a.decoder.pathScore() ? b : a));
   for (const d of all) {
     if (d === best) continue;
-    if (stop) {
-      d.decoder.stop();
-      if (s.loop) d.loop?.stop();
-    }
+    if (stop) stopUtterance(s, d);
     release(w, d);
   }
   s.d = best;
   s.alts = [];
+}
+
+/** Ends the utterance of one of the stream's decoders, and of its phone loop while the stream has one. */
+function stopUtterance(s: Decoding, d: Pooled): void {
+  d.decoder.stop();
+  if (s.loop) d.loop?.stop();
 }
 
 /** Drops a stream's extras for the rest of its answer: the thread is behind its callers. */
@@ -144,10 +147,7 @@ export function endStream(w: WorkerState, s: Decoding, id: number): void {
     decode(s, s.denoise.finish());
     s.denoise.release();
   }
-  for (const d of [s.d, ...s.alts]) {
-    d.decoder.stop();
-    if (s.loop) d.loop?.stop();
-  }
+  for (const d of [s.d, ...s.alts]) stopUtterance(s, d);
   if (s.alts.length) keepBestWarp(w, s, false);
   // A grammar search that never reached a final state says nothing at the end, though
   // it heard words on the way (an answer cut short): keep what it heard.

@@ -34,11 +34,12 @@ const MODEL_RATE = 8000;
 /** The model's pronouncing dictionary (CMU format), also what the matcher compares names with. */
 export const SOUNDSWALLOWER_DICT = join(MODEL_DIR, 'dict.txt');
 /**
- * How many answers a worker of each build checks fully (phone loop, RNNoise) at once, unless the
- * config says: beyond, answers go without, and their callers confirm the name. Each count is
- * about what one worker of that build checked in real time beside Doorman and Asterisk on two
- * cores (bench/calls, README); the lag rule (`shedLagMs`, lag.ts `shedding`) covers slower
- * machines: a worker behind drops RNNoise from every answer it holds, and phone loops one at a time.
+ * How many answers a worker of each build checks fully (phone loop, RNNoise) and hears through
+ * every warp at once, unless the config says: beyond, answers go without, and their callers
+ * confirm the name. Each count is about what one worker of that build checked in real time
+ * beside Doorman and Asterisk on two cores (bench/calls, README); the lag rule (`shedLagMs`,
+ * lag.ts `shedding`) covers slower machines: a worker behind drops the other warps first, then
+ * RNNoise from every answer it holds, and phone loops one at a time.
  */
 const BUILD_STREAM_LIMITS: Record<Recognizer['name'], { phoneLoop: number; denoise: number; warps: number }> =
   {
@@ -86,8 +87,8 @@ export interface SoundSwallowerOptions {
   /** ...but only while a thread decodes fewer streams than this (as `phoneLoopMaxStreams`). */
   denoiseMaxStreams: number;
   /**
-   * A thread this far behind live audio (ms) drops RNNoise from its answers, and at twice this
-   * their phone loops one at a time (lag.ts `shedding`); 0: never. Streams that are not
+   * A thread this far behind live audio (ms) drops RNNoise from its answers (their other warps
+   * at half this), and at twice this their phone loops one at a time (lag.ts `shedding`); 0: never. Streams that are not
    * `realTime` never count or shed.
    */
   shedLagMs: number;

@@ -101,7 +101,8 @@ export const speech = z
         denoiseMaxStreams: z.number().int().min(0).max(1000).default(0),
         /**
          * When a recognition thread is this far behind the callers' audio, its
-         * answers drop RNNoise, and at twice this their phone loops, one answer's at a time (and
+         * answers drop RNNoise (at half this their other warps, keeping the best so far), and
+         * at twice this their phone loops, one answer's at a time (and
          * new answers start without them until it catches up), so a machine slower than the
          * limits above assume still decides in time. 0: never.
          */
