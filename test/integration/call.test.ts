@@ -79,6 +79,12 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
       `floor ${answer.noiseFloorDbfs}`,
     );
     assert.equal(typeof answer.fit, 'number');
+    // ...and heard it through each frequency warp, keeping one of them (a flite man's voice).
+    assert.ok(
+      answer.recognitionWarp !== undefined &&
+        config.speech.soundswallower.warps.includes(answer.recognitionWarp),
+      `warp ${answer.recognitionWarp}`,
+    );
     // A call's audio is live: the recogniser says how long it waited (one call: not for long).
     assert.ok((answer.recognitionLagMs ?? Number.NaN) < 150, `lag ${answer.recognitionLagMs}`);
     assert.equal(report.verdict?.check, 'challenge');
