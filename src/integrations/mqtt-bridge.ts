@@ -94,13 +94,15 @@ export class MqttBridge {
   }
 
   private async afterConnect(): Promise<void> {
+    // Subscribed before saying "online": a command sent once Doorman is seen online (Home
+    // Assistant's availability, after a reconnect too) is never lost to the announcements.
+    await new Promise<void>((resolve, reject) =>
+      this.client?.subscribe(this.topic('set', '+'), { qos: 1 }, (e) => (e ? reject(e) : resolve())),
+    );
     await this.send(this.topic('status'), 'online', true);
     if (this.cfg.discoveryPrefix)
       for (const [topic, payload] of discoveryMessages(this.cfg))
         await this.send(topic, JSON.stringify(payload), true);
-    await new Promise<void>((resolve, reject) =>
-      this.client?.subscribe(this.topic('set', '+'), { qos: 1 }, (e) => (e ? reject(e) : resolve())),
-    );
     await this.publishState();
   }
 

@@ -217,7 +217,11 @@ describe('MQTT and Home Assistant (real Mosquitto)', () => {
   it('reconnects after the broker drops it, and takes commands again', async () => {
     proxy.cut();
     await waitUntil('the bridge saw the drop', () => !bridge.connected, 5_000);
+    // The broker tells of the drop (the will), and the bridge says online once it listens again:
+    // a command sent before that could reach the broker ahead of the bridge's subscription.
+    await waitUntil('the broker told of the drop', () => seen.get(`${root}/status`) === 'offline', 5_000);
     await waitUntil('the bridge is back', () => bridge.connected, 10_000);
+    await waitUntil('online again', () => seen.get(`${root}/status`) === 'online', 10_000);
     await watcher.publishAsync(`${root}/set/screening`, 'OFF');
     await waitUntil('the command after the drop is taken', async () => (await readBypass(store)).off);
     await watcher.publishAsync(`${root}/set/screening`, 'ON');
