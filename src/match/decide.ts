@@ -33,8 +33,9 @@ export interface DecisionPolicy {
    */
   confirmUnchecked: boolean;
   /**
-   * A name of one word (`Candidate.oneWord`: "Kate", "Dr. Patel", "reception") whose words fit
-   * the audio worse than this (`Evidence.fit`) is neither routed to nor offered: the caller is
+   * A name of one word (`Candidate.oneWord`: "Kate", "Dr. Patel", "reception"), or any name of
+   * a department, whose words fit the audio worse than this (`Evidence.fit`) is neither routed
+   * to nor offered: the caller is
    * asked again for the full name (`Decision.askFullName`). A greeting, or a name not in the
    * directory, that the grammar forced onto one of its names mostly sounds like this.
    */
@@ -112,7 +113,9 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   if (soundsOff) return { outcome: 'nomatch', entry: null, contenders: [] };
   // Callers who name nobody ("hey", "hello?", a name not here) are heard as one name word far
   // more often than as a full name: a lone name word that fits badly is not read back to them.
-  if (top.oneWord && e.fit !== undefined && e.fit < p.oneWordNameFit)
+  // Nor is a department's name of any length: its words are ones callers use for anything
+  // ("is this the dentist's office?" heard as "dispatch office").
+  if ((top.oneWord || top.department) && e.fit !== undefined && e.fit < p.oneWordNameFit)
     return { outcome: 'nomatch', entry: null, contenders: [], askFullName: true };
   const close = rest.filter((c) => top.score - c.score < p.margin);
   // The grammar named one entry, but what was heard, grammar aside, sounds more like another:
@@ -122,14 +125,15 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   // name) is not read back with others to choose from: that would tell a caller who named
   // nobody who works here. Nor is one that fits more entries than a choice can offer (a first
   // name shared by many in a large directory): three of them picked by directory order is a
-  // guess, read to whoever said it. Its caller is asked for the full name instead.
+  // guess, read to whoever said it. Its caller is asked for the full name instead. A
+  // department's one word is its full name, and names nobody: in doubt, its caller chooses.
   const tooMany = close.length >= CHOICES_OFFERED;
   // Without the check, a forced grammar's name is wrong far more often (bench/accuracy with the
   // phone loop and RNNoise off, as such answers mostly are: 51 of 251 answers routed to a wrong
   // entry, against 8): the caller confirms. But not a lone name word, which is what a greeting
   // mostly becomes: read back unchecked, it tells a caller who named nobody who works here.
   const unchecked = e.checked === false && p.confirmUnchecked;
-  if (top.oneWord && (rival || tooMany || unchecked))
+  if (top.oneWord && !top.department && (rival || tooMany || unchecked))
     return { outcome: 'nomatch', entry: null, contenders: [], askFullName: true };
   if (close.length)
     return { outcome: 'ambiguous', entry: null, contenders: [top.id, ...close.map((c) => c.id)] };

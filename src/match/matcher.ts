@@ -14,6 +14,7 @@ interface Variant {
   weight: number;
   /** Its words that name (a title before a surname does not). */
   nameWords: number;
+  department: boolean;
 }
 
 /** One way a name can sound, and the entries it names (many share a first name). */
@@ -32,6 +33,8 @@ export interface Candidate {
    * and surname, a one-word alias or department): weaker evidence than two name words.
    */
   oneWord?: boolean;
+  /** The entry is a department: one word is often its whole name, and it names no person. */
+  department?: boolean;
 }
 
 export interface MatchResult {
@@ -96,7 +99,15 @@ export class DirectoryMatcher {
         if (w.length && !this.variants.some((x) => x.entryId === e.id && x.text === text)) {
           const wordCodes = w.map((x) => codes(x, lexicon));
           const nameWords = w.filter((x) => !this.titleWords.has(x)).length;
-          this.variants.push({ entryId: e.id, text, words: wordCodes, weight: v.weight, nameWords });
+          const department = e.type === 'department';
+          this.variants.push({
+            entryId: e.id,
+            text,
+            words: wordCodes,
+            weight: v.weight,
+            nameWords,
+            department,
+          });
           for (const phones of readingsOf(wordCodes.filter((c) => !this.phraseWords.has(c.word)))) {
             const key = phones.join(' ');
             let r = this.readings.get(key);
@@ -169,6 +180,12 @@ export class DirectoryMatcher {
       }
       return sim;
     };
+    // Non-phrase words before each position: how many a span leaves unexplained, in O(1).
+    const namesBefore = [0];
+    for (const [i, phrase] of isPhrase.entries())
+      namesBefore.push((namesBefore[i] as number) + (phrase ? 0 : 1));
+    const namesIn = (from: number, to: number) => (namesBefore[to] as number) - (namesBefore[from] as number);
+    const allNames = namesIn(0, heard.length);
     for (const v of this.variants) {
       const n = v.words.length;
       for (let start = 0; start + n <= heard.length; start++) {
@@ -177,7 +194,10 @@ export class DirectoryMatcher {
           const sim = similarity(v.words[i] as WordCodes, start + i);
           sum += isPhrase[start + i] && sim < 1 ? 0 : sim;
         }
-        const score = (sum / n) * v.weight;
+        // Scored with what it leaves unexplained, so "technical support" wins over its entry's
+        // "support" alone with "technical" left over.
+        const unexplained = Math.min(3, allNames - namesIn(start, start + n));
+        const score = (sum / n) * v.weight * (1 - UNEXPLAINED_PENALTY * unexplained);
         const prev = best.get(v.entryId);
         if (!prev || score > prev.score) best.set(v.entryId, { score, variant: v, start, end: start + n });
       }
@@ -186,17 +206,17 @@ export class DirectoryMatcher {
     let topUnexplained: string[] = heard.filter((w) => !this.phraseWords.has(w));
     let top = -1;
     for (const [id, b] of best) {
-      const unexplained = heard.filter((w, i) => (i < b.start || i >= b.end) && !this.phraseWords.has(w));
-      const score = b.score * (1 - UNEXPLAINED_PENALTY * Math.min(3, unexplained.length));
+      const { score } = b;
       candidates.push({
         id,
         score: Math.round(score * 1000) / 1000,
         heard: b.variant.text,
         ...(b.variant.nameWords === 1 ? { oneWord: true } : {}),
+        ...(b.variant.department ? { department: true } : {}),
       });
       if (score > top) {
         top = score;
-        topUnexplained = unexplained;
+        topUnexplained = heard.filter((w, i) => (i < b.start || i >= b.end) && !isPhrase[i]);
       }
     }
     candidates.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));

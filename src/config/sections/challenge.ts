@@ -32,7 +32,7 @@ export const challenge = z
     confirmAcousticFit: z.number().min(-1000).max(0).default(-90),
     /**
      * Embedded recogniser: a name of one word (a first or last name alone, a title and
-     * surname, a one-word alias or department) that fits the audio worse than this is
+     * surname, a one-word alias) or a department's name of any length that fits the audio worse than this is
      * neither routed to nor offered to press; the caller is asked for the full name
      * (route.fullNamePrompt). Greetings the grammar forced onto a name end here. -1000: off.
      */
