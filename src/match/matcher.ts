@@ -216,7 +216,7 @@ export class DirectoryMatcher {
       });
       if (score > top) {
         top = score;
-        topUnexplained = heard.filter((w, i) => (i < b.start || i >= b.end) && !isPhrase[i]);
+        topUnexplained = heard.filter((_w, i) => (i < b.start || i >= b.end) && !isPhrase[i]);
       }
     }
     candidates.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
