@@ -126,15 +126,20 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   // nobody who works here. Nor is one that fits more entries than a choice can offer (a first
   // name shared by many in a large directory): three of them picked by directory order is a
   // guess, read to whoever said it. Its caller is asked for the full name instead. A
-  // department's one word is its full name, and names nobody: in doubt, its caller chooses.
+  // department's one word is its whole name: in doubt between departments, its caller
+  // chooses. But phones nearer a person may be a person asked for ("Is Millie there?" heard as
+  // "billing", sounding like Robert Miller), and that person's name is not read to them.
   const tooMany = close.length >= CHOICES_OFFERED;
   // Without the check, a forced grammar's name is wrong far more often (bench/accuracy with the
   // phone loop and RNNoise off, as such answers mostly are: 51 of 251 answers routed to a wrong
   // entry, against 8): the caller confirms. But not a lone name word, which is what a greeting
   // mostly becomes: read back unchecked, it tells a caller who named nobody who works here.
   const unchecked = e.checked === false && p.confirmUnchecked;
-  if (top.oneWord && !top.department && (rival || tooMany || unchecked))
-    return { outcome: 'nomatch', entry: null, contenders: [], askFullName: true };
+  const isDepartment = (id: string) => e.candidates.some((c) => c.id === id && c.department);
+  const inDoubt = top.department
+    ? rival !== undefined && !isDepartment(rival)
+    : rival || tooMany || unchecked;
+  if (top.oneWord && inDoubt) return { outcome: 'nomatch', entry: null, contenders: [], askFullName: true };
   if (close.length)
     return { outcome: 'ambiguous', entry: null, contenders: [top.id, ...close.map((c) => c.id)] };
   if (rival) return { outcome: 'ambiguous', entry: null, contenders: [top.id, rival] };
