@@ -20,6 +20,11 @@ export interface ExpectedCaller {
   note: string | null;
 }
 
+/** A pass's directory entry and allow rule are `expected-<pass id>`. */
+const PASS_ID_PREFIX = 'expected-';
+/** The directory entry a pass adds (`passEntry`), not one the admin made. */
+export const isPassEntry = (id: string): boolean => id.startsWith(PASS_ID_PREFIX);
+
 const MAX_WORDS = 5;
 const WORDS = /^[\p{L}][\p{L}'’ .&-]{0,59}$/u;
 /** The longest a pass may live: a callback is hours or days away, not months. */
@@ -56,7 +61,7 @@ export function passRule(pass: ExpectedCaller): NumberRule | null {
   if (pass.numberPrefix === null) return null;
   const { destination } = pass;
   return {
-    id: `expected-${pass.id}`,
+    id: `${PASS_ID_PREFIX}${pass.id}`,
     list: 'allow',
     kind: 'prefix',
     pattern: pass.numberPrefix,
@@ -68,7 +73,7 @@ export function passRule(pass: ExpectedCaller): NumberRule | null {
 export function passEntry(pass: ExpectedCaller): DirectoryEntry {
   const [name = '', ...aliases] = pass.words;
   return {
-    id: `expected-${pass.id}`,
+    id: `${PASS_ID_PREFIX}${pass.id}`,
     type: 'department',
     name,
     aliases,

@@ -1,4 +1,5 @@
 import type { DirectoryEntry } from './directory.js';
+import { isPassEntry } from './expected-callers.js';
 import { words } from './normalize.js';
 import { codes, type WordCodes, wordSimilarity } from './phonetics.js';
 import type { Phrases } from './phrases.js';
@@ -33,7 +34,7 @@ export interface Candidate {
    * and surname, a one-word alias or department): weaker evidence than two name words.
    */
   oneWord?: boolean;
-  /** The entry is a department: one word is often its whole name, and it names no person. */
+  /** The entry is one of the directory's departments (not a pass): one word is often its whole name, and it names no person. */
   department?: boolean;
 }
 
@@ -99,7 +100,8 @@ export class DirectoryMatcher {
         if (w.length && !this.variants.some((x) => x.entryId === e.id && x.text === text)) {
           const wordCodes = w.map((x) => codes(x, lexicon));
           const nameWords = w.filter((x) => !this.titleWords.has(x)).length;
-          const department = e.type === 'department';
+          // A pass's words say who the caller is ("Acme Bank"), as a person's name would.
+          const department = e.type === 'department' && !isPassEntry(e.id);
           this.variants.push({
             entryId: e.id,
             text,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { CHOICES_OFFERED, CLEAR_FULL_NAME_FIT, DEFAULT_POLICY, decide } from '../../src/match/decide.js';
 import { type DirectoryEntry, parseDirectory } from '../../src/match/directory.js';
+import { passEntry } from '../../src/match/expected-callers.js';
 import { DirectoryMatcher } from '../../src/match/matcher.js';
 import { words } from '../../src/match/normalize.js';
 import { parsePhrases } from '../../src/match/phrases.js';
@@ -312,6 +313,29 @@ describe('directory matcher', () => {
     });
     const fullName = { ...twoWords, candidates: matcher.match('margaret thompson').candidates };
     assert.equal(decide(fullName).outcome, 'match');
+  });
+
+  it("takes an expected caller's pass as a name, not as a department", () => {
+    const pass = passEntry({
+      id: 'p1',
+      words: ['Acme Bank'],
+      numberPrefix: null,
+      destination: 'desk',
+      expiresAt: '2030-01-01T00:00:00.000Z',
+      note: null,
+    });
+    assert.equal(pass.type, 'department');
+    const m = new DirectoryMatcher([...entries, pass], phrases, modelLexicon());
+    const heard = m.match('hi this is acme bank returning your call').candidates[0];
+    assert.equal(heard?.id, 'expected-p1');
+    assert.equal(heard?.department, undefined);
+    // So a fit a department's name would be refused at is confirmed, as for a person's full name.
+    const evidence = { speechMs: 2_500, transcriptWords: 8, candidates: [heard], fit: -85 };
+    assert.deepEqual(decide(evidence as Parameters<typeof decide>[0]), {
+      outcome: 'ambiguous',
+      entry: null,
+      contenders: ['expected-p1'],
+    });
   });
 
   it('asks the caller to confirm a name the recogniser had no time to check', () => {
