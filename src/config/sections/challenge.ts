@@ -20,9 +20,10 @@ export const challenge = z
     /**
      * Embedded recogniser: an answer whose name fits the audio worse than this (log-likelihood
      * per 10 ms frame of the name below a free phone loop's) is not routed to straight away.
-     * Lower lets more doubtful answers through; -1000 turns the check off.
+     * Lower lets more doubtful answers through; -1000 turns the check off. A clear answer can fit
+     * a little above 0 (the native build's search can beat its phone loop), so 100 doubts every one.
      */
-    minAcousticFit: z.number().min(-1000).max(0).default(-80),
+    minAcousticFit: z.number().min(-1000).max(100).default(-80),
     /**
      * ...down to this fit the caller is asked to confirm the name heard ("Did you mean Ann
      * Lee? Press 1"); below it the answer named nobody (nomatch). At or above minAcousticFit:
