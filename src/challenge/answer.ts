@@ -67,6 +67,7 @@ export function judgeTranscript(
     speechMs,
     transcriptWords: match.words.length,
     candidates: match.candidates,
+    ...(match.asked ? { asked: true } : {}),
     ...defined({ fit: heard.fit, checked: heard.checked }),
     ...(heard.phones?.length && top
       ? { soundsLike: deps.matcher.soundsLike(heard.phones, top, deps.policy.phoneMargin) }

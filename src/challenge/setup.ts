@@ -102,6 +102,7 @@ export async function createChallenge(
           phoneMargin: 1,
           confirmUnchecked: false,
           oneWordNameFit: -1000,
+          askedNameFit: -1000,
           fullNameSound: 0,
         },
       },

@@ -41,6 +41,12 @@ export interface DecisionPolicy {
    */
   oneWordNameFit: number;
   /**
+   * ...but one after a way of asking of two words or more (`Evidence.asked`: "Can I talk to
+   * Omar?") need only fit this well. A greeting forced onto a name comes without one, and the
+   * words of asking drag the fit of the short name after them down.
+   */
+  askedNameFit: number;
+  /**
    * A full name (two name words or more) that fits worse than `CLEAR_FULL_NAME_FIT` must also
    * sound like its entry at least this much to the free phones (`Evidence.soundsLike`), or
    * nobody was named. In a directory of hundreds of common names, a caller naming nobody is
@@ -63,6 +69,7 @@ export const DEFAULT_POLICY: DecisionPolicy = {
   phoneMargin: 0.05,
   confirmUnchecked: true,
   oneWordNameFit: -50,
+  askedNameFit: -60,
   fullNameSound: 0,
 };
 
@@ -77,6 +84,8 @@ export interface Evidence {
   soundsLike?: ReadonlyMap<string, number>;
   /** false: a recogniser that checks its words against the audio (`fit`) left this answer unchecked. */
   checked?: boolean;
+  /** The answer asks for someone in words of its own (`MatchResult.asked`). */
+  asked?: boolean;
 }
 
 export interface Decision {
@@ -115,7 +124,8 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   // more often than as a full name: a lone name word that fits badly is not read back to them.
   // Nor is a department's name of any length: its words are ones callers use for anything
   // ("is this the dentist's office?" heard as "dispatch office").
-  if ((top.oneWord || top.department) && e.fit !== undefined && e.fit < p.oneWordNameFit)
+  const loneFit = e.asked ? Math.min(p.oneWordNameFit, p.askedNameFit) : p.oneWordNameFit;
+  if ((top.oneWord || top.department) && e.fit !== undefined && e.fit < loneFit)
     return { outcome: 'nomatch', entry: null, contenders: [], askFullName: true };
   const close = rest.filter((c) => top.score - c.score < p.margin);
   // The grammar named one entry, but what was heard, grammar aside, sounds more like another:

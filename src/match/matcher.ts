@@ -40,6 +40,8 @@ export interface Candidate {
 
 export interface MatchResult {
   words: string[];
+  /** The words hold a way of asking for someone of two words or more ("can I talk to", "I'm calling for"). */
+  asked: boolean;
   /** Words that are neither a phrase around a name nor part of the best match. */
   unexplained: string[];
   candidates: Candidate[];
@@ -71,6 +73,8 @@ function readingsOf(ws: readonly WordCodes[]): string[][] {
 export class DirectoryMatcher {
   private readonly variants: Variant[] = [];
   private readonly phraseWords: Set<string>;
+  /** Ways of asking of two words or more, as words: "is" or "to" alone is what a greeting is often heard as. */
+  private readonly askings: string[][];
   /** Titles as spoken ("doctor", "missus"): "doctor adebayo" names its entry in one word. */
   private readonly titleWords: Set<string>;
   /** Every distinct reading of every variant's name words, for `soundsLike`. */
@@ -87,6 +91,7 @@ export class DirectoryMatcher {
         words(p),
       ),
     );
+    this.askings = phrases.carriers.map((c) => words(c)).filter((w) => w.length >= 2);
     this.titleWords = new Set(
       Object.values(phrases.honorifics)
         .flat()
@@ -222,6 +227,9 @@ export class DirectoryMatcher {
       }
     }
     candidates.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-    return { words: all, unexplained: topUnexplained, candidates };
+    const asked = this.askings.some((w) =>
+      heard.some((_h, at) => w.every((word, i) => heard[at + i] === word)),
+    );
+    return { words: all, asked, unexplained: topUnexplained, candidates };
   }
 }

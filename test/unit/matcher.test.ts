@@ -20,6 +20,10 @@ const person = (id: string, name: string, aliases: string[] = []): DirectoryEntr
   destination: 'desk',
   enabled: true,
 });
+const department = (id: string, name: string, aliases: string[] = []): DirectoryEntry => ({
+  ...person(id, name, aliases),
+  type: 'department',
+});
 const entries: DirectoryEntry[] = [
   person('ann-lee', 'Ann Lee'),
   person('anne-leigh', 'Anne Leigh'),
@@ -27,10 +31,13 @@ const entries: DirectoryEntry[] = [
   person('kathryn-welsh', 'Kathryn Welsh'),
   person('margaret-thompson', 'Margaret Thompson', ['Maggie']),
   person('priya-raghunathan', 'Priya Raghunathan', ['Dr. Raghunathan']),
-  { ...person('sales', 'Sales', ['new business']), type: 'department' },
+  department('sales', 'Sales', ['new business']),
   { ...person('gone', 'Gordon Gone'), enabled: false },
 ];
 const matcher = new DirectoryMatcher(entries, phrases, modelLexicon());
+/** The test directory and these entries. */
+const matcherWith = (...more: DirectoryEntry[]) =>
+  new DirectoryMatcher([...entries, ...more], phrases, modelLexicon());
 const outcome = (transcript: string, speechMs = 2_000) => {
   const m = matcher.match(transcript);
   return decide({ speechMs, transcriptWords: m.words.length, candidates: m.candidates });
@@ -53,8 +60,7 @@ describe('directory matcher', () => {
   });
 
   it("takes a department's alias whole over its one-word name with a word left over", () => {
-    const support = { ...person('support', 'Support', ['technical support']), type: 'department' as const };
-    const m = new DirectoryMatcher([...entries, support], phrases, modelLexicon());
+    const m = matcherWith(department('support', 'Support', ['technical support']));
     // "Support" alone would leave "technical" unexplained, and a one-word name is doubted more.
     const heard = m.match('i need technical support please');
     assert.deepEqual(heard.candidates[0], {
@@ -190,6 +196,32 @@ describe('directory matcher', () => {
     assert.equal(decide({ ...e, fit: oneWordNameFit - 1 }).outcome, 'match');
   });
 
+  it('holds a lone name word after a way of asking to a lower fit than one said alone', () => {
+    const { oneWordNameFit, askedNameFit } = DEFAULT_POLICY;
+    assert.ok(askedNameFit < oneWordNameFit);
+    const asking = matcher.match('can i talk to maggie');
+    assert.equal(asking.asked, true);
+    // "to" or "is" alone is what a greeting is often heard as: not a way of asking.
+    assert.equal(matcher.match('uh to maggie').asked, false);
+    assert.equal(matcher.match('maggie').asked, false);
+    const evidence = (m: typeof asking, fit: number) => ({
+      speechMs: 1_200,
+      transcriptWords: m.words.length,
+      candidates: m.candidates,
+      fit,
+      ...(m.asked ? { asked: true } : {}),
+    });
+    const between = (oneWordNameFit + askedNameFit) / 2;
+    assert.equal(decide(evidence(asking, between)).outcome, 'match');
+    assert.equal(decide(evidence(matcher.match('uh to maggie'), between)).outcome, 'nomatch');
+    assert.deepEqual(decide(evidence(asking, askedNameFit - 1)), {
+      outcome: 'nomatch',
+      entry: null,
+      contenders: [],
+      askFullName: true,
+    });
+  });
+
   it('asks for the full name, not a choice of some, when a lone name word fits more entries than can be offered', () => {
     // A large directory: four people called Ingrid. Reading three of them, picked by directory
     // order, to whoever said "Ingrid" (or a greeting heard as it) is a guess that tells who works here.
@@ -264,8 +296,7 @@ describe('directory matcher', () => {
   });
 
   it('offers a department heard alone with a department it sounds like, never with a person', () => {
-    const support = { ...person('support', 'Support'), type: 'department' as const };
-    const m = new DirectoryMatcher([...entries, support], phrases, modelLexicon());
+    const m = matcherWith(department('support', 'Support'));
     const heard = m.match('sales please');
     assert.deepEqual(heard.candidates[0], {
       id: 'sales',
@@ -325,7 +356,7 @@ describe('directory matcher', () => {
       note: null,
     });
     assert.equal(pass.type, 'department');
-    const m = new DirectoryMatcher([...entries, pass], phrases, modelLexicon());
+    const m = matcherWith(pass);
     const heard = m.match('hi this is acme bank returning your call').candidates[0];
     assert.equal(heard?.id, 'expected-p1');
     assert.equal(heard?.department, undefined);

@@ -39,6 +39,13 @@ export const challenge = z
      */
     oneWordNameFit: z.number().min(-1000).max(0).default(-50),
     /**
+     * ...but one said after a way of asking of two words or more ("Can I talk to Omar?", "I'm
+     * calling for Priya") need only fit this well: greetings forced onto a name come without
+     * one, and the words of asking drag the fit of the short name after them down. Never
+     * stricter than oneWordNameFit.
+     */
+    askedNameFit: z.number().min(-1000).max(0).default(-60),
+    /**
      * Embedded recogniser: when the name the grammar heard sounds less like the free phones
      * heard over it than another entry does, by more than this (phone similarity, 0..1), the
      * caller is asked which of the two they meant. 1 turns the check off.
