@@ -5,8 +5,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/setup.sh
-npm run -s typecheck
-npm run -s lint
 
 # Another Doorman, demo or benchmark still running against the sandbox would take the tests'
 # calls and load the machine: say so, loudly, before the tests start.
@@ -29,22 +27,27 @@ eval "$(scripts/databases.sh ensure)"
 
 # Integration tests one file at a time: they share one Asterisk and the Stasis app name.
 # file-guard fails an integration file that leaves a process, channel or bridge behind, or
-# finds another Doorman running. The unit tests run beside them, one file at a time (a live
-# call mostly waits on the caller, so the second core is free): they never use the sandbox, and
-# their processes carry DOORMAN_TEST_LANE=unit, which file-guard knows is not a Doorman that
-# could take a call. Their report is printed when both are done.
+# finds another Doorman running. The type check, lint and unit tests run beside them, one file
+# at a time (a live call mostly waits on the caller, so the second core is free; the
+# integration tests are the longer lane): they never use the sandbox, and their processes carry
+# DOORMAN_TEST_LANE=unit, which file-guard knows is not a Doorman that could take a call. Their
+# report is printed when both are done.
 run_tests() {
   node --import tsx --import ./test/support/file-guard.ts --test --test-reporter=spec --test-timeout=180000 "$@"
 }
 mkdir -p test-artifacts
 unit_log=test-artifacts/unit-tests.log
-DOORMAN_TEST_LANE=unit run_tests --test-concurrency=1 test/unit/*.test.ts >"$unit_log" 2>&1 &
+(
+  npm run -s typecheck
+  npm run -s lint
+  DOORMAN_TEST_LANE=unit run_tests --test-concurrency=1 test/unit/*.test.ts
+) >"$unit_log" 2>&1 &
 unit=$!
 status=0
 run_tests --test-concurrency=1 test/integration/*.test.ts || status=$?
 unit_status=0
 wait "$unit" || unit_status=$?
-printf '\n[test] unit tests (%s):\n' "$unit_log"
+printf '\n[test] type check, lint and unit tests (%s):\n' "$unit_log"
 cat "$unit_log"
 [ "$unit_status" = 0 ] || status=$unit_status
 exit "$status"
