@@ -210,7 +210,7 @@ export class DirectoryMatcher {
       }
     }
     const candidates: Candidate[] = [];
-    let topUnexplained: string[] = heard.filter((w) => !this.phraseWords.has(w));
+    let topUnexplained: string[] = heard.filter((_w, i) => !isPhrase[i]);
     let top = -1;
     for (const [id, b] of best) {
       const { score } = b;
