@@ -36,6 +36,11 @@ export interface Stream {
   d?: Pooled;
   /** The same audio through the other warps' decoders (`WorkerSetup.warps`), until one is chosen. */
   alts: Pooled[];
+  /**
+   * What the decoders heard so far, kept while other warps are undecided: only the first warp's
+   * phone loop hears the answer live, and the one chosen, if another, catches up from this.
+   */
+  heard: Float32Array[];
   /** The last partial text sent. */
   lastPartial: string;
   loop: boolean;

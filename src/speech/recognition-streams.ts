@@ -5,7 +5,7 @@ import { defined } from '../util/defined.js';
 import { chunkLag, hasRoom, shedding } from './lag.js';
 import { acquire, release } from './recognition-pool.js';
 import type { ToWorker } from './recognition-protocol.js';
-import type { Decoding, Pooled, Stream, WorkerState } from './recognition-state.js';
+import type { Decoding, Stream, WorkerState } from './recognition-state.js';
 import { secondOpinion } from './second-opinion.js';
 
 type Message<T extends ToWorker['t']> = Extract<ToWorker, { t: T }>;
@@ -28,6 +28,7 @@ export function openStream(w: WorkerState, m: Message<'open'>): void {
     work: Promise.resolve(),
     lastPartial: '',
     alts: [],
+    heard: [],
     loop,
     grammar,
     ...(denoise ? { denoise } : {}),
@@ -98,24 +99,24 @@ function measureLag(w: WorkerState, s: Decoding, m: Message<'audio'>): void {
 
 /**
  * Keeps the warp whose grammar search scores the stream's audio best so far (all heard the same
- * frames, so their path scores compare) and gives the others back (stopping them if `stop`).
+ * frames, so their path scores compare) and gives the others back (stopping their searches if
+ * `stop`; their phone loops always). The phone loop is the kept warp's: one that heard nothing
+ * yet hears what the stream heard so far, so the fit is the one a single warp would give, at
+ * the cost of one loop however many warps.
  */
 function keepBestWarp(w: WorkerState, s: Decoding, stop: boolean): void {
   const all = [s.d, ...s.alts];
   const best = all.reduce((a, b) => (b.decoder.pathScore() > a.decoder.pathScore() ? b : a));
   for (const d of all) {
     if (d === best) continue;
-    if (stop) stopUtterance(s, d);
+    if (stop) d.decoder.stop();
+    if (s.loop) d.loop?.stop();
     release(w, d);
   }
+  if (s.loop && best !== s.d) for (const pcm of s.heard) best.loop?.process(pcm);
+  s.heard = [];
   s.d = best;
   s.alts = [];
-}
-
-/** Ends the utterance of one of the stream's decoders, and of its phone loop while the stream has one. */
-function stopUtterance(s: Decoding, d: Pooled): void {
-  d.decoder.stop();
-  if (s.loop) d.loop?.stop();
 }
 
 /** Drops a stream's extras for the rest of its answer: the thread is behind its callers. */
@@ -128,17 +129,18 @@ function shed(s: Decoding, drop: ReturnType<typeof shedding>): void {
     s.denoised = false;
   }
   if (s.loop && drop.loop) {
-    s.d.loop?.stop();
+    for (const d of [s.d, ...s.alts]) d.loop?.stop();
     s.loop = false;
+    s.heard = [];
   }
 }
 
 function decode(s: Decoding, pcm: Float32Array): void {
   if (!pcm.length) return;
-  for (const d of [s.d, ...s.alts]) {
-    d.decoder.process(pcm);
-    if (s.loop) d.loop?.process(pcm);
-  }
+  for (const d of [s.d, ...s.alts]) d.decoder.process(pcm);
+  if (!s.loop) return;
+  s.d.loop?.process(pcm);
+  if (s.alts.length) s.heard.push(pcm);
 }
 
 /** Ends the stream: its final answer to the main thread, its decoder back to the pool. */
@@ -147,8 +149,9 @@ export function endStream(w: WorkerState, s: Decoding, id: number): void {
     decode(s, s.denoise.finish());
     s.denoise.release();
   }
-  for (const d of [s.d, ...s.alts]) stopUtterance(s, d);
+  for (const d of [s.d, ...s.alts]) d.decoder.stop();
   if (s.alts.length) keepBestWarp(w, s, false);
+  if (s.loop) s.d.loop?.stop();
   // A grammar search that never reached a final state says nothing at the end, though
   // it heard words on the way (an answer cut short): keep what it heard.
   const heard = s.d.decoder.text();

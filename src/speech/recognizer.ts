@@ -45,10 +45,16 @@ export interface Recognizer {
 
 /**
  * A decoder's frequency warp: its front end stretches the spectrum by this factor (PocketSphinx's
- * `inverse_linear` warping, vocal tract length normalisation) before the model hears it. 1: none.
+ * `inverse_linear` warping, vocal tract length normalisation) before the model hears it. 1: none,
+ * but said all the same: the library keeps a warp's parameters in one copy per process, and a
+ * decoder made without any marks that copy "no warp" while keeping the last factor's text, so
+ * the next decoder given that same factor was made with no warp at all (which decoders were
+ * warped depended on the order they were made in).
  */
-export const warpArgs = (warp: number): Record<string, string> =>
-  warp === 1 ? {} : { warp_type: 'inverse_linear', warp_params: String(warp) };
+export const warpArgs = (warp: number): Record<string, string> => ({
+  warp_type: 'inverse_linear',
+  warp_params: String(warp),
+});
 
 /** Where a recognizer finds its model and how it reads audio. */
 export interface RecognizerSetup {

@@ -335,6 +335,27 @@ for (const runtime of ['wasm', 'native'] as const)
       }
     });
 
+    it('scores the kept warp against its own phone loop, as if it had been the only warp', async () => {
+      const heard = async (warps: number[]) => {
+        const e = await SoundSwallowerEngine.create({ ...settings, runtime, threads: 1, warps });
+        try {
+          await e.setDirectory(directory, phrases);
+          return (
+            await recognise(e, speechWav('alice', "Hello, I'd like to speak to Alice Johnson, please."))
+          ).at(-1);
+        } finally {
+          await e.close();
+        }
+      };
+      // Only the first warp's loop hears the answer live; the kept one (not the first) catches up.
+      const three = await heard([1.3, 1, 0.9]);
+      assert.notEqual(three?.warp, 1.3);
+      const alone = await heard([three?.warp as number]);
+      assert.equal(three?.text, alone?.text);
+      assert.equal(three?.fit, alone?.fit);
+      assert.deepEqual(three?.phones, alone?.phones);
+    });
+
     it('gives back its decoders', () => {
       assert.equal(engine.activeStreams, 0);
     });
