@@ -47,6 +47,13 @@ export interface DecisionPolicy {
    */
   askedNameFit: number;
   /**
+   * A name whose phones sound more like another entry (`phoneMargin`) is offered with it only
+   * at this fit or better; below, nobody was named. Names read out to choose from must fit
+   * about as a name routed at once would: the choice must not tell a caller who named nobody
+   * who works here.
+   */
+  rivalFit: number;
+  /**
    * A full name (two name words or more) that fits worse than `CLEAR_FULL_NAME_FIT` must also
    * sound like its entry at least this much to the free phones (`Evidence.soundsLike`), or
    * nobody was named. In a directory of hundreds of common names, a caller naming nobody is
@@ -70,6 +77,7 @@ export const DEFAULT_POLICY: DecisionPolicy = {
   confirmUnchecked: true,
   oneWordNameFit: -50,
   askedNameFit: -60,
+  rivalFit: -60,
   fullNameSound: 0,
 };
 
@@ -152,6 +160,10 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   if (top.oneWord && inDoubt) return { outcome: 'nomatch', entry: null, contenders: [], askFullName: true };
   if (close.length)
     return { outcome: 'ambiguous', entry: null, contenders: [top.id, ...close.map((c) => c.id)] };
+  // Two names in doubt between each other and both fitting badly: most often a caller naming
+  // nobody whose words the grammar forced onto a name ("Mr. Dimitriou" heard as "debbie turner").
+  if (rival && e.fit !== undefined && e.fit < p.rivalFit)
+    return { outcome: 'nomatch', entry: null, contenders: [] };
   if (rival) return { outcome: 'ambiguous', entry: null, contenders: [top.id, rival] };
   if (doubtful || unchecked) return { outcome: 'ambiguous', entry: null, contenders: [top.id] };
   return { outcome: 'match', entry: top.id, contenders: [top.id] };

@@ -453,6 +453,34 @@ describe('directory matcher', () => {
     assert.equal(decide({ ...evidence, fit: -500, soundsLike: sounds(0.3, 0.6) }).outcome, 'nomatch');
   });
 
+  it('reads two names in doubt to choose from only when the answer fits them well enough', () => {
+    const m = matcher.match('margaret thompson');
+    const evidence = {
+      speechMs: 2_000,
+      transcriptWords: m.words.length,
+      candidates: m.candidates,
+      soundsLike: new Map([
+        ['margaret-thompson', 0.3],
+        ['priya-raghunathan', 0.6],
+      ]),
+    };
+    const at = (fit: number) => decide({ ...evidence, fit });
+    assert.equal(at(DEFAULT_POLICY.rivalFit).outcome, 'ambiguous');
+    // Below the line (and above the one a lone full name is still routed at), nobody is read
+    // out: the caller is asked again, as a caller naming nobody would be.
+    assert.ok(DEFAULT_POLICY.rivalFit - 1 > DEFAULT_POLICY.minAcousticFit);
+    assert.deepEqual(at(DEFAULT_POLICY.rivalFit - 1), { outcome: 'nomatch', entry: null, contenders: [] });
+    // Without a rival by sound, the same fit routes the name it heard.
+    assert.equal(
+      decide({ ...evidence, soundsLike: undefined, fit: DEFAULT_POLICY.rivalFit - 1 }).outcome,
+      'match',
+    );
+    assert.equal(
+      decide({ ...evidence, fit: -75 }, { ...DEFAULT_POLICY, rivalFit: -1000 }).outcome,
+      'ambiguous',
+    );
+  });
+
   it('survives hostile transcripts', () => {
     const hostile = [
       "'; DROP TABLE callers; --",

@@ -52,6 +52,13 @@ export const challenge = z
      */
     phoneMargin: z.number().min(0).max(1).default(0.05),
     /**
+     * ...but the two are read out to choose from only when the answer fits at least this well
+     * (a name that sounds like another and also fits badly is most often a caller naming
+     * nobody, heard as a name); below, nobody was named, and the caller is asked again.
+     * -1000: off.
+     */
+    rivalFit: z.number().min(-1000).max(0).default(-60),
+    /**
      * Embedded recogniser, for large directories: a full name heard with a fit below -40 must
      * also sound like its entry at least this much to the free phones (0..1), or nobody was
      * named. In hundreds of common names a caller naming nobody is heard as one of them as
