@@ -74,9 +74,14 @@ export async function createChallenge(
     grammar ? (await grammar.setDirectory(list, around, name)).lexicon : created.lexicon;
   const lexicon = await built(entries, phrases);
   const engine = wrapEngine(created.engine);
-  const depsFor = (list: DirectoryEntry[], around: Phrases, known: Lexicon): AnswerDeps => ({
+  const depsFor = (
+    list: DirectoryEntry[],
+    around: Phrases,
+    known: Lexicon,
+    passes?: ReadonlySet<string>,
+  ): AnswerDeps => ({
     engine,
-    matcher: new DirectoryMatcher(list, around, known),
+    matcher: new DirectoryMatcher(list, around, known, passes),
     policy: config.challenge,
     listen: config.listen,
     finalTimeoutMs: config.speech.finalTimeoutMs,
@@ -117,7 +122,8 @@ export async function createChallenge(
     async reload(next, expires = new Map()) {
       // The grammar first: a matcher that knows a name the recogniser cannot hear is no use.
       const known = await built(next, phrases);
-      challenge.deps = depsFor(next, phrases, known);
+      // Passes are the entries that end.
+      challenge.deps = depsFor(next, phrases, known, new Set(expires.keys()));
       challenge.entries = next;
       challenge.expires = expires;
     },

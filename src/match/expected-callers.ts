@@ -22,8 +22,6 @@ export interface ExpectedCaller {
 
 /** A pass's directory entry and allow rule are `expected-<pass id>`. */
 const PASS_ID_PREFIX = 'expected-';
-/** The directory entry a pass adds (`passEntry`), not one the admin made. */
-export const isPassEntry = (id: string): boolean => id.startsWith(PASS_ID_PREFIX);
 
 const MAX_WORDS = 5;
 const WORDS = /^[\p{L}][\p{L}'’ .&-]{0,59}$/u;

@@ -1,5 +1,4 @@
 import type { DirectoryEntry } from './directory.js';
-import { isPassEntry } from './expected-callers.js';
 import { words } from './normalize.js';
 import { codes, type WordCodes, wordSimilarity } from './phonetics.js';
 import type { Phrases } from './phrases.js';
@@ -85,6 +84,8 @@ export class DirectoryMatcher {
     entries: readonly DirectoryEntry[],
     phrases: Phrases,
     private readonly lexicon: Lexicon = NO_LEXICON,
+    /** The entries that are expected-caller passes (`passEntry`), by id: not departments, whatever their type. */
+    passes: ReadonlySet<string> = new Set(),
   ) {
     this.phraseWords = new Set(
       [...phrases.carriers, ...phrases.closers, ...phrases.openers, ...phrases.fillers].flatMap((p) =>
@@ -106,7 +107,7 @@ export class DirectoryMatcher {
           const wordCodes = w.map((x) => codes(x, lexicon));
           const nameWords = w.filter((x) => !this.titleWords.has(x)).length;
           // A pass's words say who the caller is ("Acme Bank"), as a person's name would.
-          const department = e.type === 'department' && !isPassEntry(e.id);
+          const department = e.type === 'department' && !passes.has(e.id);
           this.variants.push({
             entryId: e.id,
             text,
