@@ -124,8 +124,9 @@ export const speech = z
          * Frequency warps each answer is decoded through at once (vocal tract length
          * normalisation: below 1 suits longer vocal tracts, above 1 shorter ones); the answer is
          * what the warp whose grammar search scores it best heard. Each other warp costs a grammar
-         * search (the answer's one phone loop is the kept warp's), so a thread that falls behind (shedLagMs) keeps the best so far, and answers
-         * started while it is behind use the first alone. [1]: no warping.
+         * search (the answer's one phone loop is the kept warp's), so a thread that falls behind
+         * (shedLagMs) keeps the best so far, and answers started while it is behind use the first
+         * alone. [1]: no warping.
          */
         warps: z.array(z.number().min(0.7).max(1.3)).min(1).max(5).default([1, 0.9, 1.1]),
         /** ...but only while a recognition worker decodes fewer live answers than this (0: as the build holds). */
