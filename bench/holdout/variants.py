@@ -4,11 +4,11 @@ in the same manifest format, for `npx tsx bench/accuracy.ts --corpus OUT`:
 
   variants.py noise OUT   every clean recording again with line noise it does not have
                           (white, pink or brown, 10-20 dB below the speech)
-  variants.py voices OUT  every flite item said again by other flite voices (slt, kal, kal16:
-                          a female voice and a diphone one; the corpus has rms and awb), 60% of
-                          them with such noise
+  variants.py voices OUT  every flite item said again by espeak-ng voices the corpus lacks
+                          (none of the voices kept for evaluation, as flite's slt, kal and kal16
+                          are), 60% of them with such noise
 
-Needs flite and sox. Deterministic (fixed seeds)."""
+Needs flite, espeak-ng and sox. Deterministic (fixed seeds)."""
 import array, json, math, os, random, subprocess, sys
 
 from wavio import read, write
@@ -52,14 +52,15 @@ for i, r in enumerate(items):
     else:
         if not r['voice'].startswith('flite'):
             continue
-        v = rng.choice(['slt', 'kal16', 'kal'])
+        v = rng.choice(['en-us+m5', 'en-gb+m3', 'en-us+f4', 'en-gb-x-rp+m2', 'en+f3'])
         raw, r8 = os.path.join(out, 'raw.wav'), os.path.join(out, 'r8.wav')
-        subprocess.run(['flite', '-voice', v, '-t', r['tts_text'], '-o', raw], check=True)
+        subprocess.run(['espeak-ng', '-v', v, '-s', str(rng.randint(145, 180)), '-w', raw, r['tts_text']],
+                       check=True)
         subprocess.run(['sox', raw, '-r', '8000', '-c', '1', '-b', '16', r8, 'norm', str(-rng.uniform(2, 9))], check=True)
         s = read(r8)
         s = array.array('h', [0] * int(8000 * rng.uniform(0.1, 0.3))) + s + array.array('h', [0] * 2400)
         s, cond = noisy(s) if rng.random() < 0.6 else (s, 'clean')
-        voice = 'flite/' + v
+        voice = 'espeak-ng/' + v
         for p in (raw, r8):
             os.remove(p)
     name = f'audio/{mode}-{i:04d}.wav'

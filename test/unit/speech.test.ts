@@ -401,7 +401,7 @@ describe('soundswallower engine: the native build', () => {
       await fitOf(alice);
       const before = await fitOf(alice);
       // A caller on a hissing line, louder and in another voice, through the same decoder.
-      await fitOf(onHissingLine('cmn-hiss', speechWav('accounts-kal', 'Accounts, please.', 'kal'), -25, 1));
+      await fitOf(onHissingLine('cmn-hiss', speechWav('accounts-awb', 'Accounts, please.', 'awb'), -25, 1));
       const after = await fitOf(alice);
       assert.ok(Math.abs(after - before) < 1, `fit ${before} before the hissing line, ${after} after`);
     } finally {
@@ -673,14 +673,14 @@ describe('soundswallower engine after the directory changes', () => {
       assert.ok(engine.lexicon.pronunciations('grainne').length > before, 'Irish reading added');
       // Names English settles (the dictionary and espeak-ng agree) get none.
       assert.equal(engine.lexicon.pronunciations('mary').length, 1);
-      const said = speechWav('grawnya-slt', 'Is Grawnya there?', 'slt');
+      const said = speechWav('grawnya-asked-rms', 'Can I talk to Grawnya?');
       assert.match((await recognise(engine, said)).at(-1)?.text ?? '', /\bgrainne\b/);
       // Pinyin, which no espeak-ng voice reads: "Qiang" as "Chyang".
       assert.ok(
         engine.lexicon.pronunciations('qiang').some((p) => p.join(' ') === 'CH Y AA NG'),
         'pinyin reading added',
       );
-      const pinyin = speechWav('chyang-slt', 'Can I talk to Chyang?', 'slt');
+      const pinyin = speechWav('chyang-rms', 'Can I talk to Chyang?');
       assert.match((await recognise(engine, pinyin)).at(-1)?.text ?? '', /\bqiang\b/);
     } finally {
       await engine.close();
