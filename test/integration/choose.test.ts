@@ -4,8 +4,8 @@ import { choiceOptions, choicePrompt } from '../../src/challenge/choice.js';
 import { loadDirectoryFile } from '../../src/challenge/setup.js';
 import { speak } from '../../src/speech/tts.js';
 import { CONFIRMS_WITH_KEY, type SimulatedCaller } from '../../src/telephony/simulated-caller.js';
-import { startCaller, startTestDoorman, testConfig } from '../support/doorman.js';
-import { speechWav } from '../support/speech.js';
+import { numberedCalls, startCaller, startTestDoorman, testConfig } from '../support/doorman.js';
+import { saidInTurn, speechWav } from '../support/speech.js';
 
 describe('callers asking for one of two names that sound the same', () => {
   const config = testConfig({
@@ -118,6 +118,54 @@ describe('a caller whose name fits the audio just below the line', () => {
     assert.equal(report.answer?.entry, 'alice-johnson');
     assert.equal(report.answer?.outcome, 'match');
     assert.equal(typeof report.timings.choiceMs, 'number', 'asked before being put through');
+  });
+});
+
+describe('a name of one word, after a way of asking or alone', () => {
+  // Every lone name word fails the plain line (challenge.oneWordNameFit) and passes the line
+  // after a way of asking (challenge.askedNameFit): which line an answer meets is all the two
+  // calls below can differ on.
+  const config = testConfig({
+    'directory.file': 'test/fixtures/directory.yaml',
+    'challenge.oneWordNameFit': 0,
+    'challenge.askedNameFit': -1000,
+    'speech.soundswallower.shedLagMs': 0,
+    routes: { default: { unknown: 'fallback', retryNomatch: false } },
+  });
+  let doorman: Awaited<ReturnType<typeof startTestDoorman>>;
+  let caller: SimulatedCaller;
+  const call = numberedCalls(() => caller, '555127', 3_000);
+
+  before(async () => {
+    doorman = await startTestDoorman('asked-name', config);
+    caller = await startCaller('asked-name', config);
+  });
+  after(async () => {
+    await caller?.close();
+    await doorman?.stop();
+  });
+
+  it('puts through a first name asked for in words of asking', async () => {
+    const result = await call(speechWav('alice-asked', 'Can I talk to Alice?'));
+    assert.equal(result.destination, 'desk', JSON.stringify(result.timeline));
+    const report = await doorman.report(result.channelId);
+    assert.equal(report.answer?.entry, 'alice-johnson', `heard "${report.answer?.transcript}"`);
+    assert.doesNotMatch(report.answer?.transcript ?? '', /johnson/, 'heard as the first name alone');
+    assert.equal(typeof report.answer?.fit, 'number', 'the name was checked');
+  });
+
+  it('asks a caller who says the first name alone for the full name, where nobody named is not asked again', async () => {
+    const lone = speechWav('alice-alone', 'Alice, please.');
+    const full = speechWav('alice-second', 'Alice Johnson, please.');
+    const result = await call(saidInTurn('alice-alone-then-full', [lone, 4.5, full]), { waitSeconds: 20 });
+    assert.equal(result.destination, 'desk', JSON.stringify(result.timeline));
+    const report = await doorman.report(result.channelId);
+    assert.equal(report.answer?.entry, 'alice-johnson', `heard "${report.answer?.transcript}"`);
+    // Routed on the second answer, the full name: the first was heard and not put through.
+    assert.ok(
+      report.answer?.recording?.endsWith(`${result.channelId}-again1.wav`),
+      report.answer?.recording ?? '',
+    );
   });
 });
 
