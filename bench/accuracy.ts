@@ -1,12 +1,14 @@
 // Accuracy of the speech challenge on a corpus of recorded answers (manifest.jsonl + directory.yaml
 // + audio/), through the same code as `doorman screen-file`, beside a naive baseline that routes on
-// Soundex equality of transcript words. Prints a table and writes bench/results/accuracy.md.
+// Soundex equality of transcript words. Prints a table and writes bench/results/accuracy.md
+// (another corpus than the default: accuracy-<its folder name>.md).
 //
 //   npx tsx bench/accuracy.ts [--corpus DIR] [--limit N] [--half a|b] [--files OUT.jsonl] [--set k=v]
-//   (default corpus: ../shared/corpus; --half keeps every other file, for tuning on one half and
-//   checking on the other; --files writes each file's transcript, outcome and evidence)
+//   (default corpus: DOORMAN_CORPUS, else ../shared/corpus; --half keeps every other file, for
+//   tuning on one half and checking on the other; --files writes each file's transcript,
+//   outcome and evidence)
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { screenFile } from '../src/challenge/screen-file.js';
@@ -48,7 +50,13 @@ const { values } = parseArgs({
     set: { type: 'string', multiple: true },
   },
 });
-const corpus = values.corpus ?? join(process.cwd(), '..', 'shared', 'corpus');
+// The corpus `npm run bench` screens (bench/all.ts), as there.
+const benchCorpus = process.env.DOORMAN_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
+const corpus = values.corpus ?? benchCorpus;
+// Another corpus's results are kept beside that one's, not over them: the README's tables and
+// bench/RESULTS.md are composed from `accuracy`.
+const resultName =
+  resolve(corpus) === resolve(benchCorpus) ? 'accuracy' : `accuracy-${basename(resolve(corpus))}`;
 const manifest: ManifestLine[] = readFileSync(join(corpus, 'manifest.jsonl'), 'utf8')
   .split('\n')
   .filter(Boolean)
@@ -257,7 +265,7 @@ const text = [
   ...tradeOff,
   '',
 ].join('\n');
-publish('accuracy', text);
+publish(resultName, text);
 
 const share = (subset: Row[], of: (r: Row) => boolean, hit: (r: Row) => boolean) => {
   const base = subset.filter(of);
@@ -292,7 +300,7 @@ const nobodyLeak = share(
 );
 const percent = (x: number) => (Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 // Issue 19's targets, for every voice alike; the per-voice figures are in the table above.
-publishSummary('accuracy', [
+publishSummary(resultName, [
   {
     metric: 'names routed right, all voices',
     value: percent(allNames),
