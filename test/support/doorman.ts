@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -167,4 +168,13 @@ export function listCaller(store: Store, number: string, list: ListName, destina
     source: 'manual',
     ...(destination ? { destination } : {}),
   });
+}
+
+/** The answer a call was decided on is its caller's second (the question asked again): its recording says so. */
+export function assertSecondAnswer(report: CallReport, channelId: string): void {
+  const recording = report.answer?.recording ?? '';
+  assert.ok(
+    recording.endsWith(`${channelId}-again1.wav`),
+    `decided on "${recording}", not the second answer`,
+  );
 }
