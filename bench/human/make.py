@@ -8,15 +8,15 @@ the screen. It measures the screen on a human voice; it is not for choosing thre
 
   make.py DIRECTORY.yaml OUT    e.g. make.py ../shared/corpus/directory.yaml /tmp/human
 
-The recordings come from the Asterisk sandbox (scripts/asterisk.sh start installs them;
-ASTERISK_ROOT as there). OUT/audio links to them; nothing is copied."""
+The recordings come from the Asterisk sandbox's root (scripts/setup.sh installs it; ASTERISK_ROOT
+as in scripts/asterisk.sh; it need not be running). OUT/audio links to them; nothing is copied."""
 import json, os, shutil, sys
 
 DIRECTORY, OUT = sys.argv[1], sys.argv[2]
 ROOT = os.environ.get('ASTERISK_ROOT', '/opt/doorman-asterisk')
 SOUNDS = os.path.join(ROOT, 'usr/share/asterisk/sounds/en_US_f_Allison')
 if not os.path.isdir(SOUNDS):
-    sys.exit(f'{SOUNDS} not found: run scripts/asterisk.sh start first')
+    sys.exit(f'{SOUNDS} not found: run scripts/setup.sh first')
 
 os.makedirs(OUT, exist_ok=True)
 shutil.copy(DIRECTORY, os.path.join(OUT, 'directory.yaml'))
