@@ -10,6 +10,7 @@ flite's awb and rms and by espeak-ng voices the corpus lacks) in the same manife
 Needs flite, espeak-ng and sox. Deterministic (fixed seed)."""
 import json, os, random, subprocess, sys
 
+from voices import OTHER_ESPEAK
 from wavio import read, write
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -17,8 +18,7 @@ OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, 'out')
 SET = sys.argv[2] if len(sys.argv) > 2 else 'general'
 rng = random.Random(7)
 # None of the voices kept for evaluation (issue 19): not flite's kal, kal16 or slt.
-VOICES = ['flite/awb', 'flite/rms', 'espeak-ng/en-us+m5', 'espeak-ng/en-gb+m3',
-          'espeak-ng/en-us+f4', 'espeak-ng/en-gb-x-rp+m2', 'espeak-ng/en+f3']
+VOICES = ['flite/awb', 'flite/rms'] + ['espeak-ng/' + v for v in OTHER_ESPEAK]
 # (expect, text said, text given to the synthesizer, kind)
 ITEMS = [
     ('michael-brown', 'Michael Brown', 'Michael Brown', 'name'),

@@ -11,6 +11,7 @@ in the same manifest format, for `npx tsx bench/accuracy.ts --corpus OUT`:
 Needs flite, espeak-ng and sox. Deterministic (fixed seeds)."""
 import array, json, math, os, random, subprocess, sys
 
+from voices import OTHER_ESPEAK
 from wavio import read, write
 
 mode, out = sys.argv[1], sys.argv[2]
@@ -52,7 +53,7 @@ for i, r in enumerate(items):
     else:
         if not r['voice'].startswith('flite'):
             continue
-        v = rng.choice(['en-us+m5', 'en-gb+m3', 'en-us+f4', 'en-gb-x-rp+m2', 'en+f3'])
+        v = rng.choice(OTHER_ESPEAK)
         raw, r8 = os.path.join(out, 'raw.wav'), os.path.join(out, 'r8.wav')
         subprocess.run(['espeak-ng', '-v', v, '-s', str(rng.randint(145, 180)), '-w', raw, r['tts_text']],
                        check=True)
