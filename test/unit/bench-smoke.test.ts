@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decidedAs, evidenceFromJson } from '../../bench/report.js';
@@ -25,6 +25,20 @@ describe('benchmarks without calls (smoke runs)', () => {
     const table = bench('bench/accuracy.ts', '--limit', '6');
     assert.match(table, /\| all \(6\) \| doorman \|/);
     assert.match(readFileSync(join(out, 'accuracy.md'), 'utf8'), /baseline/);
+  });
+
+  it("bench/accuracy keeps another corpus's results beside the benchmarks' corpus's", {
+    skip: !existsSync(corpus) && 'no ../shared/corpus here',
+  }, () => {
+    bench('bench/accuracy.ts', '--limit', '2');
+    const own = readFileSync(join(out, 'accuracy.md'), 'utf8');
+    // The same recordings through a path of another name: another corpus, as far as its folder says.
+    const other = join(out, 'elsewhere');
+    symlinkSync(corpus, other);
+    const table = bench('bench/accuracy.ts', '--limit', '3', '--corpus', other);
+    assert.match(table, /\| all \(3\) \| doorman \|/);
+    assert.match(readFileSync(join(out, 'accuracy-elsewhere.md'), 'utf8'), /\| all \(3\) \| doorman \|/);
+    assert.equal(readFileSync(join(out, 'accuracy.md'), 'utf8'), own);
   });
 
   it('bench/directory screens against a padded directory', {
