@@ -33,6 +33,8 @@ export interface WorkerSetup extends RecognizerSetup {
    * thread is behind (`shedding`), and the best so far kept when it falls behind mid-answer.
    */
   warps: number[];
+  /** The best-scoring warp is kept once a stream has heard this much audio, ms; 0: at its end. */
+  warpChooseMs: number;
 }
 
 export type ToWorker =

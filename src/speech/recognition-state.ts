@@ -41,6 +41,8 @@ export interface Stream {
    * phone loop hears the answer live, and the one chosen, if another, catches up from this.
    */
   heard: Float32Array[];
+  /** Samples decoded so far. */
+  samples: number;
   /** The last partial text sent. */
   lastPartial: string;
   loop: boolean;

@@ -29,6 +29,7 @@ export function openStream(w: WorkerState, m: Message<'open'>): void {
     lastPartial: '',
     alts: [],
     heard: [],
+    samples: 0,
     loop,
     grammar,
     ...(denoise ? { denoise } : {}),
@@ -70,6 +71,10 @@ function fail(w: WorkerState, id: number, s: Stream, e: unknown): void {
 export function hear(w: WorkerState, s: Decoding, m: Message<'audio'>): void {
   if (s.realTime) measureLag(w, s, m);
   decode(s, s.denoise ? s.denoise.process(m.pcm) : m.pcm);
+  s.samples += m.pcm.length;
+  const { warpChooseMs, sampleRate } = w.setup;
+  if (warpChooseMs && s.alts.length && s.samples * 1000 >= warpChooseMs * sampleRate)
+    keepBestWarp(w, s, true);
   const text = s.d.decoder.text();
   if (text !== s.lastPartial) {
     s.lastPartial = text;

@@ -100,6 +100,8 @@ export interface SoundSwallowerOptions {
   warps: readonly number[];
   /** ...but only while a thread decodes fewer live streams than this (as `phoneLoopMaxStreams`). */
   warpMaxStreams: number;
+  /** ...and the best of them kept after this much of an answer's audio, ms (0: at its end). */
+  warpChooseMs: number;
 }
 
 interface RecognitionThread {
@@ -194,6 +196,7 @@ export class SoundSwallowerEngine implements SpeechEngine {
       maxHmms: this.opts.maxHmms,
       busyMaxHmms: this.opts.busyMaxHmms,
       warps: [...this.opts.warps],
+      warpChooseMs: this.opts.warpChooseMs,
     } satisfies WorkerSetup);
     let settle: { ok: () => void; fail: (e: Error) => void } | undefined;
     const ready = new Promise<void>((ok, fail) => {

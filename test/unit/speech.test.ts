@@ -272,6 +272,7 @@ const settings = {
   busyMaxHmms: 0,
   warps: [1],
   warpMaxStreams: Number.POSITIVE_INFINITY,
+  warpChooseMs: 0,
 } satisfies SoundSwallowerOptions;
 
 for (const runtime of ['wasm', 'native'] as const)
@@ -336,8 +337,14 @@ for (const runtime of ['wasm', 'native'] as const)
     });
 
     it('scores the kept warp against its own phone loop, as if it had been the only warp', async () => {
-      const heard = async (warps: number[]) => {
-        const e = await SoundSwallowerEngine.create({ ...settings, runtime, threads: 1, warps });
+      const heard = async (warps: number[], warpChooseMs = 0) => {
+        const e = await SoundSwallowerEngine.create({
+          ...settings,
+          runtime,
+          threads: 1,
+          warps,
+          warpChooseMs,
+        });
         try {
           await e.setDirectory(directory, phrases);
           return (
@@ -354,6 +361,14 @@ for (const runtime of ['wasm', 'native'] as const)
       assert.equal(three?.text, alone?.text);
       assert.equal(three?.fit, alone?.fit);
       assert.deepEqual(three?.phones, alone?.phones);
+      // Chosen a second into the answer (warpChooseMs), the kept warp's loop catches up there
+      // and hears the rest live: still as if it had been the only warp.
+      const early = await heard([1.3, 1, 0.9], 1_000);
+      assert.notEqual(early?.warp, 1.3);
+      const earlyAlone = early?.warp === three?.warp ? alone : await heard([early?.warp as number]);
+      assert.equal(early?.text, earlyAlone?.text);
+      assert.equal(early?.fit, earlyAlone?.fit);
+      assert.deepEqual(early?.phones, earlyAlone?.phones);
     });
 
     it('gives back its decoders', () => {

@@ -131,6 +131,12 @@ export const speech = z
         warps: z.array(z.number().min(0.7).max(1.3)).min(1).max(5).default([1, 0.9, 1.1]),
         /** ...but only while a recognition worker decodes fewer live answers than this (0: as the build holds). */
         warpMaxStreams: z.number().int().min(0).max(1000).default(0),
+        /**
+         * Keep the warp whose search scores best after this much of an answer's audio, and drop
+         * the others for the rest of it, instead of decoding every warp to the end: less CPU per
+         * answer (most with large directories), the warp chosen on less of the voice. 0: at the end.
+         */
+        warpChooseMs: ms(0, 60_000, 0),
         /** Recogniser search beam: smaller is wider (more accurate, more CPU). */
         beam: z.number().positive().max(1).default(1e-80),
       })
