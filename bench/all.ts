@@ -4,7 +4,7 @@
 //
 //   npm run bench                 (needs the sandbox and the databases, as the tests do)
 //   npm run bench -- --quick      (small sizes: a minute, for trying the harness)
-//   npm run bench -- --only accuracy[,calls...]   (reruns those; the others' last results stay)
+//   npm run bench -- --only accuracy[,human,calls...]   (reruns those; the others' last results stay)
 //   npm run bench -- --compose    (reruns none: composes RESULTS.md from bench/results, as after
 //                                  running one benchmark by hand with its own flags)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { SummaryRow } from './report.js';
+import { HUMAN_VOICE, type SummaryRow } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +37,11 @@ const runs: Array<{ name: string; args: string[]; skip?: string }> = [
     name: 'accuracy',
     args: ['--corpus', corpus, ...(quick ? ['--limit', '20'] : [])],
     ...corpusRun,
+  },
+  {
+    name: 'human',
+    args: ['--corpus', corpus, ...(quick ? ['--limit', '20'] : [])],
+    ...(existsSync(HUMAN_VOICE) ? corpusRun : { skip: `no ${HUMAN_VOICE}: run scripts/setup.sh` }),
   },
   {
     name: 'directory',

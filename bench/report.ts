@@ -7,6 +7,12 @@ import { CHOICES_OFFERED, type Decision, type Evidence } from '../src/match/deci
 export const machine = (): string =>
   `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 
+/** bench/human's recordings: Asterisk's English prompts in the sandbox's root (scripts/asterisk.sh installs them). */
+export const HUMAN_VOICE = join(
+  process.env.ASTERISK_ROOT ?? '/opt/doorman-asterisk',
+  'usr/share/asterisk/sounds/en_US_f_Allison',
+);
+
 /** Prints a benchmark's table and keeps it in bench/results/ (or BENCH_RESULTS_DIR). */
 export function publish(name: string, text: string): void {
   console.log(text);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { decidedAs, evidenceFromJson } from '../../bench/report.js';
+import { decidedAs, evidenceFromJson, HUMAN_VOICE } from '../../bench/report.js';
 import { decide } from '../../src/match/decide.js';
 import { smokeBench } from '../support/bench.js';
 
@@ -39,6 +39,19 @@ describe('benchmarks without calls (smoke runs)', () => {
     assert.match(table, /\| all \(3\) \| doorman \|/);
     assert.match(readFileSync(join(out, 'accuracy-elsewhere.md'), 'utf8'), /\| all \(3\) \| doorman \|/);
     assert.equal(readFileSync(join(out, 'accuracy.md'), 'utf8'), own);
+  });
+
+  it('bench/human screens Asterisk prompts as callers naming nobody', {
+    skip:
+      (!existsSync(corpus) && 'no ../shared/corpus here') ||
+      (!existsSync(HUMAN_VOICE) && `no ${HUMAN_VOICE} here`),
+  }, () => {
+    const table = bench('bench/human.ts', '--limit', '12');
+    assert.match(table, /\| all \| 12 \| \d+ \| \d+ \| /);
+    const [row] = JSON.parse(readFileSync(join(out, 'human.summary.json'), 'utf8'));
+    assert.match(row.value, /\(\d+\/12\)$/);
+    // bench/accuracy's own tables for the set are not among the published results.
+    assert.ok(!existsSync(join(out, 'accuracy-human.md')));
   });
 
   it('bench/directory screens against a padded directory', {

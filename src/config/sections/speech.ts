@@ -132,7 +132,8 @@ export const speech = z
         /** ...but only while a recognition worker decodes fewer live answers than this (0: as the build holds). */
         warpMaxStreams: z.number().int().min(0).max(1000).default(0),
         /**
-         * Keep the warp whose search scores best after this much of an answer's audio, and drop
+         * Keep the warp whose search scores best after this much of an answer's audio (as the
+         * recogniser is given it: from `listen.feedBeforeSpeechMs` before the first word), and drop
          * the others for the rest of it, instead of decoding every warp to the end: less CPU per
          * answer (most with large directories), the warp chosen on less of the voice. 0: at the end.
          */
