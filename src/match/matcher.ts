@@ -72,6 +72,8 @@ function readingsOf(ws: readonly WordCodes[]): string[][] {
 export class DirectoryMatcher {
   private readonly variants: Variant[] = [];
   private readonly phraseWords: Set<string>;
+  /** Words of what callers naming nobody say (`Phrases.nobody`) that no phrase around a name has. */
+  private readonly nobodyWords: Set<string>;
   /** Ways of asking of two words or more, as words: "is" or "to" alone is what a greeting is often heard as. */
   private readonly askings: string[][];
   /** Titles as spoken ("doctor", "missus"): "doctor adebayo" names its entry in one word. */
@@ -91,6 +93,9 @@ export class DirectoryMatcher {
       [...phrases.carriers, ...phrases.closers, ...phrases.openers, ...phrases.fillers].flatMap((p) =>
         words(p),
       ),
+    );
+    this.nobodyWords = new Set(
+      phrases.nobody.flatMap((p) => words(p)).filter((w) => !this.phraseWords.has(w)),
     );
     this.askings = phrases.carriers.map((c) => words(c)).filter((w) => w.length >= 2);
     this.titleWords = new Set(
@@ -171,6 +176,9 @@ export class DirectoryMatcher {
     const heardCodes = heard.map((w) => codes(w, this.lexicon));
     // A word callers say around names ("hi", "in", "the") is a name word only if it sounds the same.
     const isPhrase = heard.map((w) => this.phraseWords.has(w));
+    // One a caller naming nobody says ("speaking", "anyone") only if spelled the same: the grammar
+    // heard it as itself, and a name that sounds like it ("why" and Wei) is a name it did not hear.
+    const isNobodyWord = heard.map((w) => this.nobodyWords.has(w));
     const best = new Map<string, { score: number; variant: Variant; start: number; end: number }>();
     // Variants share words (a first name alone, with the surname, after "Dr."): each word is
     // compared with each heard word once.
@@ -199,8 +207,13 @@ export class DirectoryMatcher {
       for (let start = 0; start + n <= heard.length; start++) {
         let sum = 0;
         for (let i = 0; i < n; i++) {
-          const sim = similarity(v.words[i] as WordCodes, start + i);
-          sum += isPhrase[start + i] && sim < 1 ? 0 : sim;
+          const word = v.words[i] as WordCodes;
+          const at = start + i;
+          if (isNobodyWord[at]) sum += word.word === heard[at] ? 1 : 0;
+          else {
+            const sim = similarity(word, at);
+            sum += isPhrase[at] && sim < 1 ? 0 : sim;
+          }
         }
         // Scored with what it leaves unexplained, so "technical support" wins over its entry's
         // "support" alone with "technical" left over.

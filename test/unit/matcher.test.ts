@@ -52,6 +52,21 @@ describe('directory matcher', () => {
     });
   });
 
+  it('takes a word of what callers naming nobody say as a name only when spelled the same', () => {
+    // An admin's own words that name nobody ("why", "sorry"): the grammar hears them as
+    // themselves, so one heard is not a name that sounds like it.
+    const withWords = { ...phrases, nobody: [...phrases.nobody, 'why', 'reception'] };
+    const dir = [...entries, person('wei-zhang', 'Wei Zhang'), department('reception', 'Reception')];
+    const m = new DirectoryMatcher(dir, withWords, modelLexicon());
+    assert.equal(m.match('why').candidates.find((c) => c.id === 'wei-zhang')?.score ?? 0, 0);
+    assert.equal(m.match('wei').candidates[0]?.id, 'wei-zhang');
+    // Spelled the same, it is the name: "reception" both names nobody and a department.
+    assert.equal(m.match('reception please').candidates[0]?.id, 'reception');
+    // Without the word in the list, "why" is heard as much like Wei as a name misheard would be.
+    const plain = new DirectoryMatcher(dir, phrases, modelLexicon());
+    assert.ok((plain.match('why').candidates.find((c) => c.id === 'wei-zhang')?.score ?? 0) > 0.7);
+  });
+
   it('knows aliases, titles with surnames, and departments', () => {
     assert.equal(outcome('is maggie there').entry, 'margaret-thompson');
     assert.equal(outcome('doctor raghunathan please').entry, 'priya-raghunathan');
