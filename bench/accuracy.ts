@@ -21,10 +21,12 @@ import { codes } from '../src/match/phonetics.js';
 import { spokenVariants } from '../src/match/variants.js';
 import { cpuSecondsWithRecognition } from './recognition-processes.js';
 import {
+  BENCH_CORPUS,
   decidedAs,
   evidenceJson,
   isEntry,
   machine,
+  pct,
   publish,
   publishSummary,
   reachesSomeone,
@@ -50,13 +52,11 @@ const { values } = parseArgs({
     set: { type: 'string', multiple: true },
   },
 });
-// The corpus `npm run bench` screens (bench/all.ts), as there.
-const benchCorpus = process.env.DOORMAN_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
-const corpus = values.corpus ?? benchCorpus;
+const corpus = values.corpus ?? BENCH_CORPUS;
 // Another corpus's results are kept beside that one's, not over them: the README's tables and
 // bench/RESULTS.md are composed from `accuracy`.
 const resultName =
-  resolve(corpus) === resolve(benchCorpus) ? 'accuracy' : `accuracy-${basename(resolve(corpus))}`;
+  resolve(corpus) === resolve(BENCH_CORPUS) ? 'accuracy' : `accuracy-${basename(resolve(corpus))}`;
 const manifest: ManifestLine[] = readFileSync(join(corpus, 'manifest.jsonl'), 'utf8')
   .split('\n')
   .filter(Boolean)
@@ -153,7 +153,6 @@ if (values.files) {
 }
 await challenge.engine.close();
 
-const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}% (${n}/${d})` : 'n/a');
 function summary(subset: Row[], pick: (r: Row) => string, routed: (r: Row) => string) {
   const names = subset.filter((r) => isEntry(r.line.expect));
   const humans = subset.filter((r) => r.line.expect !== 'machine' && r.line.expect !== 'silence');

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HUMAN_VOICE, type SummaryRow } from './report.js';
+import { BENCH_CORPUS, HUMAN_VOICE, type SummaryRow } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +28,7 @@ const results =
   process.env.BENCH_RESULTS_DIR ??
   (quick ? mkdtempSync(join(tmpdir(), 'doorman-bench-')) : join('bench', 'results'));
 // The recorded answers the speech benchmarks screen: DOORMAN_CORPUS, else ../shared/corpus.
-const corpus = process.env.DOORMAN_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
+const corpus = BENCH_CORPUS;
 const corpusRun = existsSync(join(corpus, 'manifest.jsonl')) ? {} : { skip: `no corpus at ${corpus}` };
 
 const runs: Array<{ name: string; args: string[]; skip?: string }> = [

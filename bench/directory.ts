@@ -3,7 +3,7 @@
 // same recordings screened against each size. Recognition CPU grows with the grammar; this shows
 // by how much, and what it does to names routed right when many more names compete.
 //
-//   npx tsx bench/directory.ts [--corpus DIR] [--sizes 40,250,1000,2500] [--every N] [--builds wasm,native] [--set k=v] [--files OUT.jsonl]
+//   npx tsx bench/directory.ts [--corpus DIR: DOORMAN_CORPUS, else ../shared/corpus] [--sizes 40,250,1000,2500] [--every N] [--builds wasm,native] [--set k=v] [--files OUT.jsonl]
 //   (--every N screens every Nth recording of the manifest: 4 by default; each build of the
 //   recogniser, speech.soundswallower.runtime, runs every size; --files writes each answer's
 //   build, size, transcript, outcome and evidence)
@@ -18,10 +18,12 @@ import type { DirectoryEntry } from '../src/match/directory.js';
 import { words } from '../src/match/normalize.js';
 import { cpuSecondsWithRecognition } from './recognition-processes.js';
 import {
+  BENCH_CORPUS,
   decidedAs,
   evidenceJson,
   isEntry,
   machine,
+  pct,
   percentile,
   publish,
   publishSummary,
@@ -41,7 +43,7 @@ const { values } = parseArgs({
   },
 });
 const builds = values.builds.split(',');
-const corpus = values.corpus ?? join(process.cwd(), '..', 'shared', 'corpus');
+const corpus = values.corpus ?? BENCH_CORPUS;
 const sizes = values.sizes.split(',').map(Number);
 const every = Number(values.every);
 
@@ -144,7 +146,7 @@ for (const build of builds) {
     const cpuPerAudio = (cpuSecondsWithRecognition(challenge.engine) - cpu0) / audioS;
     cpuAt.set(`${build} ${directory.length}`, cpuPerAudio);
     rows.push(
-      `| ${build} | ${directory.length.toLocaleString('en-US')} | ${readyS.toFixed(1)} s | ${cpuPerAudio.toFixed(3)} | ${Math.floor(1 / cpuPerAudio)} | ${percentile(decisions, 0.5).toFixed(0)} / ${percentile(decisions, 0.95).toFixed(0)} ms | ${((100 * right) / names).toFixed(1)}% (${right}/${names}) | ${wrong}/${manifest.length} | ${leaks}/${nobody} | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB |`,
+      `| ${build} | ${directory.length.toLocaleString('en-US')} | ${readyS.toFixed(1)} s | ${cpuPerAudio.toFixed(3)} | ${Math.floor(1 / cpuPerAudio)} | ${percentile(decisions, 0.5).toFixed(0)} / ${percentile(decisions, 0.95).toFixed(0)} ms | ${pct(right, names)} | ${wrong}/${manifest.length} | ${leaks}/${nobody} | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB |`,
     );
     console.error(rows.at(-1));
     await challenge.engine.close();

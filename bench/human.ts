@@ -11,12 +11,20 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HUMAN_VOICE, machine, publish, publishSummary, reachesSomeone } from './report.js';
+import {
+  BENCH_CORPUS,
+  HUMAN_VOICE,
+  machine,
+  pct,
+  publish,
+  publishSummary,
+  reachesSomeone,
+} from './report.js';
 
 const { values } = parseArgs({
   options: { corpus: { type: 'string' }, limit: { type: 'string' } },
 });
-const corpus = values.corpus ?? process.env.DOORMAN_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
+const corpus = values.corpus ?? BENCH_CORPUS;
 if (!existsSync(HUMAN_VOICE)) {
   console.error(`bench/human: no ${HUMAN_VOICE}: run scripts/setup.sh first`);
   process.exit(1);
@@ -60,7 +68,6 @@ const rows: Answer[] = readFileSync(answers, 'utf8')
   .split('\n')
   .filter(Boolean)
   .map((l) => JSON.parse(l));
-const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}% (${n}/${d})` : 'n/a');
 const line = (label: string, xs: Answer[]) => {
   const put = xs.filter((r) => r.routed !== 'ambiguous' && reachesSomeone(r.routed)).length;
   const offered = xs.filter((r) => r.routed === 'ambiguous').length;

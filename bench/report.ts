@@ -7,6 +7,13 @@ import { CHOICES_OFFERED, type Decision, type Evidence } from '../src/match/deci
 export const machine = (): string =>
   `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 
+/** The corpus the speech benchmarks screen unless given `--corpus`: DOORMAN_CORPUS, else ../shared/corpus. */
+export const BENCH_CORPUS = process.env.DOORMAN_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
+
+/** "15.4% (86/558)": a share with its counts; "n/a" of none. */
+export const pct = (n: number, d: number): string =>
+  d ? `${((100 * n) / d).toFixed(1)}% (${n}/${d})` : 'n/a';
+
 /** bench/human's recordings: Asterisk's English prompts in the sandbox's root (scripts/asterisk.sh installs them). */
 export const HUMAN_VOICE = join(
   process.env.ASTERISK_ROOT ?? '/opt/doorman-asterisk',
