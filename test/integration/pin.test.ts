@@ -173,7 +173,7 @@ describe('PIN routes and outbound PIN protect on the Asterisk sandbox', () => {
       assert.notEqual(expired.outbound, 'granted', 'the grant has expired');
     });
 
-    it('takes the PIN from a PIN set or voicemail.conf; a wrong PIN grants nothing', async () => {
+    it('takes the PIN from a PIN set; a wrong PIN grants nothing, nor a revoked grant', async () => {
       await grant('1002', '0000');
       assert.notEqual((await dialOut('1002')).outbound, 'granted');
       await grant('1002', STAFF_PIN);
@@ -181,6 +181,9 @@ describe('PIN routes and outbound PIN protect on the Asterisk sandbox', () => {
       // Revoked (doorman grants revoke, the API): the next outside call needs the PIN again.
       assert.equal(await new OutboundGrantStore(doorman.store).revoke('1002'), true);
       assert.notEqual((await dialOut('1002')).outbound, 'granted');
+    });
+
+    it('takes the PIN from voicemail.conf', async () => {
       await grant('1003', MAILBOX_PIN);
       assert.equal((await dialOut('1003')).outbound, 'granted');
     });

@@ -77,35 +77,38 @@ describe('SIP callers (SIPp) on the Asterisk sandbox', () => {
     return result;
   };
 
-  for (const codec of ['ulaw', 'alaw', 'g722'] as SipCodec[]) {
-    it(`routes a caller speaking ${codec} to the person they name`, async () => {
-      const from = number();
-      const speech = await encodeForSip(alice, codec);
-      const result = await call({
-        from,
-        name: 'ACME Corp',
-        to: '15550001000',
-        codec,
-        // Asked "Did you mean Alice Johnson?" (an answer left unchecked on a loaded machine),
-        // the caller presses 1, as the live tests' callers do; otherwise the key goes unheard.
-        rtp: [
-          { silenceMs: 3_000 },
-          { payload: speech },
-          { silenceMs: CONFIRMS_WITH_KEY.dtmfDelaySeconds * 1_000 },
-          { digits: CONFIRMS_WITH_KEY.dtmf },
-          { silenceMs: 8_000 },
-        ],
+  // One call per codec, side by side: each has its own SIP and RTP ports and caller number.
+  describe('each codec', { concurrency: true }, () => {
+    for (const codec of ['ulaw', 'alaw', 'g722'] as SipCodec[]) {
+      it(`routes a caller speaking ${codec} to the person they name`, async () => {
+        const from = number();
+        const speech = await encodeForSip(alice, codec);
+        const result = await call({
+          from,
+          name: 'ACME Corp',
+          to: '15550001000',
+          codec,
+          // Asked "Did you mean Alice Johnson?" (an answer left unchecked on a loaded machine),
+          // the caller presses 1, as the live tests' callers do; otherwise the key goes unheard.
+          rtp: [
+            { silenceMs: 3_000 },
+            { payload: speech },
+            { silenceMs: CONFIRMS_WITH_KEY.dtmfDelaySeconds * 1_000 },
+            { digits: CONFIRMS_WITH_KEY.dtmf },
+            { silenceMs: 8_000 },
+          ],
+        });
+        // Asterisk answered with the one codec offered (payload type 0, 8 or 9).
+        const pt = { ulaw: 0, alaw: 8, g722: 9 }[codec];
+        assert.match(result.trace, new RegExp(`m=audio \\d+ RTP/AVP ${pt}( 101)?\\r?\\n`), 'the answer SDP');
+        const report = await reportFrom(from);
+        assert.equal(report.verdict?.destination, 'desk', JSON.stringify(report.verdict));
+        assert.equal(report.answer?.entry, 'alice-johnson', `heard "${report.answer?.transcript}"`);
+        assert.equal(report.facts.callerName, 'ACME Corp');
+        assert.equal(report.facts.did, '15550001000');
       });
-      // Asterisk answered with the one codec offered (payload type 0, 8 or 9).
-      const pt = { ulaw: 0, alaw: 8, g722: 9 }[codec];
-      assert.match(result.trace, new RegExp(`m=audio \\d+ RTP/AVP ${pt}( 101)?\\r?\\n`), 'the answer SDP');
-      const report = await reportFrom(from);
-      assert.equal(report.verdict?.destination, 'desk', JSON.stringify(report.verdict));
-      assert.equal(report.answer?.entry, 'alice-johnson', `heard "${report.answer?.transcript}"`);
-      assert.equal(report.facts.callerName, 'ACME Corp');
-      assert.equal(report.facts.did, '15550001000');
-    });
-  }
+    }
+  });
 
   it('places `doorman call --sip` calls: audio Doorman encodes (A-law), RFC 4733 digits, watched to the destination', async () => {
     const from = number();
