@@ -225,6 +225,9 @@ const trials: Array<[string, Partial<DecisionPolicy>]> = [
   ...[-1000, -30, -40, -60, -70].map(
     (fit) => [`oneWordNameFit ${fit}`, { oneWordNameFit: fit }] as [string, Partial<DecisionPolicy>],
   ),
+  ...[0, 500, 2_000].map(
+    (ms) => [`unexplainedSpeechMs ${ms}`, { unexplainedSpeechMs: ms }] as [string, Partial<DecisionPolicy>],
+  ),
 ];
 const named = rows.filter((r) => isEntry(r.line.expect));
 const nobody = rows.filter((r) => r.line.expect === 'nomatch');

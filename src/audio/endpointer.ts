@@ -17,6 +17,8 @@ export interface Endpoint {
   /** From the start of voiced audio to its end, in ms of audio (not wall time). */
   speechStartMs: number | null;
   speechEndMs: number | null;
+  /** Voiced frames from the start of speech, ms: the span less its pauses. */
+  voicedMs: number;
 }
 
 const FRAME_MS = 20;
@@ -31,6 +33,7 @@ export class Endpointer {
   private pending: Int16Array = new Int16Array(0);
   private audioMs = 0;
   private voicedRunMs = 0;
+  private voicedMs = 0;
   private speechStart: number | null = null;
   private lastVoiced: number | null = null;
   private result: Endpoint | null = null;
@@ -86,8 +89,10 @@ export class Endpointer {
     if (voiced) {
       this.voicedRunMs += FRAME_MS;
       this.lastVoiced = this.audioMs;
-      if (this.speechStart === null && this.voicedRunMs >= this.opts.speechStartMs) {
+      if (this.speechStart !== null) this.voicedMs += FRAME_MS;
+      else if (this.voicedRunMs >= this.opts.speechStartMs) {
         this.speechStart = this.audioMs - this.voicedRunMs;
+        this.voicedMs = this.voicedRunMs;
       }
     } else {
       this.voicedRunMs = 0;
@@ -107,6 +112,7 @@ export class Endpointer {
       reason,
       speechStartMs: this.speechStart,
       speechEndMs: this.speechStart === null ? null : this.lastVoiced,
+      voicedMs: this.voicedMs,
     };
   }
 }

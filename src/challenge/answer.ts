@@ -13,6 +13,8 @@ export interface AnswerResult extends Decision {
   endpoint: EndpointReason;
   /** Voiced time, ms of audio, from `speechStartMs` into the answer. */
   speechMs: number;
+  /** ...less its pauses (`Endpoint.voicedMs`). */
+  voicedMs: number;
   speechStartMs: number;
   /** Audio heard, ms. */
   audioMs: number;
@@ -60,12 +62,15 @@ export function judgeTranscript(
   transcript: string,
   speechMs: number,
   heard: Pick<SpeechResult, 'fit' | 'phones' | 'checked'> = {},
+  /** Voiced time less pauses, ms (`Endpoint.voicedMs`), when known. */
+  voicedMs?: number,
 ): { match: MatchResult; decision: Decision; evidence: Evidence } {
   const match = deps.matcher.match(transcript);
   const top = match.candidates[0]?.id;
   const evidence: Evidence = {
     speechMs,
     transcriptWords: match.words.length,
+    ...(voicedMs ? { voicedMs, transcriptPhones: match.phones } : {}),
     candidates: match.candidates,
     ...(match.asked ? { asked: true } : {}),
     ...defined({ fit: heard.fit, checked: heard.checked }),
@@ -88,6 +93,7 @@ export const goesOn = (r: Pick<Decision, 'outcome'>, part: number): boolean =>
 export interface AnswerPart {
   transcript: string;
   speechMs: number;
+  voicedMs?: number;
   fit?: number;
   checked?: boolean;
 }
@@ -105,13 +111,21 @@ export function continueAnswer(
 ): AnswerPart & ReturnType<typeof judgeTranscript> {
   const transcript = [first.transcript, next.transcript].filter(Boolean).join(' ');
   const speechMs = first.speechMs + next.speechMs;
+  const voicedMs =
+    first.voicedMs !== undefined && next.voicedMs !== undefined ? first.voicedMs + next.voicedMs : undefined;
   const fits = [first.fit, next.fit].filter((f): f is number => f !== undefined);
   const checks = [first.checked, next.checked].filter((c): c is boolean => c !== undefined);
   const heard = {
     ...(fits.length ? { fit: Math.min(...fits) } : {}),
     ...(checks.length ? { checked: checks.every(Boolean) } : {}),
   };
-  return { ...judgeTranscript(deps, transcript, speechMs, heard), transcript, speechMs, ...heard };
+  return {
+    ...judgeTranscript(deps, transcript, speechMs, heard, voicedMs),
+    transcript,
+    speechMs,
+    ...defined({ voicedMs }),
+    ...heard,
+  };
 }
 
 /**
@@ -165,7 +179,13 @@ export class AnswerListener {
         ? await withTimeout(this.result, this.deps.finalTimeoutMs, 'final transcript')
         : { text: '', final: true };
     const transcript = heard.text;
-    const { match, decision, evidence } = judgeTranscript(this.deps, transcript, speechMs, heard);
+    const { match, decision, evidence } = judgeTranscript(
+      this.deps,
+      transcript,
+      speechMs,
+      heard,
+      ep.voicedMs,
+    );
     return {
       ...decision,
       evidence,
@@ -180,6 +200,7 @@ export class AnswerListener {
       candidates: match.candidates.slice(0, 5),
       endpoint: ep.reason,
       speechMs,
+      voicedMs: ep.voicedMs,
       speechStartMs: ep.speechStartMs ?? 0,
       audioMs: this.endpointer.elapsedMs,
       noiseFloorDbfs: this.endpointer.noiseFloorDbfs,

@@ -17,6 +17,8 @@ export interface HeardAnswer {
   audioMs: number;
   /** From the first to the last voiced frame, ms. */
   speechMs: number;
+  /** ...less its pauses, ms (reports of older versions lack it). */
+  voicedMs?: number;
   /** Level of the voiced part, dBFS (null when nothing was said). */
   speechDbfs: number | null;
   /** The line's noise floor when listening stopped, dBFS (null on a digitally silent line): a hissing line explains a misheard name. */

@@ -109,6 +109,8 @@ export async function createChallenge(
           oneWordNameFit: -1000,
           askedNameFit: -1000,
           fullNameSound: 0,
+          // A weekday is a word or two, and a caller thinking it over says it slowly.
+          unexplainedSpeechMs: 0,
         },
       },
     });

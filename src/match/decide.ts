@@ -61,7 +61,20 @@ export interface DecisionPolicy {
    * 0: off.
    */
   fullNameSound: number;
+  /**
+   * An answer whose voiced time (`Evidence.voicedMs`) is longer by more than this than its words
+   * take to say slowly (`SLOW_PHONE_MS` for each of `Evidence.transcriptPhones`) names nobody:
+   * the grammar forced a few of its words onto longer speech that was something else (a
+   * sentence heard as "tran thi hoa in today"). 0: off.
+   */
+  unexplainedSpeechMs: number;
 }
+
+/**
+ * A phone said slowly, ms: a short word said alone stretches to about this (flite's "Jon" 193 ms
+ * a phone), where speech runs at 60-100.
+ */
+export const SLOW_PHONE_MS = 150;
 
 /** A full name that fits this well is not doubted by its sound (`fullNameSound`). */
 export const CLEAR_FULL_NAME_FIT = -40;
@@ -79,6 +92,7 @@ export const DEFAULT_POLICY: DecisionPolicy = {
   askedNameFit: -60,
   rivalFit: -60,
   fullNameSound: 0,
+  unexplainedSpeechMs: 1_000,
 };
 
 export interface Evidence {
@@ -94,6 +108,10 @@ export interface Evidence {
   checked?: boolean;
   /** The answer asks for someone in words of its own (`MatchResult.asked`). */
   asked?: boolean;
+  /** Voiced time in the answer less its pauses, ms, when known. */
+  voicedMs?: number;
+  /** Phones it takes to say the words heard (`MatchResult.phones`), when known. */
+  transcriptPhones?: number;
 }
 
 export interface Decision {
@@ -112,6 +130,10 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   if (e.speechMs >= p.machineSpeechMs || e.transcriptWords > p.machineWords) {
     return { outcome: 'machine', entry: null, contenders: [] };
   }
+  const unexplainedMs =
+    e.voicedMs && e.transcriptPhones ? e.voicedMs - e.transcriptPhones * SLOW_PHONE_MS : 0;
+  if (p.unexplainedSpeechMs > 0 && unexplainedMs > p.unexplainedSpeechMs)
+    return { outcome: 'nomatch', entry: null, contenders: [] };
   const [top, ...rest] = e.candidates;
   // The grammar always hears some name; when the audio fits its words badly, nobody was named.
   // Just below the line the name may well be right (a long greeting before it drags the fit),

@@ -44,6 +44,11 @@ export interface MatchResult {
   /** Words that are neither a phrase around a name nor part of the best match. */
   unexplained: string[];
   candidates: Candidate[];
+  /**
+   * Phones it takes to say the words (each word's shortest reading; a word the lexicon cannot
+   * read counts a phone per letter, more than it takes, so it never makes an answer look slow).
+   */
+  phones: number;
 }
 
 /** Each word nobody can explain lowers confidence a little (up to three words). */
@@ -244,6 +249,10 @@ export class DirectoryMatcher {
     const asked = this.askings.some((w) =>
       heard.some((_h, at) => w.every((word, i) => heard[at + i] === word)),
     );
-    return { words: all, asked, unexplained: topUnexplained, candidates };
+    const phones = heardCodes.reduce(
+      (n, c) => n + (c.phones.length ? Math.min(...c.phones.map((p) => p.length)) : c.word.length),
+      0,
+    );
+    return { words: all, asked, unexplained: topUnexplained, candidates, phones };
   }
 }

@@ -80,7 +80,15 @@ describe('Endpointer', () => {
   it('decides with what it has when the audio ends early', () => {
     const e = new Endpointer(opts);
     run(e, silence(200), tone(600));
-    assert.deepEqual(e.finish(), { reason: 'speech', speechStartMs: 200, speechEndMs: 800 });
+    assert.deepEqual(e.finish(), { reason: 'speech', speechStartMs: 200, speechEndMs: 800, voicedMs: 600 });
+  });
+
+  it('counts the voiced time of an answer without its pauses', () => {
+    // "Uh... [a pause] Alice Johnson": the span holds the pause, the voiced time does not.
+    const r = run(new Endpointer(opts), silence(200), tone(300), silence(600), tone(500), silence(1_000));
+    assert.equal(r.reason, 'speech');
+    assert.equal((r.speechEndMs ?? 0) - (r.speechStartMs ?? 0), 1_400);
+    assert.equal(r.voicedMs, 800);
   });
 
   it('ends the answer of a caller on a hissing line when they stop, not when the line does', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { continueAnswer } from '../../src/challenge/answer.js';
 import { CHOICES_OFFERED, CLEAR_FULL_NAME_FIT, DEFAULT_POLICY, decide } from '../../src/match/decide.js';
 import { type DirectoryEntry, parseDirectory } from '../../src/match/directory.js';
 import { passEntry } from '../../src/match/expected-callers.js';
@@ -156,6 +157,64 @@ describe('directory matcher', () => {
     assert.equal(decide({ ...evidence, fit: -5 }).outcome, 'match');
     assert.equal(decide({ ...evidence, fit: DEFAULT_POLICY.confirmAcousticFit - 1 }).outcome, 'nomatch');
     assert.equal(decide(evidence).outcome, 'match', 'engines without a fit are not held to it');
+  });
+
+  it('names nobody when the speech is far longer than the words heard take to say', () => {
+    // "uh margaret thompson": AH, M AA R G R AH T, T AA M S AH N in the lexicon's shortest readings.
+    const m = matcher.match('uh margaret thompson');
+    assert.equal(m.phones, 14);
+    const evidence = {
+      speechMs: 5_000,
+      transcriptWords: m.words.length,
+      candidates: m.candidates,
+      transcriptPhones: m.phones,
+    };
+    // 14 phones take 2.1 s said slowly; a second more can be a pause the voice detector kept.
+    assert.equal(decide({ ...evidence, voicedMs: 3_000 }).outcome, 'match');
+    assert.equal(decide({ ...evidence, voicedMs: 3_200 }).outcome, 'nomatch');
+    assert.equal(
+      decide({ ...evidence, voicedMs: 3_200 }, { ...DEFAULT_POLICY, unexplainedSpeechMs: 0 }).outcome,
+      'match',
+    );
+    assert.equal(
+      decide({ ...evidence, transcriptPhones: undefined, voicedMs: 3_200 }).outcome,
+      'match',
+      'unknown voiced time: not held to it',
+    );
+    // A short name said alone is long for its phones, and still a name.
+    const maggie = matcher.match('maggie');
+    assert.equal(
+      decide({
+        speechMs: 700,
+        voicedMs: 700,
+        transcriptWords: 1,
+        candidates: maggie.candidates,
+        transcriptPhones: maggie.phones,
+      }).outcome,
+      'match',
+    );
+    // A word the lexicon cannot read counts a phone per letter.
+    assert.equal(matcher.match('zzyzx').phones, 5);
+  });
+
+  it('adds up the voiced time of an answer that went on over the hold, and judges the whole', () => {
+    const deps = { matcher, policy: DEFAULT_POLICY };
+    // Each part alone takes about as long as its words; together the second part's 2.5 s of speech
+    // was heard as one word: "margaret thompson ... [a sentence] ... please".
+    const first = { transcript: 'margaret thompson', speechMs: 1_500, voicedMs: 1_400 };
+    const whole = continueAnswer(deps, first, { transcript: 'please', speechMs: 3_000, voicedMs: 2_500 });
+    assert.equal(whole.voicedMs, 3_900);
+    assert.equal(whole.evidence.voicedMs, 3_900);
+    assert.equal(whole.decision.outcome, 'nomatch');
+    const short = continueAnswer(deps, first, { transcript: 'please', speechMs: 500, voicedMs: 400 });
+    assert.equal(short.decision.outcome, 'match');
+    // A part whose voiced time is unknown leaves the whole unknown, and not held to it.
+    const { voicedMs: _unknown, ...older } = first;
+    assert.equal(
+      continueAnswer(deps, older, { transcript: 'please', speechMs: 3_000, voicedMs: 2_500 }).evidence
+        .voicedMs,
+      undefined,
+    );
   });
 
   it('asks the caller to confirm a name that fits just below the line, rather than refuse it', () => {

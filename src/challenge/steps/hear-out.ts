@@ -38,6 +38,7 @@ export async function hearOut(
       transcript: whole.transcript,
       candidates: whole.match.candidates.slice(0, 5).map((c) => ({ id: c.id, score: c.score })),
       speechMs: whole.speechMs,
+      ...defined({ voicedMs: whole.voicedMs }),
       audioMs: heard.audioMs + more.audioMs,
       frames: heard.frames + more.frames,
       recording: heard.recording,

@@ -120,6 +120,7 @@ async function conclude(
     endpoint: result.endpoint,
     audioMs: result.audioMs,
     speechMs: result.speechMs,
+    voicedMs: result.voicedMs,
     speechDbfs: level > 0 ? Math.round(dbfs(level) * 10) / 10 : null,
     noiseFloorDbfs: result.noiseFloorDbfs,
     decisionMs: Math.round(result.decisionMs),

@@ -66,6 +66,12 @@ export const challenge = z
      */
     fullNameSound: z.number().min(0).max(1).default(0),
     /**
+     * An answer whose voiced time is longer, by more than this, than its words take to say
+     * slowly (150 ms a phone) names nobody: the grammar forced a few of its words onto longer
+     * speech that was something else. 0: off.
+     */
+    unexplainedSpeechMs: z.number().int().min(0).max(60_000).default(1_000),
+    /**
      * Embedded recogniser: a burst of answers too large to check against the audio (the
      * phone loop left out to keep real time: speech.soundswallower.phoneLoopMaxStreams, speech.soundswallower.shedLagMs)
      * has each name it heard confirmed by the caller ("Did you mean Ann Lee? Press 1")
