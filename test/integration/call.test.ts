@@ -79,6 +79,12 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
       `floor ${answer.noiseFloorDbfs}`,
     );
     assert.equal(typeof answer.fit, 'number');
+    // The voiced time the answer's words are held to (challenge.unexplainedSpeechMs): the
+    // sentence's pauses between words left out of its span.
+    assert.ok(
+      answer.voicedMs !== undefined && answer.voicedMs > 1_000 && answer.voicedMs < answer.speechMs,
+      `voiced ${answer.voicedMs} of ${answer.speechMs} ms`,
+    );
     // ...and heard it through each frequency warp, keeping one of them (a flite man's voice).
     assert.ok(
       answer.recognitionWarp !== undefined &&
