@@ -99,7 +99,7 @@ export async function screenPcm(challenge: Challenge, pcm: Pcm16): Promise<Answe
       transcript: whole.transcript,
       candidates: whole.match.candidates.slice(0, 5),
       speechMs: whole.speechMs,
-      voicedMs: answer.voicedMs + more.voicedMs,
+      ...defined({ voicedMs: whole.voicedMs }),
       speechStartMs: answer.speechStartMs,
       audioMs: answer.audioMs + more.audioMs,
       ...defined({ fit: whole.fit, checked: whole.checked }),

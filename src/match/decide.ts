@@ -71,8 +71,8 @@ export interface DecisionPolicy {
 }
 
 /**
- * A phone said slowly, ms: a short word said alone stretches to about this (flite's "Jon" 193 ms
- * a phone), where speech runs at 60-100.
+ * A phone said slowly, ms: a short word said alone stretches its phones to about this, far past
+ * running speech (README, "The speech challenge" step 5 and Benchmarks).
  */
 export const SLOW_PHONE_MS = 150;
 
