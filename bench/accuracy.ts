@@ -8,7 +8,7 @@
 //   tuning on one half and checking on the other; --files writes each file's transcript,
 //   outcome and evidence)
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { screenFile } from '../src/challenge/screen-file.js';
@@ -228,6 +228,9 @@ const trials: Array<[string, Partial<DecisionPolicy>]> = [
   ...[0, 500, 2_000].map(
     (ms) => [`unexplainedSpeechMs ${ms}`, { unexplainedSpeechMs: ms }] as [string, Partial<DecisionPolicy>],
   ),
+  ...[0, 6, 16].map(
+    (n) => [`unexplainedPhones ${n}`, { unexplainedPhones: n }] as [string, Partial<DecisionPolicy>],
+  ),
 ];
 const named = rows.filter((r) => isEntry(r.line.expect));
 const nobody = rows.filter((r) => r.line.expect === 'nomatch');
@@ -260,7 +263,7 @@ const tradeOff = [
   }),
 ];
 const text = [
-  `Speech challenge accuracy on \`${corpus}\` (${new Date().toISOString().slice(0, 10)}, ${machine()})`,
+  `Speech challenge accuracy on \`${values.corpus ?? relative(process.cwd(), corpus)}\` (${new Date().toISOString().slice(0, 10)}, ${machine()})`,
   '',
   ...table,
   ...speed,

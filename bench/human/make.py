@@ -10,7 +10,7 @@ the screen. It measures the screen on a human voice; it is not for choosing thre
 
 The recordings come from the Asterisk sandbox's root (scripts/setup.sh installs it; ASTERISK_ROOT
 as in scripts/asterisk.sh; it need not be running). OUT/audio links to them; nothing is copied."""
-import json, os, shutil, sys
+import json, os, shutil, sys, wave
 
 DIRECTORY, OUT = sys.argv[1], sys.argv[2]
 ROOT = os.environ.get('ASTERISK_ROOT', '/opt/doorman-asterisk')
@@ -29,9 +29,12 @@ for folder in sorted(d for d in os.listdir(SOUNDS) if os.path.isdir(os.path.join
     for name in sorted(os.listdir(os.path.join(SOUNDS, folder))):
         if not name.endswith('.wav') or folder == 'silence':
             continue
+        with wave.open(os.path.join(SOUNDS, folder, name)) as w:
+            seconds = w.getnframes() / w.getframerate()
         lines.append({'file': os.path.join('audio', folder, name), 'text': os.path.join(folder, name[:-4]),
                       'expect': 'nomatch', 'accept': ['nomatch', 'machine', 'silence'],
-                      'voice': 'human/allison', 'condition': 'clean', 'kind': folder or 'prompt'})
+                      'voice': 'human/allison', 'condition': 'clean', 'kind': folder or 'prompt',
+                      'duration_s': round(seconds, 3)})
 with open(os.path.join(OUT, 'manifest.jsonl'), 'w') as f:
     f.write(''.join(json.dumps(l) + '\n' for l in lines))
 print(f'{len(lines)} recordings in {OUT}')

@@ -24,6 +24,8 @@ export interface AnswerResult extends Decision {
   fit?: number;
   /** false: the recogniser left its check of the words against the audio out (`SpeechResult.checked`). */
   checked?: boolean;
+  /** Phones the recogniser's free phone loop heard over the whole answer (`SpeechResult.loopPhones`). */
+  loopPhones?: number;
   /** Whether the recogniser heard the answer cleaned of line noise, when it cleans any. */
   denoised?: boolean;
   /** How long the answer's last audio waited for the recogniser, ms, when it says (`SpeechResult.lagMs`). */
@@ -61,7 +63,7 @@ export function judgeTranscript(
   deps: Pick<AnswerDeps, 'matcher' | 'policy'>,
   transcript: string,
   speechMs: number,
-  heard: Pick<SpeechResult, 'fit' | 'phones' | 'checked'> = {},
+  heard: Pick<SpeechResult, 'fit' | 'phones' | 'checked' | 'loopPhones'> = {},
   /** Voiced time less pauses, ms (`Endpoint.voicedMs`), when known. */
   voicedMs?: number,
 ): { match: MatchResult; decision: Decision; evidence: Evidence } {
@@ -70,10 +72,11 @@ export function judgeTranscript(
   const evidence: Evidence = {
     speechMs,
     transcriptWords: match.words.length,
-    ...(voicedMs ? { voicedMs, transcriptPhones: match.phones } : {}),
+    ...(voicedMs ? { voicedMs } : {}),
+    ...(voicedMs || heard.loopPhones !== undefined ? { transcriptPhones: match.phones } : {}),
     candidates: match.candidates,
     ...(match.asked ? { asked: true } : {}),
-    ...defined({ fit: heard.fit, checked: heard.checked }),
+    ...defined({ fit: heard.fit, checked: heard.checked, loopPhones: heard.loopPhones }),
     ...(heard.phones?.length && top
       ? { soundsLike: deps.matcher.soundsLike(heard.phones, top, deps.policy.phoneMargin) }
       : {}),
@@ -96,6 +99,7 @@ export interface AnswerPart {
   voicedMs?: number;
   fit?: number;
   checked?: boolean;
+  loopPhones?: number;
 }
 
 /**
@@ -113,11 +117,16 @@ export function continueAnswer(
   const speechMs = first.speechMs + next.speechMs;
   const voicedMs =
     first.voicedMs !== undefined && next.voicedMs !== undefined ? first.voicedMs + next.voicedMs : undefined;
+  const loopPhones =
+    first.loopPhones !== undefined && next.loopPhones !== undefined
+      ? first.loopPhones + next.loopPhones
+      : undefined;
   const fits = [first.fit, next.fit].filter((f): f is number => f !== undefined);
   const checks = [first.checked, next.checked].filter((c): c is boolean => c !== undefined);
   const heard = {
     ...(fits.length ? { fit: Math.min(...fits) } : {}),
     ...(checks.length ? { checked: checks.every(Boolean) } : {}),
+    ...defined({ loopPhones }),
   };
   return {
     ...judgeTranscript(deps, transcript, speechMs, heard, voicedMs),
@@ -192,6 +201,7 @@ export class AnswerListener {
       ...defined({
         fit: heard.fit === undefined ? undefined : Math.round(heard.fit * 10) / 10,
         checked: heard.checked,
+        loopPhones: heard.loopPhones,
         denoised: heard.denoised,
         recognitionLagMs: heard.lagMs,
         recognitionWarp: heard.warp,

@@ -29,6 +29,8 @@ export interface HeardAnswer {
   fit?: number;
   /** false: the recogniser left its check out under load, so a name heard was confirmed (`challenge.confirmUnchecked`). */
   checked?: boolean;
+  /** Phones the recogniser's free phone loop heard over the whole answer, when it checks (`SpeechResult.loopPhones`). */
+  loopPhones?: number;
   /** The caller confirmed the name, or chose it from several, by key: an unsure answer (`announce`). */
   chosen?: true;
   /** Whether the recogniser heard the answer cleaned of line noise (`speech.soundswallower.denoise`), when it cleans any. */

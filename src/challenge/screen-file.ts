@@ -102,7 +102,7 @@ export async function screenPcm(challenge: Challenge, pcm: Pcm16): Promise<Answe
       ...defined({ voicedMs: whole.voicedMs }),
       speechStartMs: answer.speechStartMs,
       audioMs: answer.audioMs + more.audioMs,
-      ...defined({ fit: whole.fit, checked: whole.checked }),
+      ...defined({ fit: whole.fit, checked: whole.checked, loopPhones: whole.loopPhones }),
     };
   }
   return answer;

@@ -111,6 +111,7 @@ export async function createChallenge(
           fullNameSound: 0,
           // A weekday is a word or two, and a caller thinking it over says it slowly.
           unexplainedSpeechMs: 0,
+          unexplainedPhones: 0,
         },
       },
     });

@@ -68,6 +68,12 @@ export interface DecisionPolicy {
    * sentence heard as "tran thi hoa in today"). 0: off.
    */
   unexplainedSpeechMs: number;
+  /**
+   * An answer in which the free phone loop heard more phones than this beyond those its words
+   * take to say (`Evidence.loopPhones` less `Evidence.transcriptPhones`) names nobody: the
+   * grammar's words account for only part of what was said. 0: off.
+   */
+  unexplainedPhones: number;
 }
 
 /**
@@ -93,6 +99,7 @@ export const DEFAULT_POLICY: DecisionPolicy = {
   rivalFit: -60,
   fullNameSound: 0,
   unexplainedSpeechMs: 1_000,
+  unexplainedPhones: 10,
 };
 
 export interface Evidence {
@@ -112,6 +119,8 @@ export interface Evidence {
   voicedMs?: number;
   /** Phones it takes to say the words heard (`MatchResult.phones`), when known. */
   transcriptPhones?: number;
+  /** Phones the free phone loop heard over the whole answer (`SpeechResult.loopPhones`), when known. */
+  loopPhones?: number;
 }
 
 export interface Decision {
@@ -133,6 +142,10 @@ export function decide(e: Evidence, p: DecisionPolicy = DEFAULT_POLICY): Decisio
   const unexplainedMs =
     e.voicedMs && e.transcriptPhones ? e.voicedMs - e.transcriptPhones * SLOW_PHONE_MS : 0;
   if (p.unexplainedSpeechMs > 0 && unexplainedMs > p.unexplainedSpeechMs)
+    return { outcome: 'nomatch', entry: null, contenders: [] };
+  const unexplainedPhones =
+    e.loopPhones !== undefined && e.transcriptPhones ? e.loopPhones - e.transcriptPhones : 0;
+  if (p.unexplainedPhones > 0 && unexplainedPhones > p.unexplainedPhones)
     return { outcome: 'nomatch', entry: null, contenders: [] };
   const [top, ...rest] = e.candidates;
   // The grammar always hears some name; when the audio fits its words badly, nobody was named.

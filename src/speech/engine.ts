@@ -19,6 +19,12 @@ export interface SpeechResult {
    */
   phones?: string[];
   /**
+   * Final results of engines that can tell: how many phones that free loop heard over the whole
+   * answer, carrier words and all (silence left out): speech the words cannot account for shows
+   * as phones beyond theirs.
+   */
+  loopPhones?: number;
+  /**
    * Final results of engines that check their words against the audio (`fit`): false when this
    * answer went unchecked, the check left out to keep up with a burst of callers.
    */

@@ -81,6 +81,8 @@ export type FromWorker =
       text: string;
       fit?: number;
       phones?: string[];
+      /** How many phones the phone loop heard over the whole answer. */
+      loopPhones?: number;
       /** Whether the phone loop heard the answer; absent when the engine has it turned off. */
       checked?: boolean;
       denoised: boolean;

@@ -162,7 +162,8 @@ export function endStream(w: WorkerState, s: Decoding, id: number): void {
   const heard = s.d.decoder.text();
   const text = heard || s.lastPartial;
   const loop = s.loop ? s.d.loop : undefined;
-  const { fit, phones } = heard && loop ? secondOpinion(s.d.decoder, loop, s.grammar.phraseWords) : {};
+  const { fit, phones, loopPhones } =
+    heard && loop ? secondOpinion(s.d.decoder, loop, s.grammar.phraseWords) : {};
   release(w, s.d);
   w.streams.delete(id);
   w.send({
@@ -172,6 +173,7 @@ export function endStream(w: WorkerState, s: Decoding, id: number): void {
     ...defined({
       fit,
       phones: phones?.length ? phones : undefined,
+      loopPhones,
       checked: w.setup.phoneLoop ? s.loop : undefined,
       lagMs: s.lagMs,
       warp: w.setup.warps.length > 1 ? s.d.warp : undefined,

@@ -1,5 +1,6 @@
 // The phone loop's second opinion on what the grammar search heard: the same audio decoded as a
-// free sequence of phones, no grammar forcing it (the acoustic fit, and the phones of the name).
+// free sequence of phones, no grammar forcing it (the acoustic fit, the phones of the name, and
+// how many phones the whole answer held).
 import type { GrammarDecoder, PhoneLoopDecoder, TimedWord } from './recognizer.js';
 
 /** The loop's opinions on an answer the grammar search heard; both read its alignment, made once. */
@@ -7,12 +8,14 @@ export function secondOpinion(
   decoder: GrammarDecoder,
   loop: PhoneLoopDecoder,
   phraseWords: Set<string>,
-): { fit?: number; phones?: string[] } {
+): { fit?: number; phones?: string[]; loopPhones?: number } {
   const aligned = decoder.words();
   if (!aligned) return {};
+  const heard = loop.phones();
   return {
     fit: acousticFit(decoder, loop, aligned, phraseWords),
-    phones: phonesOfName(loop, aligned, phraseWords),
+    phones: phonesOfName(heard, aligned, phraseWords),
+    loopPhones: heard.length,
   };
 }
 
@@ -50,7 +53,7 @@ function acousticFit(
  * phrases around it): a second opinion on which name was said that no grammar forced.
  */
 function phonesOfName(
-  loop: PhoneLoopDecoder,
+  heard: TimedWord[],
   aligned: TimedWord[],
   phraseWords: Set<string>,
 ): string[] | undefined {
@@ -61,8 +64,5 @@ function phonesOfName(
   if (!name.length) return undefined;
   const from = Math.min(...name.map((w) => w.b));
   const to = Math.max(...name.map((w) => w.b + w.d));
-  return loop
-    .phones()
-    .filter((w) => w.b + w.d / 2 >= from && w.b + w.d / 2 <= to)
-    .map((w) => w.t);
+  return heard.filter((w) => w.b + w.d / 2 >= from && w.b + w.d / 2 <= to).map((w) => w.t);
 }

@@ -456,7 +456,14 @@ class SoundSwallowerStream implements SpeechStream {
         this.results_.push({
           text: m.text,
           final: true,
-          ...defined({ fit: m.fit, phones: m.phones, checked: m.checked, lagMs: m.lagMs, warp: m.warp }),
+          ...defined({
+            fit: m.fit,
+            phones: m.phones,
+            loopPhones: m.loopPhones,
+            checked: m.checked,
+            lagMs: m.lagMs,
+            warp: m.warp,
+          }),
           denoised: m.denoised,
         });
       else this.results_.fail(new Error(m.message));

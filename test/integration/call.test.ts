@@ -85,6 +85,12 @@ describe('a live call through Doorman on the Asterisk sandbox', () => {
       answer.voicedMs !== undefined && answer.voicedMs > 1_000 && answer.voicedMs < answer.speechMs,
       `voiced ${answer.voicedMs} of ${answer.speechMs} ms`,
     );
+    // The phones the loop heard over the whole sentence (challenge.unexplainedPhones): about the
+    // 31 of its words in the lexicon, not the name's few.
+    assert.ok(
+      answer.loopPhones !== undefined && answer.loopPhones > 20 && answer.loopPhones < 45,
+      `${answer.loopPhones} phones`,
+    );
     // ...and heard it through each frequency warp, keeping one of them (a flite man's voice).
     assert.ok(
       answer.recognitionWarp !== undefined &&

@@ -197,6 +197,36 @@ describe('directory matcher', () => {
     assert.equal(matcher.match('zzyzx').phones, 5);
   });
 
+  it('names nobody when the phone loop heard far more phones than the words heard take to say', () => {
+    // "uh margaret thompson": 14 phones in the lexicon's shortest readings.
+    const m = matcher.match('uh margaret thompson');
+    const evidence = {
+      speechMs: 2_500,
+      transcriptWords: m.words.length,
+      candidates: m.candidates,
+      transcriptPhones: m.phones,
+    };
+    // Ten phones beyond them: two or three words the transcript does not hold.
+    const policy = DEFAULT_POLICY;
+    assert.equal(policy.unexplainedPhones, 10);
+    assert.equal(decide({ ...evidence, loopPhones: 24 }, policy).outcome, 'match');
+    assert.equal(decide({ ...evidence, loopPhones: 25 }, policy).outcome, 'nomatch');
+    assert.equal(
+      decide({ ...evidence, loopPhones: 8 }, policy).outcome,
+      'match',
+      'fewer phones heard: not doubted',
+    );
+    assert.equal(
+      decide({ ...evidence, loopPhones: 25 }, { ...policy, unexplainedPhones: 0 }).outcome,
+      'match',
+    );
+    assert.equal(
+      decide({ ...evidence, loopPhones: undefined }, policy).outcome,
+      'match',
+      'an engine without a phone loop: not held to it',
+    );
+  });
+
   it('adds up the voiced time of an answer that went on over the hold, and judges the whole', () => {
     const deps = { matcher, policy: DEFAULT_POLICY };
     // Each part alone takes about as long as its words; together the second part's 2.5 s of speech
@@ -215,6 +245,23 @@ describe('directory matcher', () => {
         .voicedMs,
       undefined,
     );
+    // The phones the loop heard add up as well.
+    const heard = { ...first, loopPhones: 14 };
+    const on = continueAnswer(deps, heard, {
+      transcript: 'please',
+      speechMs: 1_000,
+      voicedMs: 900,
+      loopPhones: 14,
+    });
+    assert.equal(on.evidence.loopPhones, 28);
+    assert.equal(on.decision.outcome, 'nomatch', '28 phones heard for the 17 of "margaret thompson please"');
+    const kept = continueAnswer(deps, heard, {
+      transcript: 'please',
+      speechMs: 500,
+      voicedMs: 400,
+      loopPhones: 5,
+    });
+    assert.equal(kept.decision.outcome, 'match');
   });
 
   it('asks the caller to confirm a name that fits just below the line, rather than refuse it', () => {

@@ -361,6 +361,7 @@ for (const runtime of ['wasm', 'native'] as const)
       assert.equal(three?.text, alone?.text);
       assert.equal(three?.fit, alone?.fit);
       assert.deepEqual(three?.phones, alone?.phones);
+      assert.equal(three?.loopPhones, alone?.loopPhones);
       // Chosen a second into the answer (warpChooseMs), the kept warp's loop catches up there
       // and hears the rest live: still as if it had been the only warp.
       const early = await heard([1.3, 1, 0.9], 1_000);
@@ -369,6 +370,7 @@ for (const runtime of ['wasm', 'native'] as const)
       assert.equal(early?.text, earlyAlone?.text);
       assert.equal(early?.fit, earlyAlone?.fit);
       assert.deepEqual(early?.phones, earlyAlone?.phones);
+      assert.equal(early?.loopPhones, earlyAlone?.loopPhones);
     });
 
     it('gives back its decoders', () => {
@@ -741,6 +743,10 @@ describe('soundswallower engine after the directory changes', () => {
           phoneSimilarity(phones, reading('margaret', 'thompson')) + 0.1,
         phones.join(' '),
       );
+      // Over the whole answer the loop hears the sentence's phones, about as many as its words
+      // take to say (28 in the lexicon for "I would like to speak to Siobhan Kelly please").
+      const loopPhones = final?.loopPhones ?? 0;
+      assert.ok(loopPhones > phones.length + 10 && loopPhones < 40, `${loopPhones} phones`);
     } finally {
       await engine.close();
     }

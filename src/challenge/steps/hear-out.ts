@@ -42,7 +42,7 @@ export async function hearOut(
       audioMs: heard.audioMs + more.audioMs,
       frames: heard.frames + more.frames,
       recording: heard.recording,
-      ...defined({ fit: whole.fit, checked: whole.checked }),
+      ...defined({ fit: whole.fit, checked: whole.checked, loopPhones: whole.loopPhones }),
       heardOut: part,
     };
   }

@@ -127,6 +127,7 @@ async function conclude(
     ...defined({
       fit: result.fit,
       checked: result.checked,
+      loopPhones: result.loopPhones,
       denoised: result.denoised,
       recognitionLagMs: result.recognitionLagMs,
       recognitionWarp: result.recognitionWarp,

@@ -72,6 +72,12 @@ export const challenge = z
      */
     unexplainedSpeechMs: z.number().int().min(0).max(60_000).default(1_000),
     /**
+     * Embedded recogniser: an answer in which the free phone loop heard more phones than this
+     * beyond those its words take to say names nobody: the words account for only part of
+     * what was said. 0: off.
+     */
+    unexplainedPhones: z.number().int().min(0).max(1_000).default(10),
+    /**
      * Embedded recogniser: a burst of answers too large to check against the audio (the
      * phone loop left out to keep real time: speech.soundswallower.phoneLoopMaxStreams, speech.soundswallower.shedLagMs)
      * has each name it heard confirmed by the caller ("Did you mean Ann Lee? Press 1")
