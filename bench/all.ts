@@ -7,7 +7,7 @@
 //   npm run bench -- --only accuracy[,human,calls...]   (reruns those; the others' last results stay)
 //   npm run bench -- --compose    (reruns none: composes RESULTS.md from bench/results, as after
 //                                  running one benchmark by hand with its own flags)
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -95,13 +95,11 @@ const table = [
 ].join('\n');
 
 function asteriskVersion(): string {
-  try {
-    // Its first line names the installed version; the rest is the live state of the sandbox.
-    const status = execFileSync('scripts/asterisk.sh', ['status'], { encoding: 'utf8', timeout: 10_000 });
-    return status.trim().split('\n')[0] ?? '';
-  } catch {
-    return 'Asterisk sandbox not running';
-  }
+  // Its first line names the installed version, running or not (it exits 1 when stopped); the
+  // rest is the live state of the sandbox.
+  const status = spawnSync('scripts/asterisk.sh', ['status'], { encoding: 'utf8', timeout: 10_000 });
+  const first = status.stdout?.trim().split('\n')[0] ?? '';
+  return first.startsWith('installed:') ? first : 'Asterisk sandbox not installed';
 }
 const cpu = cpus();
 const machineText = `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Linux ${release()}, Node ${process.version}; ${asteriskVersion()}`;
