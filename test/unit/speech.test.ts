@@ -807,6 +807,35 @@ describe('doorman screen-file', () => {
     assert.match(bad.error, /not a usable WAV file/);
     assert.equal(r.status, 1, 'a bad file makes the exit status non-zero');
   });
+
+  it('names nobody when a name comes with a sentence its words cannot account for, by phones and by time', () => {
+    // One breath of four seconds; the grammar's words cover it as "to alice johnson around today",
+    // stretched, and fit it well. The phone loop hears about 30 phones more than those words
+    // take; the voiced time is over a second and a half longer than they take said slowly.
+    const said = speechWav(
+      'alice-then-a-sentence',
+      'Alice Johnson regarding the quarterly invoice discrepancy from last Tuesday',
+    );
+    const outcome = (phones: number, ms: number) => {
+      const r = spawnSync(
+        process.execPath,
+        cliArgs('screen-file', '--directory', 'test/fixtures/directory.yaml', said),
+        {
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: {
+            ...process.env,
+            DOORMAN_CHALLENGE_UNEXPLAINED_PHONES: String(phones),
+            DOORMAN_CHALLENGE_UNEXPLAINED_SPEECH_MS: String(ms),
+          },
+        },
+      );
+      return (JSON.parse(r.stdout) as { outcome: string; entry: string | null }).outcome;
+    };
+    assert.equal(outcome(0, 0), 'match', 'without either rule the stretched name is routed');
+    assert.equal(outcome(10, 0), 'nomatch', 'challenge.unexplainedPhones (10)');
+    assert.equal(outcome(0, 1_000), 'nomatch', 'challenge.unexplainedSpeechMs (1000)');
+  });
 });
 
 describe('cepstral mean of one answer', () => {
