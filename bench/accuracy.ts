@@ -8,7 +8,7 @@
 //   tuning on one half and checking on the other; --files writes each file's transcript,
 //   outcome and evidence)
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { screenFile } from '../src/challenge/screen-file.js';
@@ -22,6 +22,7 @@ import { spokenVariants } from '../src/match/variants.js';
 import { cpuSecondsWithRecognition } from './recognition-processes.js';
 import {
   BENCH_CORPUS,
+  corpusLabel,
   decidedAs,
   evidenceJson,
   isEntry,
@@ -263,7 +264,7 @@ const tradeOff = [
   }),
 ];
 const text = [
-  `Speech challenge accuracy on \`${values.corpus ?? relative(process.cwd(), corpus)}\` (${new Date().toISOString().slice(0, 10)}, ${machine()})`,
+  `Speech challenge accuracy on \`${corpusLabel(values.corpus, corpus)}\` (${new Date().toISOString().slice(0, 10)}, ${machine()})`,
   '',
   ...table,
   ...speed,

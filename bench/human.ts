@@ -9,10 +9,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   BENCH_CORPUS,
+  corpusLabel,
   HUMAN_VOICE,
   machine,
   pct,
@@ -85,7 +86,7 @@ const date = new Date().toISOString().slice(0, 10);
 publish(
   'human',
   [
-    `Asterisk's English prompts (one woman's voice) as callers naming nobody, against the directory of \`${values.corpus ?? relative(process.cwd(), corpus)}\`; ${date}, ${machine()}.`,
+    `Asterisk's English prompts (one woman's voice) as callers naming nobody, against the directory of \`${corpusLabel(values.corpus, corpus)}\`; ${date}, ${machine()}.`,
     '',
     '| answers | screened | put through | offered names | naming nobody, reached a person or offered names |',
     '|---|---|---|---|---|',

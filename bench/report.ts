@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { CHOICES_OFFERED, type Decision, type Evidence } from '../src/match/decide.js';
 
 /** "2 × AMD EPYC, Node v20.20.2": the machine a table was measured on. */
@@ -9,6 +9,9 @@ export const machine = (): string =>
 
 /** The corpus the speech benchmarks screen unless given `--corpus`: DOORMAN_CORPUS, else ../shared/corpus. */
 export const BENCH_CORPUS = process.env.DOORMAN_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
+/** The corpus as a published table names it: as given on the command line, else relative to here. */
+export const corpusLabel = (given: string | undefined, corpus: string): string =>
+  given ?? relative(process.cwd(), corpus);
 
 /** "15.4% (86/558)": a share with its counts; "n/a" of none. */
 export const pct = (n: number, d: number): string =>

@@ -115,12 +115,8 @@ export function continueAnswer(
 ): AnswerPart & ReturnType<typeof judgeTranscript> {
   const transcript = [first.transcript, next.transcript].filter(Boolean).join(' ');
   const speechMs = first.speechMs + next.speechMs;
-  const voicedMs =
-    first.voicedMs !== undefined && next.voicedMs !== undefined ? first.voicedMs + next.voicedMs : undefined;
-  const loopPhones =
-    first.loopPhones !== undefined && next.loopPhones !== undefined
-      ? first.loopPhones + next.loopPhones
-      : undefined;
+  const voicedMs = sumOfKnown(first.voicedMs, next.voicedMs);
+  const loopPhones = sumOfKnown(first.loopPhones, next.loopPhones);
   const fits = [first.fit, next.fit].filter((f): f is number => f !== undefined);
   const checks = [first.checked, next.checked].filter((c): c is boolean => c !== undefined);
   const heard = {
@@ -136,6 +132,17 @@ export function continueAnswer(
     ...heard,
   };
 }
+
+/** A measure of both parts, unknown when either part's is (an older report, a check shed). */
+const sumOfKnown = (a: number | undefined, b: number | undefined): number | undefined =>
+  a !== undefined && b !== undefined ? a + b : undefined;
+
+/**
+ * What `continueAnswer` measured of the whole answer, for the record of it that the live call
+ * and `screen-file` each keep: every measure in one place, the ones not known left out.
+ */
+export const measuresOf = (whole: AnswerPart): Partial<AnswerPart> =>
+  defined({ voicedMs: whole.voicedMs, fit: whole.fit, checked: whole.checked, loopPhones: whole.loopPhones });
 
 /**
  * One caller's answer, from audio to decision: frames go to the endpointer (when did they

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Pcm16, parseWav } from '../audio/wav.js';
 import { defined } from '../util/defined.js';
-import { AnswerListener, type AnswerResult, continueAnswer, goesOn } from './answer.js';
+import { AnswerListener, type AnswerResult, continueAnswer, goesOn, measuresOf } from './answer.js';
 import { PromptListener, TALK_GAP_MS } from './prompt-listener.js';
 import type { Challenge } from './setup.js';
 
@@ -99,10 +99,9 @@ export async function screenPcm(challenge: Challenge, pcm: Pcm16): Promise<Answe
       transcript: whole.transcript,
       candidates: whole.match.candidates.slice(0, 5),
       speechMs: whole.speechMs,
-      ...defined({ voicedMs: whole.voicedMs }),
       speechStartMs: answer.speechStartMs,
       audioMs: answer.audioMs + more.audioMs,
-      ...defined({ fit: whole.fit, checked: whole.checked, loopPhones: whole.loopPhones }),
+      ...measuresOf(whole),
     };
   }
   return answer;

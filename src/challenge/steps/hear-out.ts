@@ -1,6 +1,5 @@
 import type { MediaLeg } from '../../calls/call-channel.js';
-import { defined } from '../../util/defined.js';
-import { continueAnswer, goesOn } from '../answer.js';
+import { continueAnswer, goesOn, measuresOf } from '../answer.js';
 import type { HeardAnswer } from '../heard-answer.js';
 import { TALK_GAP_MS } from '../prompt-listener.js';
 import { ask } from './ask.js';
@@ -38,11 +37,10 @@ export async function hearOut(
       transcript: whole.transcript,
       candidates: whole.match.candidates.slice(0, 5).map((c) => ({ id: c.id, score: c.score })),
       speechMs: whole.speechMs,
-      ...defined({ voicedMs: whole.voicedMs }),
       audioMs: heard.audioMs + more.audioMs,
       frames: heard.frames + more.frames,
       recording: heard.recording,
-      ...defined({ fit: whole.fit, checked: whole.checked, loopPhones: whole.loopPhones }),
+      ...measuresOf(whole),
       heardOut: part,
     };
   }
